@@ -1,0 +1,78 @@
+// Composition: error handler, plugins, services, routes, then the not-found handler.
+// No I/O happens at import time; tests build the app through this same function.
+import { createRequire } from 'node:module';
+import cors from '@fastify/cors';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import type { Db } from './db/index.ts';
+import { registerJwt, requireToken } from './http/auth.ts';
+import { registerErrorHandlers } from './http/errors.ts';
+import { registerOpenApi } from './http/openapi.ts';
+import { systemRoutes } from './http/system-routes.ts';
+import { interviewRoutes } from './interviews/routes.ts';
+import { createInterviewService } from './interviews/service.ts';
+import { jobPostingRoutes } from './job-postings/routes.ts';
+import { createJobPostingService } from './job-postings/service.ts';
+import { portfolioRoutes } from './portfolios/routes.ts';
+import { createPortfolioService } from './portfolios/service.ts';
+import { createStorage } from './storage.ts';
+import { userRoutes } from './users/routes.ts';
+import { createUserService } from './users/service.ts';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+export const APP_NAME = 'Interview Practice API';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+}
+
+export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    },
+    bodyLimit: 2 * 1024 * 1024,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  // Set before any plugin is registered: plugins keep the handler in force when they load.
+  registerErrorHandlers(app);
+  // The API speaks JSON and multipart only; plain text gets a clear 415 instead of a schema error.
+  app.removeContentTypeParser('text/plain');
+
+  await app.register(cors, { origin: config.allowedOrigins, credentials: true });
+  await app.register(multipart, { limits: { files: 1, fields: 10, parts: 20 } });
+  await app.register(rateLimit, { global: false });
+  await registerJwt(app, { secret: config.jwtSecret, expiresIn: config.jwtExpiresIn });
+  await registerOpenApi(app, { title: APP_NAME, version });
+
+  const storage = createStorage(config.dataDir);
+  const users = createUserService(db, storage);
+  const portfolios = createPortfolioService(db, storage, config.maxPortfolioMb * 1024 * 1024);
+  const jobPostings = createJobPostingService(db);
+  const interviews = createInterviewService(db, portfolios, jobPostings);
+
+  await app.register(systemRoutes, { db, name: APP_NAME, version });
+  await app.register(
+    async (api) => {
+      requireToken(api, db);
+      await api.register(userRoutes, { prefix: '/users', users });
+      await api.register(portfolioRoutes, { prefix: '/portfolios', portfolios });
+      await api.register(jobPostingRoutes, { prefix: '/job-postings', jobPostings });
+      await api.register(interviewRoutes, { prefix: '/interviews', interviews });
+    },
+    { prefix: '/api' },
+  );
+
+  // Rate-limited so unknown paths cannot be probed cheaply.
+  app.setNotFoundHandler(
+    { preHandler: app.rateLimit({ max: 120, timeWindow: '1 minute' }) },
+    async (request, reply) =>
+      reply.status(404).send({ detail: `Route ${request.method} ${request.url} not found`, code: 'ROUTE_NOT_FOUND' }),
+  );
+  return app;
+}

@@ -1,0 +1,112 @@
+// Every setting of the server, read from the environment (and `.env` when present) in one place.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Absolute folder for the SQLite file, uploads, temporary files and caches. */
+  dataDir: string;
+  /** `sqlite:<path>` or `postgres://…`. */
+  databaseUrl: string;
+  jwtSecret: string;
+  jwtExpiresIn: string;
+  /** Keys in the order they are tried: GEMINI_API_KEY1..3, then GEMINI_API_KEY. */
+  geminiApiKeys: string[];
+  maxPortfolioMb: number;
+  allowedOrigins: string[];
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Invalid ${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === '' ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `expected an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function databaseUrl(env: Env, dataDir: string): string {
+  const raw = text(env, 'DATABASE_URL');
+  if (raw === undefined) return `sqlite:${join(dataDir, 'interview_app.db')}`;
+  if (/^postgres(ql)?:\/\//.test(raw)) return raw;
+  if (raw.startsWith('sqlite:')) return `sqlite:${resolve(raw.slice('sqlite:'.length))}`;
+  throw new ConfigError('DATABASE_URL', 'expected postgres://… or sqlite:<file>');
+}
+
+/** A secret generated on first start and kept in DATA_DIR, so restarts keep tokens valid. */
+function jwtSecret(env: Env, dataDir: string): string {
+  const configured = text(env, 'JWT_SECRET');
+  if (configured !== undefined) {
+    if (configured.length < 32) throw new ConfigError('JWT_SECRET', 'use at least 32 characters');
+    return configured;
+  }
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const dataDir = resolve(text(env, 'DATA_DIR') ?? 'data');
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    throw new ConfigError('DATA_DIR', `cannot create ${dataDir}: ${(error as Error).message}`);
+  }
+  const logLevel = text(env, 'LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const jwtExpiresIn = text(env, 'JWT_EXPIRES_IN') ?? '7d';
+  if (!/^\d+[smhd]$/.test(jwtExpiresIn)) {
+    throw new ConfigError('JWT_EXPIRES_IN', 'expected a number with s, m, h or d, e.g. 7d');
+  }
+  const geminiApiKeys = [
+    ...new Set(
+      ['GEMINI_API_KEY1', 'GEMINI_API_KEY2', 'GEMINI_API_KEY3', 'GEMINI_API_KEY']
+        .map((name) => text(env, name))
+        .filter((key): key is string => key !== undefined),
+    ),
+  ];
+  return {
+    port: integer(env, 'PORT', 8000, 0, 65535),
+    host: text(env, 'HOST') ?? '0.0.0.0',
+    dataDir,
+    databaseUrl: databaseUrl(env, dataDir),
+    jwtSecret: jwtSecret(env, dataDir),
+    jwtExpiresIn,
+    geminiApiKeys,
+    maxPortfolioMb: integer(env, 'MAX_PORTFOLIO_MB', 10, 1, 1024),
+    allowedOrigins: (text(env, 'ALLOWED_ORIGINS') ?? 'http://localhost:3000,http://localhost:5173')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+    logLevel,
+  };
+}
+
+/** Reads `.env` from the working directory into process.env, never overriding what is set. */
+export function loadDotEnv(file = '.env'): void {
+  if (existsSync(file)) process.loadEnvFile(file);
+}

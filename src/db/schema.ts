@@ -1,0 +1,130 @@
+// Row types of every table, as Kysely sees them. Ids are UUID v4 text; times are ISO-8601 text.
+export interface UserTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  name: string;
+  role: string | null;
+  level: string | null;
+  github_username: string | null;
+  github_token: string | null;
+  created_at: string;
+}
+
+export interface PortfolioTable {
+  id: string;
+  user_id: string;
+  file_url: string;
+  filename: string;
+  parsed_text: string | null;
+  summary: string | null;
+  created_at: string;
+}
+
+export interface JobPostingTable {
+  id: string;
+  user_id: string;
+  company_name: string;
+  title: string;
+  source_url: string | null;
+  raw_text: string;
+  /** JSON text; decoded in replies. */
+  parsed_skills: string | null;
+  created_at: string;
+}
+
+export interface InterviewSessionTable {
+  id: string;
+  user_id: string;
+  portfolio_id: string | null;
+  job_posting_id: string | null;
+  title: string | null;
+  status: string;
+  completed_at: string | null;
+  created_at: string;
+}
+
+export interface InterviewQuestionTable {
+  id: string;
+  session_id: string;
+  order: number;
+  text: string;
+  type: string;
+  source: string;
+  parent_question_id: string | null;
+  created_at: string;
+}
+
+export interface InterviewAnswerTable {
+  id: string;
+  question_id: string;
+  text: string;
+  audio_url: string | null;
+  created_at: string;
+}
+
+export interface InterviewVideoTable {
+  id: string;
+  user_id: string;
+  session_id: string;
+  question_id: string;
+  video_url: string;
+  audio_url: string | null;
+  duration_sec: number | null;
+  created_at: string;
+}
+
+export interface InterviewTranscriptTable {
+  id: string;
+  video_id: string;
+  text: string;
+  language: string | null;
+  created_at: string;
+}
+
+export interface NonverbalMetricsTable {
+  id: string;
+  video_id: string;
+  center_gaze_ratio: number | null;
+  smile_ratio: number | null;
+  nod_count: number | null;
+  nod_rate_per_min: number | null;
+  wpm: number | null;
+  filler_count: number | null;
+  primary_emotion: string | null;
+  metadata_json: string | null;
+  created_at: string;
+}
+
+export interface NonverbalTimelineTable {
+  id: string;
+  video_id: string;
+  timeline_json: string;
+  created_at: string;
+}
+
+export interface FeedbackTable {
+  id: string;
+  video_id: string;
+  level: string;
+  title: string;
+  message: string;
+  severity: string;
+  start_sec: number | null;
+  end_sec: number | null;
+  created_at: string;
+}
+
+export interface Database {
+  user: UserTable;
+  portfolio: PortfolioTable;
+  job_posting: JobPostingTable;
+  interview_session: InterviewSessionTable;
+  interview_question: InterviewQuestionTable;
+  interview_answer: InterviewAnswerTable;
+  interview_video: InterviewVideoTable;
+  interview_transcript: InterviewTranscriptTable;
+  nonverbal_metrics: NonverbalMetricsTable;
+  nonverbal_timeline: NonverbalTimelineTable;
+  feedback: FeedbackTable;
+}

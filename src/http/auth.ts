@@ -1,0 +1,61 @@
+// Bearer JWT authentication: every route in a scope with `requireToken` needs a valid token unless
+// its config says `public`.
+import fastifyJwt from '@fastify/jwt';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Errors } from './errors.ts';
+import type { Db } from '../db/index.ts';
+
+export interface AuthUser {
+  id: string;
+  email: string;
+}
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: { sub: string; email: string };
+    user: AuthUser;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Reachable without a token (sign-up, login, docs). */
+    public?: boolean;
+  }
+}
+
+export async function registerJwt(app: FastifyInstance, options: { secret: string; expiresIn: string }) {
+  await app.register(fastifyJwt, {
+    secret: options.secret,
+    sign: { algorithm: 'HS256', expiresIn: options.expiresIn },
+    verify: { algorithms: ['HS256'] },
+    formatUser: (payload) => ({ id: payload.sub, email: payload.email }),
+  });
+}
+
+/** Adds the token check to every route of `scope` that is not marked public. */
+export function requireToken(scope: FastifyInstance, db: Db): void {
+  scope.addHook('onRequest', async (request) => {
+    if (!request.routeOptions.config.public) await authenticate(request, db);
+  });
+}
+
+async function authenticate(request: FastifyRequest, db: Db): Promise<void> {
+  if (!request.headers.authorization) throw new Errors.NotAuthenticated();
+  try {
+    await request.jwtVerify();
+  } catch (error) {
+    if ((error as { code?: string }).code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED') {
+      throw new Errors.TokenExpired();
+    }
+    throw new Errors.InvalidToken();
+  }
+  // A token outlives a deleted account; refuse it rather than act for nobody.
+  const user = await db.selectFrom('user').select('id').where('id', '=', request.user.id).executeTakeFirst();
+  if (!user) throw new Errors.TokenUserGone();
+}
+
+/** A `user_id` given in a query, path or form field must be the caller's own. */
+export function assertSelf(request: FastifyRequest, userId: string | undefined): void {
+  if (userId !== undefined && userId !== request.user.id) throw new Errors.NotOwner();
+}

@@ -1,0 +1,76 @@
+// Every error the API returns on purpose, each with a stable code and status, and the handler
+// that turns any error into the one JSON shape `{detail, code}`.
+import createError from '@fastify/error';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { isInvalidText } from '../db/index.ts';
+
+export const Errors = {
+  NotAuthenticated: createError('NOT_AUTHENTICATED', 'Not authenticated', 401),
+  InvalidToken: createError('INVALID_TOKEN', 'Invalid authentication credentials', 401),
+  TokenExpired: createError('TOKEN_EXPIRED', 'Token has expired', 401),
+  TokenUserGone: createError('USER_NOT_FOUND', 'User not found', 401),
+  BadCredentials: createError('INVALID_CREDENTIALS', 'Incorrect email or password', 401),
+  NotOwner: createError('NOT_OWNER', 'user_id must be your own user id', 403),
+  NotFound: createError('NOT_FOUND', '%s not found', 404),
+  EmailTaken: createError('EMAIL_TAKEN', 'Email already registered', 409),
+  FileTooLarge: createError('FILE_TOO_LARGE', 'File size exceeds %d MB limit', 413),
+  UnsupportedMedia: createError('UNSUPPORTED_MEDIA', '%s', 415),
+  FileMissing: createError('FILE_MISSING', 'Send the file in a multipart field named "file"', 422),
+  InvalidPdf: createError('INVALID_PDF', 'Failed to parse PDF: %s', 422),
+  InvalidReference: createError('INVALID_REFERENCE', '%s', 422),
+  InvalidText: createError('INVALID_TEXT', 'Text must not contain NUL characters', 422),
+  Unavailable: createError('SERVICE_UNAVAILABLE', '%s', 503),
+};
+
+export const ErrorReply = Type.Object(
+  {
+    detail: Type.String(),
+    code: Type.String(),
+    errors: Type.Optional(
+      Type.Array(Type.Object({ loc: Type.String(), msg: Type.String() })),
+    ),
+  },
+  { $id: 'ErrorReply', description: 'Every error has this shape; `errors` lists validation failures.' },
+);
+
+// Fastify's and its plugins' codes whose status we correct.
+const STATUS_BY_CODE: Record<string, number> = {
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 415,
+  FST_REQ_FILE_TOO_LARGE: 413,
+  FST_PARTS_LIMIT: 413,
+  FST_FILES_LIMIT: 413,
+};
+
+export function registerErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation) {
+      const errors = error.validation.map((issue) => ({
+        loc: [error.validationContext, issue.instancePath.replace(/^\//, '').replaceAll('/', '.')]
+          .filter(Boolean)
+          .join('.'),
+        msg: issue.message ?? 'is invalid',
+      }));
+      const first = errors[0];
+      return reply.status(422).send({
+        detail: first ? `${first.loc}: ${first.msg}` : 'Invalid request',
+        code: 'VALIDATION_ERROR',
+        errors,
+      });
+    }
+    if (isInvalidText(error)) {
+      const invalid = new Errors.InvalidText();
+      return reply.status(invalid.statusCode).send({ detail: invalid.message, code: invalid.code });
+    }
+    const status = STATUS_BY_CODE[error.code] ?? error.statusCode ?? 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      return reply.status(status).send({
+        detail: status === 503 ? error.message : 'Internal Server Error',
+        code: status === 503 ? error.code : 'INTERNAL_ERROR',
+      });
+    }
+    if (status === 401) reply.header('www-authenticate', 'Bearer');
+    return reply.status(status).send({ detail: error.message, code: error.code ?? 'BAD_REQUEST' });
+  });
+}

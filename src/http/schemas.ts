@@ -1,0 +1,40 @@
+// Schema pieces every resource shares. Route schemas validate requests, shape replies (so nothing
+// unlisted, such as a password hash, can leak) and produce the OpenAPI document.
+import { FormatRegistry, Type, type TSchema } from '@sinclair/typebox';
+import { ErrorReply } from './errors.ts';
+
+// TypeBox's compiler knows no string formats until they are registered.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+FormatRegistry.Set('uuid', (value) => UUID.test(value));
+FormatRegistry.Set('email', (value) => EMAIL.test(value));
+FormatRegistry.Set('date-time', (value) => !Number.isNaN(Date.parse(value)));
+FormatRegistry.Set('uri', (value) => URL.canParse(value));
+
+export const Uuid = (description?: string) => Type.String({ format: 'uuid', description });
+export const Timestamp = Type.String({ format: 'date-time', description: 'ISO-8601, UTC' });
+
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+/** An optional field that may also be sent as null. */
+export const OptionalNullable = <T extends TSchema>(schema: T) => Type.Optional(Nullable(schema));
+
+export const IdParams = Type.Object({ id: Uuid() });
+export const UserIdParams = Type.Object({ user_id: Uuid() });
+export const UserIdQuery = Type.Object({
+  user_id: Type.Optional(Uuid('Accepted as in the original API; must be your own id.')),
+});
+
+export const Pagination = Type.Object({
+  skip: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+});
+export function page(query: { skip?: number; limit?: number }): { offset: number; limit: number } {
+  return { offset: query.skip ?? 0, limit: query.limit ?? 100 };
+}
+
+/** Reply schemas for the error statuses a route can answer with. */
+export function errorReplies(...statuses: number[]): Record<number, typeof ErrorReply> {
+  return Object.fromEntries([401, 422, ...statuses].map((status) => [status, ErrorReply]));
+}
+
+export const NoContent = Type.Null({ description: 'No content' });

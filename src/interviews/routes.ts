@@ -1,0 +1,152 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { assertSelf } from '../http/auth.ts';
+import { errorReplies, page, Pagination, UserIdParams, UserIdQuery } from '../http/schemas.ts';
+import {
+  AnswerCreate,
+  AnswerResponse,
+  QuestionCreate,
+  QuestionParams,
+  QuestionResponse,
+  SessionCreate,
+  SessionParams,
+  SessionResponse,
+} from './schemas.ts';
+import type { InterviewService } from './service.ts';
+
+const tags = ['interviews'];
+
+export const interviewRoutes: FastifyPluginAsyncTypebox<{ interviews: InterviewService }> = async (
+  app,
+  { interviews },
+) => {
+  app.post(
+    '/sessions',
+    {
+      schema: {
+        tags,
+        summary: 'Open an interview session',
+        description: 'portfolio_id and job_posting_id, when given, must be your own (404 otherwise).',
+        querystring: UserIdQuery,
+        body: SessionCreate,
+        response: { 201: SessionResponse, ...errorReplies(403, 404) },
+      },
+    },
+    async (request, reply) => {
+      assertSelf(request, request.query.user_id);
+      return reply.status(201).send(await interviews.createSession(request.user.id, request.body));
+    },
+  );
+
+  app.get(
+    '/sessions',
+    {
+      schema: {
+        tags,
+        summary: 'Your sessions, newest first',
+        querystring: Pagination,
+        response: { 200: Type.Array(SessionResponse), ...errorReplies() },
+      },
+    },
+    async (request) => interviews.listSessions(request.user.id, page(request.query)),
+  );
+
+  app.get(
+    '/sessions/user/:user_id',
+    {
+      schema: {
+        tags,
+        summary: "A user's sessions (your own id only)",
+        params: UserIdParams,
+        querystring: Pagination,
+        response: { 200: Type.Array(SessionResponse), ...errorReplies(403) },
+      },
+    },
+    async (request) => {
+      assertSelf(request, request.params.user_id);
+      return interviews.listSessions(request.user.id, page(request.query));
+    },
+  );
+
+  app.get(
+    '/sessions/:session_id',
+    {
+      schema: {
+        tags,
+        summary: 'A session',
+        params: SessionParams,
+        response: { 200: SessionResponse, ...errorReplies(404) },
+      },
+    },
+    async (request) => interviews.getSession(request.user.id, request.params.session_id),
+  );
+
+  app.patch(
+    '/sessions/:session_id/complete',
+    {
+      schema: {
+        tags,
+        summary: 'Mark a session completed',
+        params: SessionParams,
+        response: { 200: SessionResponse, ...errorReplies(404) },
+      },
+    },
+    async (request) => interviews.completeSession(request.user.id, request.params.session_id),
+  );
+
+  app.post(
+    '/sessions/:session_id/questions',
+    {
+      schema: {
+        tags,
+        summary: 'Add a question to a session',
+        params: SessionParams,
+        body: QuestionCreate,
+        response: { 201: QuestionResponse, ...errorReplies(404) },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await interviews.addQuestion(request.user.id, request.params.session_id, request.body)),
+  );
+
+  app.get(
+    '/sessions/:session_id/questions',
+    {
+      schema: {
+        tags,
+        summary: "A session's questions, by order",
+        params: SessionParams,
+        response: { 200: Type.Array(QuestionResponse), ...errorReplies(404) },
+      },
+    },
+    async (request) => interviews.listQuestions(request.user.id, request.params.session_id),
+  );
+
+  app.post(
+    '/questions/:question_id/answers',
+    {
+      schema: {
+        tags,
+        summary: 'Record a written answer to a question',
+        params: QuestionParams,
+        body: AnswerCreate,
+        response: { 201: AnswerResponse, ...errorReplies(404) },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await interviews.addAnswer(request.user.id, request.params.question_id, request.body)),
+  );
+
+  app.get(
+    '/questions/:question_id/answers',
+    {
+      schema: {
+        tags,
+        summary: "A question's answers, oldest first",
+        params: QuestionParams,
+        response: { 200: Type.Array(AnswerResponse), ...errorReplies(404) },
+      },
+    },
+    async (request) => interviews.listAnswers(request.user.id, request.params.question_id),
+  );
+};

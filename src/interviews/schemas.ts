@@ -1,0 +1,79 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Nullable, OptionalNullable, Timestamp, Uuid } from '../http/schemas.ts';
+
+export const SessionStatus = Type.Union([
+  Type.Literal('in_progress'),
+  Type.Literal('completed'),
+  Type.Literal('failed'),
+]);
+
+export const QUESTION_TYPES = [
+  'intro',
+  'general',
+  'portfolio',
+  'job',
+  'weakness',
+  'behavioral',
+  'technical',
+  'followup',
+] as const;
+export const QuestionType = Type.Union(QUESTION_TYPES.map((type) => Type.Literal(type)));
+
+export const SessionParams = Type.Object({ session_id: Uuid() });
+export const QuestionParams = Type.Object({ question_id: Uuid() });
+
+export const SessionCreate = Type.Object({
+  title: OptionalNullable(Type.String({ maxLength: 300 })),
+  portfolio_id: OptionalNullable(Uuid('One of your portfolios')),
+  job_posting_id: OptionalNullable(Uuid('One of your job postings')),
+  status: Type.Optional(SessionStatus),
+});
+export type SessionCreate = Static<typeof SessionCreate>;
+
+export const SessionResponse = Type.Object({
+  id: Uuid(),
+  user_id: Uuid(),
+  portfolio_id: Nullable(Uuid()),
+  job_posting_id: Nullable(Uuid()),
+  title: Nullable(Type.String()),
+  status: Type.String(),
+  completed_at: Nullable(Timestamp),
+  created_at: Timestamp,
+});
+
+export const QuestionCreate = Type.Object({
+  text: Type.String({ minLength: 1, maxLength: 5000 }),
+  type: Type.Optional(QuestionType),
+  source: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'Who wrote it; default "user"' })),
+  order: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Position in the session; default: after the last' }),
+  ),
+  parent_question_id: OptionalNullable(Uuid('A question of the same session')),
+});
+export type QuestionCreate = Static<typeof QuestionCreate>;
+
+export const QuestionResponse = Type.Object({
+  id: Uuid(),
+  session_id: Uuid(),
+  order: Type.Integer(),
+  text: Type.String(),
+  type: Type.String(),
+  source: Type.String(),
+  parent_question_id: Nullable(Uuid()),
+  created_at: Timestamp,
+});
+
+export const AnswerCreate = Type.Object({
+  text: Type.String({ minLength: 1, maxLength: 50_000 }),
+  audio_url: OptionalNullable(Type.String({ maxLength: 2048 })),
+  question_id: Type.Optional(Uuid('Ignored: the question in the path wins')),
+});
+export type AnswerCreate = Static<typeof AnswerCreate>;
+
+export const AnswerResponse = Type.Object({
+  id: Uuid(),
+  question_id: Uuid(),
+  text: Type.String(),
+  audio_url: Nullable(Type.String()),
+  created_at: Timestamp,
+});

@@ -1,0 +1,98 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { assertSelf } from '../http/auth.ts';
+import {
+  errorReplies,
+  IdParams,
+  NoContent,
+  page,
+  Pagination,
+  UserIdParams,
+  UserIdQuery,
+} from '../http/schemas.ts';
+import { JobPostingCreate, JobPostingResponse } from './schemas.ts';
+import type { JobPostingService } from './service.ts';
+
+const tags = ['job-postings'];
+
+export const jobPostingRoutes: FastifyPluginAsyncTypebox<{ jobPostings: JobPostingService }> = async (
+  app,
+  { jobPostings },
+) => {
+  app.post(
+    '/',
+    {
+      schema: {
+        tags,
+        summary: 'Save a job posting',
+        querystring: UserIdQuery,
+        body: JobPostingCreate,
+        response: { 201: JobPostingResponse, ...errorReplies(403) },
+      },
+    },
+    async (request, reply) => {
+      assertSelf(request, request.query.user_id);
+      return reply.status(201).send(await jobPostings.create(request.user.id, request.body));
+    },
+  );
+
+  app.get(
+    '/',
+    {
+      schema: {
+        tags,
+        summary: 'Your job postings, newest first',
+        querystring: Pagination,
+        response: { 200: Type.Array(JobPostingResponse), ...errorReplies() },
+      },
+    },
+    async (request) => jobPostings.list(request.user.id, page(request.query)),
+  );
+
+  app.get(
+    '/user/:user_id',
+    {
+      schema: {
+        tags,
+        summary: "A user's job postings (your own id only)",
+        params: UserIdParams,
+        querystring: Pagination,
+        response: { 200: Type.Array(JobPostingResponse), ...errorReplies(403) },
+      },
+    },
+    async (request) => {
+      assertSelf(request, request.params.user_id);
+      return jobPostings.list(request.user.id, page(request.query));
+    },
+  );
+
+  app.get(
+    '/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A job posting',
+        params: IdParams,
+        response: { 200: JobPostingResponse, ...errorReplies(404) },
+      },
+    },
+    async (request) => jobPostings.get(request.user.id, request.params.id),
+  );
+
+  app.delete(
+    '/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a job posting',
+        description: 'Sessions that used it keep going with job_posting_id set to null.',
+        params: IdParams,
+        response: { 204: NoContent, ...errorReplies(404) },
+      },
+    },
+    async (request, reply) => {
+      await jobPostings.remove(request.user.id, request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+};

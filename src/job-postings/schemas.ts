@@ -1,0 +1,27 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Nullable, OptionalNullable, Timestamp, Uuid } from '../http/schemas.ts';
+
+export const ParsedSkills = Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Array(Type.Unknown())], {
+  description: 'Structured skills (any JSON object or array); stored as JSON text',
+});
+
+export const JobPostingCreate = Type.Object({
+  company_name: Type.String({ minLength: 1, maxLength: 200 }),
+  title: Type.String({ minLength: 1, maxLength: 300 }),
+  raw_text: Type.String({ minLength: 1, maxLength: 200_000 }),
+  source_url: OptionalNullable(Type.String({ format: 'uri', maxLength: 2048 })),
+  parsed_skills: OptionalNullable(ParsedSkills),
+});
+export type ParsedSkills = Static<typeof ParsedSkills>;
+export type JobPostingCreate = Static<typeof JobPostingCreate>;
+
+export const JobPostingResponse = Type.Object({
+  id: Uuid(),
+  user_id: Uuid(),
+  company_name: Type.String(),
+  title: Type.String(),
+  source_url: Nullable(Type.String()),
+  raw_text: Type.String(),
+  parsed_skills: Nullable(ParsedSkills),
+  created_at: Timestamp,
+});

@@ -1,0 +1,119 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { assertSelf } from '../http/auth.ts';
+import { Errors } from '../http/errors.ts';
+import {
+  errorReplies,
+  IdParams,
+  NoContent,
+  page,
+  Pagination,
+  UserIdParams,
+  UserIdQuery,
+} from '../http/schemas.ts';
+import { PortfolioCreate, PortfolioResponse, PortfolioUploadBody } from './schemas.ts';
+import type { PortfolioService } from './service.ts';
+
+const tags = ['portfolios'];
+
+export const portfolioRoutes: FastifyPluginAsyncTypebox<{ portfolios: PortfolioService }> = async (
+  app,
+  { portfolios },
+) => {
+  app.post(
+    '/',
+    {
+      schema: {
+        tags,
+        summary: 'Create a portfolio record from JSON',
+        querystring: UserIdQuery,
+        body: PortfolioCreate,
+        response: { 201: PortfolioResponse, ...errorReplies(403) },
+      },
+    },
+    async (request, reply) => {
+      assertSelf(request, request.query.user_id);
+      return reply.status(201).send(await portfolios.create(request.user.id, request.body));
+    },
+  );
+
+  app.post(
+    '/upload',
+    {
+      config: { multipartBody: PortfolioUploadBody },
+      schema: {
+        tags,
+        summary: 'Upload a portfolio PDF; its text is extracted into parsed_text',
+        description: `Multipart field \`file\`, a PDF of at most ${portfolios.maxBytes / 1024 / 1024} MB. The content must be a readable PDF whatever the file is called.`,
+        consumes: ['multipart/form-data'],
+        response: { 201: PortfolioResponse, ...errorReplies(413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const part = await request.file({ limits: { fileSize: portfolios.maxBytes, files: 1 } });
+      if (!part || part.fieldname !== 'file') throw new Errors.FileMissing();
+      const portfolio = await portfolios.upload(request.user.id, { filename: part.filename, stream: part.file });
+      return reply.status(201).send(portfolio);
+    },
+  );
+
+  app.get(
+    '/',
+    {
+      schema: {
+        tags,
+        summary: 'Your portfolios, newest first',
+        querystring: Pagination,
+        response: { 200: Type.Array(PortfolioResponse), ...errorReplies() },
+      },
+    },
+    async (request) => portfolios.list(request.user.id, page(request.query)),
+  );
+
+  app.get(
+    '/user/:user_id',
+    {
+      schema: {
+        tags,
+        summary: "A user's portfolios (your own id only)",
+        params: UserIdParams,
+        querystring: Pagination,
+        response: { 200: Type.Array(PortfolioResponse), ...errorReplies(403) },
+      },
+    },
+    async (request) => {
+      assertSelf(request, request.params.user_id);
+      return portfolios.list(request.user.id, page(request.query));
+    },
+  );
+
+  app.get(
+    '/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A portfolio',
+        params: IdParams,
+        response: { 200: PortfolioResponse, ...errorReplies(404) },
+      },
+    },
+    async (request) => portfolios.get(request.user.id, request.params.id),
+  );
+
+  app.delete(
+    '/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a portfolio and its stored PDF',
+        description: 'Sessions that used it keep going with portfolio_id set to null.',
+        params: IdParams,
+        response: { 204: NoContent, ...errorReplies(404) },
+      },
+    },
+    async (request, reply) => {
+      await portfolios.remove(request.user.id, request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+};

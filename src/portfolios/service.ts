@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Selectable } from 'kysely';
+import { extractText } from 'unpdf';
+import type { Db } from '../db/index.ts';
+import type { PortfolioTable } from '../db/schema.ts';
+import { Errors } from '../http/errors.ts';
+import type { Storage } from '../storage.ts';
+import type { PortfolioCreate } from './schemas.ts';
+
+export type Portfolio = Selectable<PortfolioTable>;
+
+export interface PdfUpload {
+  filename: string;
+  /** Ends with an error (or sets `truncated`) when the size limit is passed. */
+  stream: Readable & { truncated?: boolean };
+}
+
+// The PDF header may follow a little junk, which readers tolerate (PDF 1.7, annex H).
+const PDF_MAGIC = Buffer.from('%PDF-');
+const PDF_MAGIC_WINDOW = 1024;
+
+/** The text of every page, one page per line break; PostgreSQL cannot hold NUL characters. */
+async function pdfText(bytes: Buffer): Promise<string> {
+  if (!bytes.subarray(0, PDF_MAGIC_WINDOW).includes(PDF_MAGIC)) {
+    throw new Errors.UnsupportedMedia('Only PDF files are allowed');
+  }
+  try {
+    const { text } = await extractText(new Uint8Array(bytes), { mergePages: false });
+    return text.join('\n').replaceAll('\u0000', '');
+  } catch (error) {
+    throw new Errors.InvalidPdf((error as Error).message);
+  }
+}
+
+export function createPortfolioService(db: Db, storage: Storage, maxBytes: number) {
+  async function insert(userId: string, fields: Omit<Portfolio, 'id' | 'user_id' | 'created_at'>) {
+    const portfolio = { id: randomUUID(), user_id: userId, ...fields, created_at: new Date().toISOString() };
+    await db.insertInto('portfolio').values(portfolio).execute();
+    return portfolio;
+  }
+
+  return {
+    maxBytes,
+
+    async create(userId: string, input: PortfolioCreate): Promise<Portfolio> {
+      return insert(userId, {
+        filename: input.filename,
+        file_url: input.file_url,
+        parsed_text: input.parsed_text ?? null,
+        summary: input.summary ?? null,
+      });
+    },
+
+    /** Streams the PDF to a temporary file, checks and parses it, and keeps it only if all went well. */
+    async upload(userId: string, upload: PdfUpload): Promise<Portfolio> {
+      const temp = await storage.tempFile();
+      let kept: string | undefined;
+      try {
+        await pipeline(upload.stream, createWriteStream(temp));
+        if (upload.stream.truncated) throw new Errors.FileTooLarge(maxBytes / 1024 / 1024);
+        const parsed_text = await pdfText(await readFile(temp));
+        kept = await storage.keep(temp, userId, 'portfolios', '.pdf');
+        return await insert(userId, { filename: upload.filename, file_url: kept, parsed_text, summary: null });
+      } catch (error) {
+        if (kept) await storage.remove(storage.ownedPath(userId, kept)!);
+        throw error;
+      } finally {
+        await rm(temp, { force: true });
+      }
+    },
+
+    async get(userId: string, id: string): Promise<Portfolio> {
+      const portfolio = await db
+        .selectFrom('portfolio')
+        .selectAll()
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      if (!portfolio) throw new Errors.NotFound('Portfolio');
+      return portfolio;
+    },
+
+    async list(userId: string, page: { offset: number; limit: number }): Promise<Portfolio[]> {
+      return db
+        .selectFrom('portfolio')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('created_at', 'desc')
+        .orderBy('id')
+        .offset(page.offset)
+        .limit(page.limit)
+        .execute();
+    },
+
+    /** Deletes the record and, when it is one of ours, the stored PDF; sessions keep going without it. */
+    async remove(userId: string, id: string): Promise<void> {
+      const portfolio = await this.get(userId, id);
+      await db.deleteFrom('portfolio').where('id', '=', id).execute();
+      const file = storage.ownedPath(userId, portfolio.file_url);
+      if (file) await storage.remove(file);
+    },
+  };
+}
+
+export type PortfolioService = ReturnType<typeof createPortfolioService>;

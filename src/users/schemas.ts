@@ -1,0 +1,54 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Nullable, OptionalNullable, Timestamp, Uuid } from '../http/schemas.ts';
+
+export const Role = Type.Union([Type.Literal('ROLE_FE'), Type.Literal('ROLE_BE'), Type.Literal('ROLE_AI')]);
+export const Level = Type.Union([
+  Type.Literal('LEVEL_JUNIOR'),
+  Type.Literal('LEVEL_MID'),
+  Type.Literal('LEVEL_SENIOR'),
+]);
+
+const Name = Type.String({ minLength: 1, maxLength: 200 });
+const GithubUsername = Type.String({ minLength: 1, maxLength: 39 });
+
+export const UserCreate = Type.Object({
+  email: Type.String({ format: 'email', maxLength: 320 }),
+  // bcrypt reads at most 72 bytes, so a longer password would silently lose its tail.
+  password: Type.String({ minLength: 8, maxLength: 72 }),
+  name: Name,
+  role: OptionalNullable(Role),
+  level: OptionalNullable(Level),
+  github_username: OptionalNullable(GithubUsername),
+});
+export type UserCreate = Static<typeof UserCreate>;
+
+export const UserUpdate = Type.Object(
+  {
+    name: Type.Optional(Name),
+    role: OptionalNullable(Role),
+    level: OptionalNullable(Level),
+    github_username: OptionalNullable(GithubUsername),
+  },
+  { additionalProperties: false },
+);
+export type UserUpdate = Static<typeof UserUpdate>;
+
+export const Login = Type.Object({
+  email: Type.String({ maxLength: 320 }),
+  password: Type.String({ maxLength: 1024 }),
+});
+
+export const Token = Type.Object({
+  access_token: Type.String(),
+  token_type: Type.Literal('bearer'),
+});
+
+export const UserResponse = Type.Object({
+  id: Uuid(),
+  email: Type.String(),
+  name: Type.String(),
+  role: Nullable(Type.String()),
+  level: Nullable(Type.String()),
+  github_username: Nullable(Type.String()),
+  created_at: Timestamp,
+});
