@@ -1,0 +1,214 @@
+// Test harness: the real app on a real port, on SQLite or on PostgreSQL (each app in a schema of its own).
+import assert from 'node:assert/strict';
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import pg from 'pg';
+import { buildApp } from '../src/app.ts';
+import { loadConfig, type Config } from '../src/config.ts';
+import { migrateToLatest, openDatabase, type Db } from '../src/db/index.ts';
+
+export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+async function postgresReachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+const postgresUp = await postgresReachable();
+if (!postgresUp && process.env.CI) {
+  throw new Error(`PostgreSQL is required on CI but ${POSTGRES_URL} does not answer`);
+}
+
+export interface Dialect {
+  name: 'sqlite' | 'postgres';
+  /** Set when the dialect cannot run here (PostgreSQL down on a developer machine). */
+  skip: string | false;
+}
+
+/** Every test suite of the API runs once per dialect. */
+export const DIALECTS: Dialect[] = [
+  { name: 'sqlite', skip: false },
+  { name: 'postgres', skip: postgresUp ? false : `PostgreSQL not reachable at ${POSTGRES_URL}` },
+];
+
+/** A fresh, migrated database; `drop` removes it. */
+export async function freshDatabase(
+  dialect: Dialect['name'],
+  dataDir: string,
+): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (dialect === 'sqlite') return { url: `sqlite:${join(dataDir, 'test.db')}`, drop: async () => {} };
+  const schema = `test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client(POSTGRES_URL);
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  const url = new URL(POSTGRES_URL);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client(POSTGRES_URL);
+      await client.connect();
+      await client.query(`DROP SCHEMA ${schema} CASCADE`);
+      await client.end();
+    },
+  };
+}
+
+export interface Reply<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface Api {
+  baseUrl: string;
+  request<T = any>(method: string, path: string, options?: { json?: unknown; token?: string; body?: BodyInit; headers?: Record<string, string> }): Promise<Reply<T>>;
+  get<T = any>(path: string, token?: string): Promise<Reply<T>>;
+  post<T = any>(path: string, json: unknown, token?: string): Promise<Reply<T>>;
+  patch<T = any>(path: string, json: unknown, token?: string): Promise<Reply<T>>;
+  delete<T = any>(path: string, token?: string): Promise<Reply<T>>;
+}
+
+export interface TestApp {
+  api: Api;
+  db: Db;
+  config: Config;
+  dataDir: string;
+}
+
+/** Builds the app on a new data folder and database, listens on a free port, and cleans up after `t`. */
+export async function startApp(t: TestContext, dialect: Dialect['name'], env: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'ip-test-'));
+  const database = await freshDatabase(dialect, dataDir);
+  const config = loadConfig({ DATA_DIR: dataDir, DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...env });
+  const { db } = openDatabase(config.databaseUrl);
+  await migrateToLatest(db);
+  const app = await buildApp({ config, db });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  t.after(async () => {
+    await app.close();
+    await db.destroy().catch(() => {});
+    await database.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  return { api: client(address), db, config, dataDir };
+}
+
+function client(baseUrl: string): Api {
+  const request: Api['request'] = async (method, path, options = {}) => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body = options.body;
+    if (options.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(options.json);
+    }
+    const response = await fetch(baseUrl + path, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = text;
+    if (response.headers.get('content-type')?.includes('application/json')) parsed = JSON.parse(text);
+    return { status: response.status, headers: response.headers, body: parsed as any, text };
+  };
+  return {
+    baseUrl,
+    request,
+    get: (path, token) => request('GET', path, { token }),
+    post: (path, json, token) => request('POST', path, { json, token }),
+    patch: (path, json, token) => request('PATCH', path, { json, token }),
+    delete: (path, token) => request('DELETE', path, { token }),
+  };
+}
+
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+  token: string;
+}
+
+let userCounter = 0;
+/** Signs a new user up and logs them in. */
+export async function signUp(api: Api, fields: Record<string, unknown> = {}): Promise<TestUser> {
+  userCounter += 1;
+  const email = `user${userCounter}-${randomBytes(3).toString('hex')}@example.com`;
+  const password = 'correct horse battery';
+  const created = await api.post('/api/users/', { email, password, name: `User ${userCounter}`, ...fields });
+  assert.equal(created.status, 201, created.text);
+  const login = await api.post('/api/users/login', { email, password });
+  assert.equal(login.status, 200, login.text);
+  return { id: created.body.id, email, password, token: login.body.access_token };
+}
+
+/** Asserts the one error shape, its status and its stable code. */
+export function expectError(reply: Reply, status: number, code: string): void {
+  assert.equal(reply.status, status, `expected ${status} ${code}, got ${reply.status}: ${reply.text}`);
+  assert.equal(reply.body.code, code, reply.text);
+  assert.equal(typeof reply.body.detail, 'string');
+  assert.ok(!/at .*\.ts:\d+|SELECT|INSERT/i.test(reply.text), `reply leaks internals: ${reply.text}`);
+}
+
+/** Asserts a 422 validation error naming the field. */
+export function expectValidationError(reply: Reply, field: string): void {
+  expectError(reply, 422, 'VALIDATION_ERROR');
+  assert.ok(
+    reply.body.errors.some((error: { loc: string }) => error.loc === field || error.loc.startsWith(`${field}.`)),
+    `no error for ${field}: ${reply.text}`,
+  );
+}
+
+/** Row counts of every table, to prove a refused request changed nothing. */
+export async function rowCounts(db: Db): Promise<Record<string, number>> {
+  const tables = [
+    'user',
+    'portfolio',
+    'job_posting',
+    'interview_session',
+    'interview_question',
+    'interview_answer',
+    'interview_video',
+    'interview_transcript',
+    'nonverbal_metrics',
+    'nonverbal_timeline',
+    'feedback',
+  ] as const;
+  const counts: Record<string, number> = {};
+  for (const table of tables) {
+    const row = await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    counts[table] = Number(row.n);
+  }
+  return counts;
+}
+
+/** Every file under a folder, relative paths, sorted (missing folder → none). */
+export async function filesUnder(folder: string): Promise<string[]> {
+  try {
+    const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+    return entries
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath ?? entry.path, entry.name).slice(folder.length + 1))
+      .sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+/** An HS256 JWT made by hand, independent of the server's JWT library. */
+export function handMadeJwt(payload: Record<string, unknown>, secret: string): string {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(payload)}`;
+  const signature = createHmac('sha256', secret).update(unsigned).digest('base64url');
+  return `${unsigned}.${signature}`;
+}
