@@ -9,7 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import type { Db } from './db/index.ts';
 import { registerJwt, requireToken } from './http/auth.ts';
-import { registerErrorHandlers } from './http/errors.ts';
+import { Errors, registerErrorHandlers } from './http/errors.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { systemRoutes } from './http/system-routes.ts';
 import { interviewRoutes } from './interviews/routes.ts';
@@ -44,6 +44,10 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
   // The API speaks JSON and multipart only; plain text gets a clear 415 instead of a schema error.
   app.removeContentTypeParser('text/plain');
 
+  app.addHook('preValidation', async (request) => {
+    if (containsNul(request.body)) throw new Errors.InvalidText();
+  });
+
   await app.register(cors, { origin: config.allowedOrigins, credentials: true });
   await app.register(multipart, { limits: { files: 1, fields: 10, parts: 20 } });
   await app.register(rateLimit, { global: false });
@@ -75,4 +79,14 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
       reply.status(404).send({ detail: `Route ${request.method} ${request.url} not found`, code: 'ROUTE_NOT_FOUND' }),
   );
   return app;
+}
+
+/** PostgreSQL cannot store NUL in text, so no database gets it: the same 422 everywhere. */
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).some(([key, item]) => key.includes('\u0000') || containsNul(item));
+  }
+  return false;
 }
