@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { DIALECTS, startApp } from './helpers.ts';
+
+// Every non-video path of the original README, plus the account and answer endpoints.
+const EXPECTED_OPERATIONS = [
+  'post /api/users/', 'post /api/users/signup', 'post /api/users/login', 'get /api/users/me', 'patch /api/users/me',
+  'get /api/users/{user_id}', 'get /api/users/', 'delete /api/users/{user_id}',
+  'post /api/portfolios/', 'post /api/portfolios/upload', 'get /api/portfolios/', 'get /api/portfolios/{id}',
+  'get /api/portfolios/user/{user_id}', 'delete /api/portfolios/{id}',
+  'post /api/job-postings/', 'get /api/job-postings/', 'get /api/job-postings/{id}',
+  'get /api/job-postings/user/{user_id}', 'delete /api/job-postings/{id}',
+  'post /api/interviews/sessions', 'get /api/interviews/sessions', 'get /api/interviews/sessions/{session_id}',
+  'get /api/interviews/sessions/user/{user_id}', 'patch /api/interviews/sessions/{session_id}/complete',
+  'post /api/interviews/sessions/{session_id}/questions', 'get /api/interviews/sessions/{session_id}/questions',
+  'post /api/interviews/questions/{question_id}/answers', 'get /api/interviews/questions/{question_id}/answers',
+  'get /', 'get /health',
+];
+
+describe('system routes and documentation', () => {
+  test('root names the API; health checks the database and answers 503 when it is gone', async (t) => {
+    const { api, db } = await startApp(t, 'sqlite');
+    const root = await api.get('/');
+    assert.deepEqual(root.body, { message: 'Interview Practice API', version: '0.1.0', docs: '/docs' });
+    assert.deepEqual((await api.get('/health')).body, { status: 'healthy', database: 'connected' });
+    await db.destroy();
+    const down = await api.get('/health');
+    assert.equal(down.status, 503);
+    assert.deepEqual(down.body, { status: 'unhealthy', database: 'disconnected' });
+  });
+
+  test('the OpenAPI document lists every operation with a summary and typed replies', async (t) => {
+    const { api } = await startApp(t, 'sqlite');
+    const doc = (await api.get('/openapi.json')).body;
+    assert.equal(doc.openapi.startsWith('3.'), true);
+    const operations: string[] = [];
+    for (const [path, methods] of Object.entries<Record<string, any>>(doc.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        operations.push(`${method} ${path}`);
+        assert.ok(operation.summary, `${method} ${path} has no summary`);
+        const success = Object.keys(operation.responses).filter((status) => status.startsWith('2'));
+        assert.equal(success.length, 1, `${method} ${path} success replies: ${success}`);
+      }
+    }
+    assert.deepEqual(operations.sort(), [...EXPECTED_OPERATIONS].sort());
+    const upload = doc.paths['/api/portfolios/upload'].post;
+    assert.ok(upload.requestBody.content['multipart/form-data'].schema.properties.file);
+    assert.deepEqual(doc.paths['/api/users/login'].post.security, []);
+    assert.deepEqual(doc.security, [{ bearerAuth: [] }]);
+    const me = doc.paths['/api/users/me'].get.responses['200'].content['application/json'].schema;
+    assert.ok(!('password_hash' in me.properties));
+  });
+
+  test('Swagger UI and ReDoc load from local files', async (t) => {
+    const { api } = await startApp(t, 'sqlite');
+    const swagger = await api.request('GET', '/docs/static/index.html');
+    assert.equal(swagger.status, 200);
+    assert.match(swagger.text, /swagger-ui/i);
+    const redoc = await api.get('/redoc');
+    assert.equal(redoc.status, 200);
+    assert.match(redoc.text, /<redoc spec-url="\/openapi.json">/);
+    assert.doesNotMatch(redoc.text, /https?:\/\//);
+    const bundle = await api.get('/redoc/redoc.standalone.js');
+    assert.equal(bundle.status, 200);
+    assert.ok(bundle.text.length > 100_000);
+  });
+
+  test('unknown routes answer the one error shape', async (t) => {
+    const { api } = await startApp(t, 'sqlite');
+    const reply = await api.get('/api/nothing-here');
+    assert.equal(reply.status, 404);
+    assert.equal(reply.body.code, 'ROUTE_NOT_FOUND');
+  });
+});
+
+for (const dialect of DIALECTS) {
+  test(`migrations create the eleven tables (${dialect.name})`, { skip: dialect.skip }, async (t) => {
+    const { db } = await startApp(t, dialect.name);
+    const tables = (await db.introspection.getTables()).map((table) => table.name).sort();
+    assert.deepEqual(tables, [
+      'feedback', 'interview_answer', 'interview_question', 'interview_session', 'interview_transcript',
+      'interview_video', 'job_posting', 'nonverbal_metrics', 'nonverbal_timeline', 'portfolio', 'user',
+    ]);
+  });
+}
