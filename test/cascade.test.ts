@@ -11,7 +11,7 @@ import { DIALECTS, filesUnder, rowCounts, signUp, startApp, type Api, type TestU
 async function populate(api: Api, db: Db, dataDir: string, user: TestUser) {
   const form = new FormData();
   const pdf = await (await PDFDocument.create()).save();
-  form.append('file', new Blob([pdf]), 'cv.pdf');
+  form.append('file', new Blob([Buffer.from(pdf)]), 'cv.pdf');
   const portfolio = (await api.request('POST', '/api/portfolios/upload', { body: form, token: user.token })).body;
   const posting = (await api.post('/api/job-postings/', { company_name: 'A', title: 'B', raw_text: 'C' }, user.token)).body;
   const session = (await api.post('/api/interviews/sessions', { portfolio_id: portfolio.id, job_posting_id: posting.id }, user.token)).body;

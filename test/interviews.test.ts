@@ -103,7 +103,7 @@ for (const dialect of DIALECTS) {
       expectValidationError(await api.post(path, { text: 'x', order: 1.5 }, user.token), 'body.order');
       expectValidationError(await api.post(path, { text: 'x', order: 2 ** 40 }, user.token), 'body.order');
       expectValidationError(await api.post(path, { text: 'x', type: 'trivia' }, user.token), 'body.type');
-      assert.equal((await rowCounts(db)).interview_question, before.interview_question + 1);
+      assert.equal((await rowCounts(db)).interview_question, before.interview_question! + 1);
     });
 
     test('answers: recorded against the question in the path, listed oldest first', async (t) => {

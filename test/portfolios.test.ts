@@ -18,7 +18,7 @@ async function knownPdf(): Promise<Uint8Array> {
 
 function upload(api: Api, token: string, bytes: Uint8Array | string, filename: string, field = 'file') {
   const form = new FormData();
-  form.append(field, new Blob([bytes], { type: 'application/pdf' }), filename);
+  form.append(field, new Blob([typeof bytes === 'string' ? bytes : Buffer.from(bytes)], { type: 'application/pdf' }), filename);
   return api.request('POST', '/api/portfolios/upload', { body: form, token });
 }
 

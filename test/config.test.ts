@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+async function tempDir(t: { after(fn: () => Promise<void>): void }) {
+  const dir = await mkdtemp(join(tmpdir(), 'ip-config-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+test('defaults: port 8000, SQLite file in DATA_DIR, seven-day tokens', async (t) => {
+  const dir = await tempDir(t);
+  const config = loadConfig({ DATA_DIR: dir });
+  assert.equal(config.port, 8000);
+  assert.equal(config.host, '0.0.0.0');
+  assert.equal(config.databaseUrl, `sqlite:${join(dir, 'interview_app.db')}`);
+  assert.equal(config.jwtExpiresIn, '7d');
+  assert.equal(config.maxPortfolioMb, 10);
+  assert.deepEqual(config.geminiApiKeys, []);
+});
+
+test('a generated JWT secret is kept in DATA_DIR so restarts keep tokens valid', async (t) => {
+  const dir = await tempDir(t);
+  const first = loadConfig({ DATA_DIR: dir });
+  const second = loadConfig({ DATA_DIR: dir });
+  assert.equal(first.jwtSecret, second.jwtSecret);
+  assert.ok(first.jwtSecret.length >= 48);
+  assert.equal(await readFile(join(dir, 'jwt-secret'), 'utf8'), first.jwtSecret);
+  assert.equal((await stat(join(dir, 'jwt-secret'))).mode & 0o777, 0o600);
+  assert.notEqual(loadConfig({ DATA_DIR: await tempDir(t) }).jwtSecret, first.jwtSecret);
+});
+
+test('Gemini keys are collected in the order the original tried them, without repeats', async (t) => {
+  const dir = await tempDir(t);
+  const config = loadConfig({ DATA_DIR: dir, GEMINI_API_KEY: 'k1', GEMINI_API_KEY1: 'k1', GEMINI_API_KEY3: 'k3' });
+  assert.deepEqual(config.geminiApiKeys, ['k1', 'k3']);
+});
+
+test('bad values fail at start, naming the variable', async (t) => {
+  const dir = await tempDir(t);
+  const cases: Array<[Record<string, string>, string]> = [
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://localhost/db' }, 'DATABASE_URL'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ JWT_EXPIRES_IN: 'forever' }, 'JWT_EXPIRES_IN'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ MAX_PORTFOLIO_MB: '0' }, 'MAX_PORTFOLIO_MB'],
+  ];
+  for (const [env, variable] of cases) {
+    assert.throws(() => loadConfig({ DATA_DIR: dir, ...env }), (error: Error) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, new RegExp(`^Invalid ${variable}:`));
+      return true;
+    });
+  }
+});
+
+test('postgres URLs are taken as they are', async (t) => {
+  const dir = await tempDir(t);
+  const url = 'postgresql://app@db.internal:5432/interviews';
+  assert.equal(loadConfig({ DATA_DIR: dir, DATABASE_URL: url }).databaseUrl, url);
+});
