@@ -10,7 +10,7 @@ const EXPECTED_OPERATIONS = [
   'get /api/portfolios/user/{user_id}', 'delete /api/portfolios/{id}',
   'post /api/job-postings/', 'get /api/job-postings/', 'get /api/job-postings/{id}',
   'get /api/job-postings/user/{user_id}', 'delete /api/job-postings/{id}',
-  'post /api/interviews/sessions', 'get /api/interviews/sessions', 'get /api/interviews/sessions/{session_id}',
+  'post /api/interviews/sessions', 'get /api/interviews/sessions/', 'get /api/interviews/sessions/{session_id}',
   'get /api/interviews/sessions/user/{user_id}', 'patch /api/interviews/sessions/{session_id}/complete',
   'post /api/interviews/sessions/{session_id}/questions', 'get /api/interviews/sessions/{session_id}/questions',
   'post /api/interviews/questions/{question_id}/answers', 'get /api/interviews/questions/{question_id}/answers',

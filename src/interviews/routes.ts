@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { assertSelf } from '../http/auth.ts';
-import { errorReplies, page, Pagination, UserIdParams, UserIdQuery } from '../http/schemas.ts';
+import { ownedListRoutes } from '../http/owned-list.ts';
+import { errorReplies, UserIdQuery } from '../http/schemas.ts';
 import {
   AnswerCreate,
   AnswerResponse,
@@ -38,35 +39,13 @@ export const interviewRoutes: FastifyPluginAsyncTypebox<{ interviews: InterviewS
     },
   );
 
-  app.get(
-    '/sessions',
-    {
-      schema: {
-        tags,
-        summary: 'Your sessions, newest first',
-        querystring: Pagination,
-        response: { 200: Type.Array(SessionResponse), ...errorReplies() },
-      },
-    },
-    async (request) => interviews.listSessions(request.user.id, page(request.query)),
-  );
-
-  app.get(
-    '/sessions/user/:user_id',
-    {
-      schema: {
-        tags,
-        summary: "A user's sessions (your own id only)",
-        params: UserIdParams,
-        querystring: Pagination,
-        response: { 200: Type.Array(SessionResponse), ...errorReplies(403) },
-      },
-    },
-    async (request) => {
-      assertSelf(request, request.params.user_id);
-      return interviews.listSessions(request.user.id, page(request.query));
-    },
-  );
+  await app.register(ownedListRoutes, {
+    prefix: '/sessions',
+    tags,
+    noun: 'sessions',
+    item: SessionResponse,
+    list: (userId, page) => interviews.listSessions(userId, page),
+  });
 
   app.get(
     '/sessions/:session_id',

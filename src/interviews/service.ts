@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/index.ts';
+import { findOwned, listOwned } from '../db/owned.ts';
 import type { InterviewAnswerTable, InterviewQuestionTable, InterviewSessionTable } from '../db/schema.ts';
 import { Errors } from '../http/errors.ts';
 import type { JobPostingService } from '../job-postings/service.ts';
@@ -13,12 +14,7 @@ export type Answer = Selectable<InterviewAnswerTable>;
 
 export function createInterviewService(db: Db, portfolios: PortfolioService, jobPostings: JobPostingService) {
   async function getSession(userId: string, sessionId: string): Promise<Session> {
-    const session = await db
-      .selectFrom('interview_session')
-      .selectAll()
-      .where('id', '=', sessionId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
+    const session = await findOwned(db, 'interview_session', userId, sessionId);
     if (!session) throw new Errors.NotFound('Interview session');
     return session;
   }
@@ -59,15 +55,7 @@ export function createInterviewService(db: Db, portfolios: PortfolioService, job
     },
 
     async listSessions(userId: string, page: { offset: number; limit: number }): Promise<Session[]> {
-      return db
-        .selectFrom('interview_session')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .orderBy('created_at', 'desc')
-        .orderBy('id')
-        .offset(page.offset)
-        .limit(page.limit)
-        .execute();
+      return listOwned(db, 'interview_session', userId, page);
     },
 
     /** Marks the session completed; completing it again keeps the first completion time. */

@@ -1,15 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import { assertSelf } from '../http/auth.ts';
-import {
-  errorReplies,
-  IdParams,
-  NoContent,
-  page,
-  Pagination,
-  UserIdParams,
-  UserIdQuery,
-} from '../http/schemas.ts';
+import { ownedListRoutes } from '../http/owned-list.ts';
+import { errorReplies, IdParams, NoContent, UserIdQuery } from '../http/schemas.ts';
 import { JobPostingCreate, JobPostingResponse } from './schemas.ts';
 import type { JobPostingService } from './service.ts';
 
@@ -36,35 +28,12 @@ export const jobPostingRoutes: FastifyPluginAsyncTypebox<{ jobPostings: JobPosti
     },
   );
 
-  app.get(
-    '/',
-    {
-      schema: {
-        tags,
-        summary: 'Your job postings, newest first',
-        querystring: Pagination,
-        response: { 200: Type.Array(JobPostingResponse), ...errorReplies() },
-      },
-    },
-    async (request) => jobPostings.list(request.user.id, page(request.query)),
-  );
-
-  app.get(
-    '/user/:user_id',
-    {
-      schema: {
-        tags,
-        summary: "A user's job postings (your own id only)",
-        params: UserIdParams,
-        querystring: Pagination,
-        response: { 200: Type.Array(JobPostingResponse), ...errorReplies(403) },
-      },
-    },
-    async (request) => {
-      assertSelf(request, request.params.user_id);
-      return jobPostings.list(request.user.id, page(request.query));
-    },
-  );
+  await app.register(ownedListRoutes, {
+    tags,
+    noun: 'job postings',
+    item: JobPostingResponse,
+    list: (userId, page) => jobPostings.list(userId, page),
+  });
 
   app.get(
     '/:id',

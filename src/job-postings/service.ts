@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/index.ts';
+import { findOwned, listOwned } from '../db/owned.ts';
 import type { JobPostingTable } from '../db/schema.ts';
 import { Errors } from '../http/errors.ts';
 import type { JobPostingCreate, ParsedSkills } from './schemas.ts';
@@ -22,12 +23,7 @@ function decode(row: Selectable<JobPostingTable>): JobPosting {
 
 export function createJobPostingService(db: Db) {
   async function get(userId: string, id: string): Promise<JobPosting> {
-    const row = await db
-      .selectFrom('job_posting')
-      .selectAll()
-      .where('id', '=', id)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
+    const row = await findOwned(db, 'job_posting', userId, id);
     if (!row) throw new Errors.NotFound('Job posting');
     return decode(row);
   }
@@ -51,16 +47,7 @@ export function createJobPostingService(db: Db) {
     },
 
     async list(userId: string, page: { offset: number; limit: number }): Promise<JobPosting[]> {
-      const rows = await db
-        .selectFrom('job_posting')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .orderBy('created_at', 'desc')
-        .orderBy('id')
-        .offset(page.offset)
-        .limit(page.limit)
-        .execute();
-      return rows.map(decode);
+      return (await listOwned(db, 'job_posting', userId, page)).map(decode);
     },
 
     async remove(userId: string, id: string): Promise<void> {

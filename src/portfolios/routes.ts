@@ -1,16 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import { assertSelf } from '../http/auth.ts';
 import { Errors } from '../http/errors.ts';
-import {
-  errorReplies,
-  IdParams,
-  NoContent,
-  page,
-  Pagination,
-  UserIdParams,
-  UserIdQuery,
-} from '../http/schemas.ts';
+import { ownedListRoutes } from '../http/owned-list.ts';
+import { errorReplies, IdParams, NoContent, UserIdQuery } from '../http/schemas.ts';
 import { PortfolioCreate, PortfolioResponse, PortfolioUploadBody } from './schemas.ts';
 import type { PortfolioService } from './service.ts';
 
@@ -57,35 +49,12 @@ export const portfolioRoutes: FastifyPluginAsyncTypebox<{ portfolios: PortfolioS
     },
   );
 
-  app.get(
-    '/',
-    {
-      schema: {
-        tags,
-        summary: 'Your portfolios, newest first',
-        querystring: Pagination,
-        response: { 200: Type.Array(PortfolioResponse), ...errorReplies() },
-      },
-    },
-    async (request) => portfolios.list(request.user.id, page(request.query)),
-  );
-
-  app.get(
-    '/user/:user_id',
-    {
-      schema: {
-        tags,
-        summary: "A user's portfolios (your own id only)",
-        params: UserIdParams,
-        querystring: Pagination,
-        response: { 200: Type.Array(PortfolioResponse), ...errorReplies(403) },
-      },
-    },
-    async (request) => {
-      assertSelf(request, request.params.user_id);
-      return portfolios.list(request.user.id, page(request.query));
-    },
-  );
+  await app.register(ownedListRoutes, {
+    tags,
+    noun: 'portfolios',
+    item: PortfolioResponse,
+    list: (userId, page) => portfolios.list(userId, page),
+  });
 
   app.get(
     '/:id',

@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Selectable } from 'kysely';
 import { extractText } from 'unpdf';
 import type { Db } from '../db/index.ts';
+import { findOwned, listOwned } from '../db/owned.ts';
 import type { PortfolioTable } from '../db/schema.ts';
 import { Errors } from '../http/errors.ts';
 import type { Storage } from '../storage.ts';
@@ -74,26 +75,13 @@ export function createPortfolioService(db: Db, storage: Storage, maxBytes: numbe
     },
 
     async get(userId: string, id: string): Promise<Portfolio> {
-      const portfolio = await db
-        .selectFrom('portfolio')
-        .selectAll()
-        .where('id', '=', id)
-        .where('user_id', '=', userId)
-        .executeTakeFirst();
+      const portfolio = await findOwned(db, 'portfolio', userId, id);
       if (!portfolio) throw new Errors.NotFound('Portfolio');
       return portfolio;
     },
 
     async list(userId: string, page: { offset: number; limit: number }): Promise<Portfolio[]> {
-      return db
-        .selectFrom('portfolio')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .orderBy('created_at', 'desc')
-        .orderBy('id')
-        .offset(page.offset)
-        .limit(page.limit)
-        .execute();
+      return listOwned(db, 'portfolio', userId, page);
     },
 
     /** Deletes the record and, when it is one of ours, the stored PDF; sessions keep going without it. */
