@@ -50,7 +50,10 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
 
   await app.register(cors, { origin: config.allowedOrigins, credentials: true });
   await app.register(multipart, { limits: { files: 1, fields: 10, parts: 20 } });
-  await app.register(rateLimit, { global: false });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => new Errors.TooManyRequests(context.after),
+  });
   await registerJwt(app, { secret: config.jwtSecret, expiresIn: config.jwtExpiresIn });
   await registerOpenApi(app, { title: APP_NAME, version });
 

@@ -140,3 +140,17 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+test('login attempts are limited per address and account', async (t) => {
+  const { api } = await startApp(t, 'sqlite');
+  const user = await signUp(api);
+  const other = await signUp(api);
+  for (let attempt = 1; attempt < 10; attempt++) {
+    expectError(await api.post('/api/users/login', { email: user.email, password: 'guess' }), 401, 'INVALID_CREDENTIALS');
+  }
+  const limited = await api.post('/api/users/login', { email: user.email, password: user.password });
+  expectError(limited, 429, 'RATE_LIMITED');
+  assert.ok(Number(limited.headers.get('retry-after')) > 0);
+  // Another account from the same address is unaffected.
+  assert.equal((await api.post('/api/users/login', { email: other.email, password: other.password })).status, 200);
+});

@@ -6,6 +6,7 @@ import { Login, Token, UserCreate, UserResponse, UserUpdate } from './schemas.ts
 import type { UserService } from './service.ts';
 
 const tags = ['users'];
+const LOGIN_ATTEMPTS_PER_MINUTE = 10;
 
 export const userRoutes: FastifyPluginAsyncTypebox<{ users: UserService }> = async (app, { users }) => {
   const signUpPaths = [
@@ -33,13 +34,22 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ users: UserService }> = asy
   app.post(
     '/login',
     {
-      config: { public: true },
+      // Password guessing: a few tries a minute per address and account.
+      config: {
+        public: true,
+        rateLimit: {
+          max: LOGIN_ATTEMPTS_PER_MINUTE,
+          timeWindow: '1 minute',
+          hook: 'preHandler',
+          keyGenerator: (request) => `${request.ip} ${String((request.body as { email?: unknown }).email).toLowerCase()}`,
+        },
+      },
       schema: {
         tags,
         summary: 'Log in and get a bearer token',
         security: [],
         body: Login,
-        response: { 200: Token, ...errorReplies() },
+        response: { 200: Token, ...errorReplies(429) },
       },
     },
     async (request) => {
