@@ -33,6 +33,8 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(arraySkills.body.parsed_skills, ['Go', 'gRPC']);
 
       assert.deepEqual((await api.get(`/api/job-postings/${created.body.id}`, user.token)).body, created.body);
+      const own = await api.get('/api/job-postings/?skip=1&limit=1', user.token);
+      assert.equal(own.body.length, 1);
       const list = await api.get(`/api/job-postings/user/${user.id}`, user.token);
       assert.deepEqual(list.body.map((p: { id: string }) => p.id).sort(), [created.body.id, minimal.body.id, arraySkills.body.id].sort());
 
