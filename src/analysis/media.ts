@@ -1,0 +1,284 @@
+// ffmpeg and ffprobe behind one interface: probe a file, stream sampled frames as raw RGB, read audio.
+// Nothing is written to disk.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+export class MediaError extends Error {
+  constructor(
+    readonly code: 'UNREADABLE_MEDIA' | 'NO_VIDEO_STREAM' | 'DECODE_FAILED',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MediaError';
+  }
+}
+
+export interface MediaTools {
+  ffmpeg: string;
+  ffprobe: string;
+}
+
+/** The binaries shipped in npm packages, unless FFMPEG_PATH / FFPROBE_PATH say otherwise. */
+export function mediaTools(env: Record<string, string | undefined> = process.env): MediaTools {
+  return {
+    ffmpeg: env.FFMPEG_PATH || (require('@ffmpeg-installer/ffmpeg') as { path: string }).path,
+    ffprobe: env.FFPROBE_PATH || (require('@ffprobe-installer/ffprobe') as { path: string }).path,
+  };
+}
+
+export interface VideoInfo {
+  durationSec: number;
+  /** Average frame rate of the video stream (0 when the container does not say). */
+  fps: number;
+  codec: string;
+  /** Size as displayed: sample aspect ratio and rotation applied. */
+  width: number;
+  height: number;
+  /** Clockwise rotation the player applies, from the display matrix or the rotate tag. */
+  rotationDeg: number;
+  hasAudio: boolean;
+  audioCodec: string | null;
+  container: string;
+}
+
+interface ProbeStream {
+  codec_type?: string;
+  codec_name?: string;
+  width?: number;
+  height?: number;
+  sample_aspect_ratio?: string;
+  avg_frame_rate?: string;
+  r_frame_rate?: string;
+  duration?: string;
+  tags?: Record<string, string>;
+  side_data_list?: Array<{ rotation?: number | string }>;
+  disposition?: { attached_pic?: number };
+}
+
+interface ProbeOutput {
+  streams?: ProbeStream[];
+  format?: { duration?: string; format_name?: string };
+}
+
+const PROBE_TIMEOUT_MS = 60_000;
+
+function run(binary: string, args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+    const stdout: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-4000);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(stdout), stderr }));
+  });
+}
+
+const ratio = (value: string | undefined): number => {
+  const [num, den] = (value ?? '').split(/[/:]/).map(Number);
+  return num && den ? num / den : 0;
+};
+
+const number = (value: string | undefined): number => {
+  const parsed = Number(value);
+  return Number.isFinite(parsed) ? parsed : 0;
+};
+
+function rotationOf(stream: ProbeStream): number {
+  const fromMatrix = stream.side_data_list?.find((data) => data.rotation !== undefined)?.rotation;
+  // The display matrix states counter-clockwise degrees; the legacy tag states clockwise ones.
+  const clockwise = fromMatrix !== undefined ? -Number(fromMatrix) : number(stream.tags?.rotate);
+  return ((Math.round(clockwise / 90) * 90) % 360 + 360) % 360;
+}
+
+/** Last video packet time: the duration of files whose header has none (browser WebM). */
+async function durationFromPackets(tools: MediaTools, file: string): Promise<number> {
+  const { stdout } = await run(
+    tools.ffprobe,
+    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', file],
+    PROBE_TIMEOUT_MS,
+  );
+  let end = 0;
+  for (const line of stdout.toString().split('\n')) {
+    const [pts, duration] = line.split(',').map(Number);
+    if (Number.isFinite(pts)) end = Math.max(end, pts! + (Number.isFinite(duration) ? duration! : 0));
+  }
+  return end;
+}
+
+export async function probe(file: string, tools = mediaTools()): Promise<VideoInfo> {
+  const result = await run(
+    tools.ffprobe,
+    ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file],
+    PROBE_TIMEOUT_MS,
+  );
+  let parsed: ProbeOutput;
+  try {
+    parsed = JSON.parse(result.stdout.toString()) as ProbeOutput;
+  } catch {
+    parsed = {};
+  }
+  if (result.code !== 0 || !parsed.format) {
+    const reason = result.stderr.trim().split('\n').pop() || `ffprobe exited with ${result.code}`;
+    throw new MediaError('UNREADABLE_MEDIA', `Not a readable media file: ${reason}`);
+  }
+  const streams = parsed.streams ?? [];
+  const video = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic && s.width && s.height);
+  if (!video) throw new MediaError('NO_VIDEO_STREAM', 'The file has no video stream');
+  const audio = streams.find((s) => s.codec_type === 'audio');
+
+  const rotationDeg = rotationOf(video);
+  const sar = ratio(video.sample_aspect_ratio) || 1;
+  const displayWidth = Math.round(video.width! * sar);
+  const sideways = rotationDeg === 90 || rotationDeg === 270;
+  let durationSec = number(parsed.format.duration) || number(video.duration);
+  if (durationSec <= 0) durationSec = await durationFromPackets(tools, file);
+  return {
+    durationSec,
+    fps: ratio(video.avg_frame_rate) || ratio(video.r_frame_rate),
+    codec: video.codec_name ?? 'unknown',
+    width: sideways ? video.height! : displayWidth,
+    height: sideways ? displayWidth : video.height!,
+    rotationDeg,
+    hasAudio: audio !== undefined,
+    audioCodec: audio?.codec_name ?? null,
+    container: parsed.format.format_name ?? 'unknown',
+  };
+}
+
+/** Size that keeps the aspect ratio, fits `maxSide`, and has even sides (what the scaler needs). */
+export function frameSize(width: number, height: number, maxSide: number): { width: number; height: number } {
+  const scale = Math.min(1, maxSide / Math.max(width, height));
+  const even = (value: number) => Math.max(2, Math.round((value * scale) / 2) * 2);
+  return { width: even(width), height: even(height) };
+}
+
+export interface Frame {
+  index: number;
+  /** Presentation time of the source frame, seconds from the start. */
+  t: number;
+  width: number;
+  height: number;
+  /** width × height × 3 bytes, row-major RGB. */
+  rgb: Buffer;
+}
+
+export interface FrameOptions {
+  fps: number;
+  maxSide: number;
+  /** Only frames from this time on, and before `endSec` (for splitting work). */
+  startSec?: number;
+  endSec?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * The first frame of every 1/fps-second slot, with its real timestamp, upright (rotation applied),
+ * scaled, streamed from one ffmpeg process as raw RGB.
+ */
+export async function* readFrames(
+  file: string,
+  info: VideoInfo,
+  options: FrameOptions,
+  tools = mediaTools(),
+): AsyncGenerator<Frame> {
+  const { width, height } = frameSize(info.width, info.height, options.maxSide);
+  const fps = options.fps;
+  const filters = [
+    `select='isnan(prev_selected_t)+gte(floor(t*${fps})-floor(prev_selected_t*${fps}),1)'`,
+    'showinfo',
+    `scale=${width}:${height}`,
+    'setsar=1',
+  ].join(',');
+  const range = [
+    ...(options.startSec ? ['-ss', String(options.startSec)] : []),
+    ...(options.endSec !== undefined ? ['-to', String(options.endSec)] : []),
+  ];
+  const child = spawn(
+    tools.ffmpeg,
+    ['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'info', ...range, '-i', file, '-an', '-sn',
+      '-vf', filters, '-vsync', '0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
+    { stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal },
+  );
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  child.on('error', () => {}); // surfaced through the exit code and stderr below
+
+  // showinfo prints each selected frame's time on stderr, in the same order as the frames on stdout.
+  const times: number[] = [];
+  let stderrTail = '';
+  let stderrDone = false;
+  let wake: (() => void) | undefined;
+  let partialLine = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    const lines = (partialLine + chunk).split('\n');
+    partialLine = lines.pop() ?? '';
+    for (const line of lines) {
+      const match = /showinfo.*pts_time:\s*(-?[\d.]+)/.exec(line);
+      if (match) times.push(Number(match[1]) + (options.startSec ?? 0));
+      else stderrTail = (stderrTail + line + '\n').slice(-4000);
+    }
+    wake?.();
+  });
+  child.stderr.on('end', () => {
+    stderrDone = true;
+    wake?.();
+  });
+  const timeOf = async (index: number): Promise<number> => {
+    while (times.length <= index && !stderrDone) await new Promise<void>((resolve) => (wake = resolve));
+    return times[index] ?? index / fps;
+  };
+
+  const frameBytes = width * height * 3;
+  let frame = Buffer.allocUnsafe(frameBytes);
+  let filled = 0;
+  let index = 0;
+  try {
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      let offset = 0;
+      while (offset < chunk.length) {
+        const take = Math.min(frameBytes - filled, chunk.length - offset);
+        chunk.copy(frame, filled, offset, offset + take);
+        filled += take;
+        offset += take;
+        if (filled === frameBytes) {
+          yield { index, t: await timeOf(index), width, height, rgb: frame };
+          index += 1;
+          frame = Buffer.allocUnsafe(frameBytes);
+          filled = 0;
+        }
+      }
+    }
+    const code = await exited;
+    if (code !== 0 && !options.signal?.aborted) {
+      const reason = stderrTail.trim().split('\n').pop() ?? '';
+      throw new MediaError('DECODE_FAILED', `ffmpeg could not decode the video (exit ${code}): ${reason}`);
+    }
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}
+
+export const AUDIO_SAMPLE_RATE = 16_000;
+
+/** The whole audio track as 16 kHz mono float samples, or null when there is none. */
+export async function readAudio(file: string, info: VideoInfo, tools = mediaTools()): Promise<Float32Array | null> {
+  if (!info.hasAudio) return null;
+  const timeoutMs = Math.ceil(60_000 + info.durationSec * 1000);
+  const { code, stdout, stderr } = await run(
+    tools.ffmpeg,
+    ['-nostdin', '-v', 'error', '-i', file, '-vn', '-ac', '1', '-ar', String(AUDIO_SAMPLE_RATE), '-f', 'f32le', 'pipe:1'],
+    timeoutMs,
+  );
+  if (code !== 0) {
+    throw new MediaError('DECODE_FAILED', `ffmpeg could not decode the audio: ${stderr.trim().split('\n').pop() ?? ''}`);
+  }
+  // Copy into a fresh, aligned buffer: a Buffer's byte offset need not be a multiple of 4.
+  const samples = new Float32Array(stdout.length / 4);
+  new Uint8Array(samples.buffer).set(stdout.subarray(0, samples.length * 4));
+  return samples;
+}

@@ -1,0 +1,80 @@
+// Every threshold and constant of the face analysis, in one object that is copied into each result's
+// metadata, so a reader of any result knows exactly how it was computed.
+export const FACE_THRESHOLDS = {
+  /** Frames sampled per second of video (the original used 5). */
+  analysis_fps: 5,
+  /** Frames are scaled so their long side is at most this many pixels before inference. */
+  frame_max_side_px: 640,
+  /** A detection below this confidence counts as no face. */
+  min_face_confidence: 0.5,
+
+  gaze: {
+    method: 'head yaw/pitch + eye-in-head angle from the iris position (both eyes), degrees',
+    /** The iris centre moves about 0.8 × half the eye width at full eye rotation: angle = asin(offset / 0.8). */
+    iris_offset_at_90_deg: 0.8,
+    /**
+     * Turning the head shifts the iris against the eye corners even when the eye does not move (the iris
+     * sits in front of the corners): offset − this × sin(head angle) is the eye's own rotation.
+     */
+    head_turn_iris_shift: 0.45,
+    /** Looking straight ahead, the iris centre sits this far above the line through the eye corners. */
+    iris_rest_offset_up: 0.09,
+    /** |gaze yaw| at most this is CENTER horizontally. */
+    center_max_yaw_deg: 15,
+    /** Gaze pitch above this is UP, below −this is DOWN. */
+    center_max_pitch_deg: 15,
+  },
+
+  smile: {
+    method: 'mean of the expression model happy score and mouth geometry (width and corner lift over eye distance)',
+    /** Mouth width over the distance between the outer eye corners: neutral → smiling. */
+    mouth_width_ratio_range: [0.7, 0.88] as [number, number],
+    /** Lip centre below the mouth corners, over eye distance, along the face's vertical axis. */
+    corner_lift_ratio_range: [0.05, 0.1] as [number, number],
+    /** Weight of the expression model's happy score; the rest is geometry. */
+    model_weight: 0.5,
+    /** A frame with smile ≥ this counts as smiling (absolute, the same for everyone). */
+    smiling_threshold: 0.5,
+  },
+
+  emotion: {
+    method: 'expression model scores mapped to the original categories, smile score first',
+    happy_min_smile: 0.6,
+    pleasant_min_smile: 0.35,
+    surprised_min_score: 0.5,
+    /** Sum of angry, disgust, fear and sad scores. */
+    concerned_min_negative: 0.6,
+    focused_min_negative: 0.35,
+  },
+
+  pose: {
+    /** Angles beyond these are physically implausible for a seated candidate: reported as outliers. */
+    outlier_abs_deg: { yaw: 60, pitch: 45, roll: 40 },
+    /** A value this far from the median of its neighbours is a one-frame glitch: an outlier. */
+    spike_deg: 20,
+    spike_window_frames: 5,
+  },
+
+  nod: {
+    /** Pitch is smoothed by a centred median of this many frames, removing one-frame spikes. */
+    smoothing_window_frames: 3,
+    /** A nod: pitch goes down by at least this much and comes back up by at least this much ... */
+    min_amplitude_deg: 6,
+    /** ... all within this time; slower movements are posture drift, not nods. */
+    max_duration_sec: 1.6,
+  },
+
+  blink: {
+    /** Eye openness (lid gap over eye width) below this fraction of the video's median is a closed eye. */
+    closed_fraction_of_median: 0.5,
+    /** Closed for longer than this is not a blink (eyes shut on purpose). */
+    max_blink_sec: 0.6,
+  },
+
+  gaze_away: {
+    /** Stretches away from the camera shorter than this are glances, not segments. */
+    min_segment_sec: 1.0,
+  },
+} as const;
+
+export type FaceThresholds = typeof FACE_THRESHOLDS;

@@ -1,0 +1,134 @@
+// The face model: Human (MediaPipe face mesh with irises, head rotation, expressions) on the
+// TensorFlow.js WASM backend, loaded once per process (or worker thread) and reused.
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { DetectedFace, Point } from './face-features.ts';
+import type { Frame } from './media.ts';
+
+const require = createRequire(import.meta.url);
+
+// Only the parts of Human's API used here.
+interface HumanFace {
+  score: number;
+  /** Normalised 0..1; `mesh` holds the same points rounded to whole pixels, too coarse for irises. */
+  meshRaw: Point[];
+  rotation?: { angle: { yaw: number; pitch: number; roll: number } } | null;
+  emotion?: Array<{ score: number; emotion: string }>;
+}
+interface HumanTensor {
+  dispose(): void;
+}
+interface HumanInstance {
+  version: string;
+  load(): Promise<void>;
+  warmup(): Promise<unknown>;
+  detect(input: HumanTensor): Promise<{ face: HumanFace[] }>;
+  tf: {
+    tensor3d(values: Int32Array, shape: [number, number, number], dtype: 'int32'): HumanTensor;
+    getBackend(): string;
+  };
+}
+
+export interface FaceModel {
+  /** The most confident face in the frame, or null when there is none. */
+  detect(frame: Frame): Promise<DetectedFace | null>;
+  describe(): { vision_model: string; vision_version: string; backend: string; vision_config: Record<string, unknown> };
+}
+
+// Human fetches models and the WASM binary by URL; Node's fetch cannot read file:// URLs.
+function serveFileUrls(): void {
+  const networkFetch = globalThis.fetch;
+  if ((networkFetch as { servesFiles?: boolean }).servesFiles) return;
+  const fetchWithFiles = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (!url.startsWith('file://')) return networkFetch(input, init);
+    const type = url.endsWith('.json') ? 'application/json' : url.endsWith('.wasm') ? 'application/wasm' : 'application/octet-stream';
+    return new Response(await readFile(new URL(url)), { headers: { 'content-type': type } });
+  };
+  globalThis.fetch = Object.assign(fetchWithFiles, { servesFiles: true }) as typeof fetch;
+}
+
+const folderUrl = (folder: string) => `${pathToFileURL(folder).href}/`;
+
+const HUMAN_CONFIG = {
+  backend: 'wasm',
+  debug: false,
+  async: true,
+  warmup: 'none',
+  // Similar frames may reuse the face box (tracking); the mesh, irises and expressions still run on every
+  // frame, because emotion caching (99 frames / 1.5 s by default) would freeze the expression timeline.
+  cacheSensitivity: 0.7,
+  face: {
+    enabled: true,
+    detector: { enabled: true, rotation: true, maxDetected: 1, minConfidence: 0.3, return: false },
+    mesh: { enabled: true },
+    iris: { enabled: true },
+    emotion: { enabled: true, skipFrames: 0, skipTime: 0 },
+    description: { enabled: false },
+    antispoof: { enabled: false },
+    liveness: { enabled: false },
+    attention: { enabled: false },
+    gear: { enabled: false },
+  },
+  body: { enabled: false },
+  hand: { enabled: false },
+  object: { enabled: false },
+  gesture: { enabled: false },
+  segmentation: { enabled: false },
+  filter: { enabled: false },
+};
+
+async function createFaceModel(): Promise<FaceModel> {
+  serveFileUrls();
+  // The WASM build is hidden by the package's exports map, so it is loaded by path.
+  const humanDist = dirname(require.resolve('@vladmandic/human'));
+  const { Human } = require(join(humanDist, 'human.node-wasm.js')) as {
+    Human: new (config: Record<string, unknown>) => HumanInstance;
+  };
+  const human = new Human({
+    ...HUMAN_CONFIG,
+    wasmPath: folderUrl(dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))),
+    modelBasePath: folderUrl(join(humanDist, '..', 'models')),
+  });
+  await human.load();
+
+  return {
+    async detect(frame) {
+      const tensor = human.tf.tensor3d(new Int32Array(frame.rgb), [frame.height, frame.width, 3], 'int32');
+      try {
+        const { face } = await human.detect(tensor);
+        const best = face.filter((f) => f.meshRaw.length >= 478).sort((a, b) => b.score - a.score)[0];
+        if (!best?.rotation) return null;
+        return {
+          confidence: best.score,
+          mesh: best.meshRaw.map(([x, y, z]) => [x * frame.width, y * frame.height, z]),
+          rotation: best.rotation.angle,
+          expressions: Object.fromEntries((best.emotion ?? []).map((e) => [e.emotion, e.score])),
+        };
+      } finally {
+        tensor.dispose();
+      }
+    },
+    describe() {
+      return {
+        vision_model: 'Human face mesh (MediaPipe 478 points with irises) + expression model',
+        vision_version: human.version,
+        backend: `tfjs-${human.tf.getBackend()}`,
+        vision_config: { max_faces: 1, detector_min_confidence: 0.3, cache_sensitivity: 0.7, emotion_every_frame: true },
+      };
+    },
+  };
+}
+
+let shared: Promise<FaceModel> | undefined;
+
+/** The process's face model, loaded on first use. */
+export function loadFaceModel(): Promise<FaceModel> {
+  shared ??= createFaceModel().catch((error: unknown) => {
+    shared = undefined;
+    throw error;
+  });
+  return shared;
+}
