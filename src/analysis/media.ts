@@ -173,7 +173,6 @@ export interface FrameOptions {
   /** Only frames from this time on, and before `endSec` (for splitting work). */
   startSec?: number;
   endSec?: number;
-  signal?: AbortSignal;
 }
 
 /**
@@ -194,15 +193,16 @@ export async function* readFrames(
     `scale=${width}:${height}`,
     'setsar=1',
   ].join(',');
+  const start = options.startSec ?? 0;
   const range = [
-    ...(options.startSec ? ['-ss', String(options.startSec)] : []),
-    ...(options.endSec !== undefined ? ['-to', String(options.endSec)] : []),
+    ...(start > 0 ? ['-ss', String(start)] : []),
+    ...(options.endSec !== undefined ? ['-t', String(options.endSec - start)] : []),
   ];
   const child = spawn(
     tools.ffmpeg,
     ['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'info', ...range, '-i', file, '-an', '-sn',
       '-vf', filters, '-vsync', '0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
-    { stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal },
+    { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   child.on('error', () => {}); // surfaced through the exit code and stderr below
@@ -219,7 +219,7 @@ export async function* readFrames(
     partialLine = lines.pop() ?? '';
     for (const line of lines) {
       const match = /showinfo.*pts_time:\s*(-?[\d.]+)/.exec(line);
-      if (match) times.push(Number(match[1]) + (options.startSec ?? 0));
+      if (match) times.push(Number(match[1]) + start);
       else stderrTail = (stderrTail + line + '\n').slice(-4000);
     }
     wake?.();
@@ -230,7 +230,7 @@ export async function* readFrames(
   });
   const timeOf = async (index: number): Promise<number> => {
     while (times.length <= index && !stderrDone) await new Promise<void>((resolve) => (wake = resolve));
-    return times[index] ?? index / fps;
+    return times[index] ?? start + index / fps;
   };
 
   const frameBytes = width * height * 3;
@@ -254,7 +254,7 @@ export async function* readFrames(
       }
     }
     const code = await exited;
-    if (code !== 0 && !options.signal?.aborted) {
+    if (code !== 0) {
       const reason = stderrTail.trim().split('\n').pop() ?? '';
       throw new MediaError('DECODE_FAILED', `ffmpeg could not decode the video (exit ${code}): ${reason}`);
     }

@@ -56,8 +56,7 @@ export const FACE_THRESHOLDS = {
   },
 
   nod: {
-    /** Pitch is smoothed by a centred median of this many frames, removing one-frame spikes. */
-    smoothing_window_frames: 3,
+    method: 'pitch smoothed by a centred median of 3 frames (one-frame spikes vanish), then followed with hysteresis',
     /** A nod: pitch goes down by at least this much and comes back up by at least this much ... */
     min_amplitude_deg: 6,
     /** ... all within this time; slower movements are posture drift, not nods. */

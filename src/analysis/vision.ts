@@ -1,5 +1,6 @@
 // The face model: Human (MediaPipe face mesh with irises, head rotation, expressions) on the
 // TensorFlow.js WASM backend, loaded once per process (or worker thread) and reused.
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -21,20 +22,34 @@ interface HumanTensor {
   dispose(): void;
 }
 interface HumanInstance {
-  version: string;
   load(): Promise<void>;
-  warmup(): Promise<unknown>;
   detect(input: HumanTensor): Promise<{ face: HumanFace[] }>;
   tf: {
     tensor3d(values: Int32Array, shape: [number, number, number], dtype: 'int32'): HumanTensor;
-    getBackend(): string;
   };
 }
 
 export interface FaceModel {
   /** The most confident face in the frame, or null when there is none. */
   detect(frame: Frame): Promise<DetectedFace | null>;
-  describe(): { vision_model: string; vision_version: string; backend: string; vision_config: Record<string, unknown> };
+}
+
+/** What the timeline's face figures come from, for the result's metadata. */
+export function faceModelInfo() {
+  const humanDist = dirname(require.resolve('@vladmandic/human'));
+  const { version } = JSON.parse(readFileSync(join(humanDist, '..', 'package.json'), 'utf8')) as { version: string };
+  return {
+    vision_model: 'Human face mesh (MediaPipe, 478 points with irises)',
+    vision_version: version,
+    vision_backend: 'tfjs-wasm',
+    vision_config: {
+      max_faces: 1,
+      detector_min_confidence: HUMAN_CONFIG.face.detector.minConfidence,
+      cache_sensitivity: HUMAN_CONFIG.cacheSensitivity,
+      expressions_every_frame: true,
+    },
+    emotion_model: 'Human expression model (7 classes) mapped to the original categories with the smile score',
+  };
 }
 
 // Human fetches models and the WASM binary by URL; Node's fetch cannot read file:// URLs.
@@ -110,14 +125,6 @@ async function createFaceModel(): Promise<FaceModel> {
       } finally {
         tensor.dispose();
       }
-    },
-    describe() {
-      return {
-        vision_model: 'Human face mesh (MediaPipe 478 points with irises) + expression model',
-        vision_version: human.version,
-        backend: `tfjs-${human.tf.getBackend()}`,
-        vision_config: { max_faces: 1, detector_min_confidence: 0.3, cache_sensitivity: 0.7, emotion_every_frame: true },
-      };
     },
   };
 }

@@ -1,0 +1,26 @@
+// The face stage for one stretch of a video: frames → face model → timeline entries, in time order.
+import { faceFeatures } from './face-features.ts';
+import { readFrames, type VideoInfo } from './media.ts';
+import type { FaceThresholds } from './thresholds.ts';
+import { timelineFrame, type TimelineFrame } from './timeline.ts';
+import { loadFaceModel } from './vision.ts';
+
+export interface FaceTask {
+  file: string;
+  info: VideoInfo;
+  startSec: number;
+  /** Exclusive; omitted for "to the end". */
+  endSec?: number;
+  thresholds: FaceThresholds;
+}
+
+export async function runFaceTask(task: FaceTask, onFrame: (frame: TimelineFrame) => void): Promise<void> {
+  const model = await loadFaceModel();
+  const { analysis_fps: fps, frame_max_side_px: maxSide, min_face_confidence: minConfidence } = task.thresholds;
+  const frames = readFrames(task.file, task.info, { fps, maxSide, startSec: task.startSec, endSec: task.endSec });
+  for await (const frame of frames) {
+    const face = await model.detect(frame);
+    const features = face && face.confidence >= minConfidence ? faceFeatures(face, task.thresholds) : null;
+    onFrame(timelineFrame(frame.t, features));
+  }
+}

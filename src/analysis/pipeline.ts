@@ -1,0 +1,141 @@
+// The analysis as a library: analyze(file, options, onProgress) → AnalysisResult. The command line,
+// the job worker and the tests all call this one function; it knows nothing of HTTP or databases.
+import { availableParallelism } from 'node:os';
+import { FaceWorkerPool } from './face-pool.ts';
+import { probe, type VideoInfo } from './media.ts';
+import { adaptiveSmileRatio, faceConfidence, faceMetrics, type FaceMetrics } from './metrics.ts';
+import { FACE_THRESHOLDS, type FaceThresholds } from './thresholds.ts';
+import { rejectPoseOutliers, type TimelineFrame } from './timeline.ts';
+import { faceModelInfo } from './vision.ts';
+
+export type Stage = 'probe' | 'face' | 'metrics' | 'done';
+export type ProgressListener = (update: { stage: Stage; progress: number }) => void;
+
+export interface AnalyzeOptions {
+  /** Worker threads to run the face model in; a pool kept by the caller is reused across calls. */
+  facePool?: FaceWorkerPool;
+  thresholds?: FaceThresholds;
+}
+
+export interface AnalysisMetrics extends FaceMetrics {
+  /** Speech measures come with the speech stage; null until then. */
+  wpm: number | null;
+  filler_count: number | null;
+  metadata: Record<string, unknown>;
+}
+
+export interface AnalysisResult {
+  video: {
+    duration_sec: number;
+    fps: number;
+    width: number;
+    height: number;
+    rotation_deg: number;
+    codec: string;
+    has_audio: boolean;
+  };
+  metrics: AnalysisMetrics;
+  timeline: TimelineFrame[];
+}
+
+/** The default number of face workers: one per core, at most two (memory grows with each model). */
+export function defaultFaceWorkers(): number {
+  return Math.max(1, Math.min(2, availableParallelism()));
+}
+
+/** Splits [0, duration) into `parts` stretches that start on frame-slot boundaries. */
+function stretches(durationSec: number, parts: number, fps: number): Array<{ startSec: number; endSec?: number }> {
+  const slots = Math.ceil(durationSec * fps);
+  const count = Math.max(1, Math.min(parts, Math.floor(slots / (2 * fps)))); // at least 2 s each
+  return Array.from({ length: count }, (_, i) => ({
+    startSec: Math.round((slots * i) / count) / fps,
+    endSec: i === count - 1 ? undefined : Math.round((slots * (i + 1)) / count) / fps,
+  }));
+}
+
+export async function analyze(
+  file: string,
+  options: AnalyzeOptions = {},
+  onProgress: ProgressListener = () => {},
+): Promise<AnalysisResult> {
+  const thresholds = options.thresholds ?? FACE_THRESHOLDS;
+  onProgress({ stage: 'probe', progress: 0 });
+  const info: VideoInfo = await probe(file);
+
+  const pool = options.facePool ?? new FaceWorkerPool(defaultFaceWorkers());
+  const fps = thresholds.analysis_fps;
+  const expected = Math.max(1, Math.ceil(info.durationSec * fps));
+  let raw: TimelineFrame[] = [];
+  try {
+    onProgress({ stage: 'face', progress: 0 });
+    await Promise.all(
+      stretches(info.durationSec, pool.size, fps).map((stretch) =>
+        pool.run({ file, info, thresholds, ...stretch }, (frame) => {
+          raw.push(frame);
+          onProgress({ stage: 'face', progress: Math.min(1, raw.length / expected) });
+        }),
+      ),
+    );
+  } finally {
+    if (!options.facePool) await pool.close();
+  }
+
+  onProgress({ stage: 'metrics', progress: 0 });
+  // Stretches meet on slot boundaries; should both ends yield a frame for one slot, keep the first.
+  const slot = (frame: TimelineFrame) => Math.floor(frame.t * fps + 1e-6);
+  raw = raw.sort((a, b) => a.t - b.t).filter((frame, i, all) => i === 0 || slot(frame) !== slot(all[i - 1]!));
+  const timeline = rejectPoseOutliers(raw, thresholds);
+  const durationSec = info.durationSec;
+  const metrics = faceMetrics(timeline, { durationSec, frameIntervalSec: 1 / fps }, thresholds);
+  const confidence = faceConfidence(timeline);
+  const adaptive = adaptiveSmileRatio(timeline);
+  const validCount = timeline.filter((frame) => frame.valid).length;
+
+  const metadata = {
+    fps_analyzed: durationSec > 0 ? Number((timeline.length / durationSec).toFixed(3)) : null,
+    fps_requested: fps,
+    duration_sec: durationSec > 0 ? Number(durationSec.toFixed(3)) : null,
+    frame_count_total: timeline.length,
+    frame_count_valid: validCount,
+    frame_count_expected: Math.floor(durationSec * fps),
+    thresholds: {
+      ...thresholds,
+      // The original's keys, for readers that know them.
+      smile_threshold: { type: 'absolute', value: thresholds.smile.smiling_threshold },
+      nod_pitch_delta_threshold: thresholds.nod.min_amplitude_deg,
+      pose_outlier_thresholds: thresholds.pose.outlier_abs_deg,
+    },
+    models: { ...faceModelInfo(), stt_model: null },
+    confidence: {
+      valid_frame_ratio: confidence.valid_frame_ratio,
+      gaze_confidence_mean: confidence.gaze_confidence_mean,
+      face_confidence_std: confidence.face_confidence_std,
+    },
+    outlier_flags: {
+      pose_outlier_ratio: confidence.pose_outlier_ratio,
+      pose_outlier_rule: `abs(yaw)>${thresholds.pose.outlier_abs_deg.yaw} or abs(pitch)>${thresholds.pose.outlier_abs_deg.pitch} or abs(roll)>${thresholds.pose.outlier_abs_deg.roll}, or ${thresholds.pose.spike_deg}° away from the median of ${thresholds.pose.spike_window_frames} neighbouring frames`,
+    },
+    smile_adaptive: {
+      ...adaptive,
+      note: "The original service's relative threshold (mean + 0.5·std of this video), for comparison only.",
+    },
+    blink_note: `Blinks shorter than the ${1 / fps} s between sampled frames are missed, so the blink rate is a lower bound.`,
+    angle_conventions:
+      "Candidate's own view: yaw + = head turned to their right, pitch + = up, roll + = tilted to their right shoulder.",
+  };
+
+  onProgress({ stage: 'done', progress: 1 });
+  return {
+    video: {
+      duration_sec: durationSec,
+      fps: info.fps,
+      width: info.width,
+      height: info.height,
+      rotation_deg: info.rotationDeg,
+      codec: info.codec,
+      has_audio: info.hasAudio,
+    },
+    metrics: { ...metrics, wpm: null, filler_count: null, metadata },
+    timeline,
+  };
+}

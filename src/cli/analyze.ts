@@ -1,0 +1,48 @@
+// `npm run analyze -- <video> [--no-speech] [--timeline]`: the analysis pipeline on one file, with no
+// server and no database. Progress goes to stderr, one JSON object to stdout.
+import { parseArgs } from 'node:util';
+import { MediaError } from '../analysis/media.ts';
+import { analyze, type Stage } from '../analysis/pipeline.ts';
+
+const usage = 'usage: npm run analyze -- <video> [--no-speech] [--timeline]';
+let parsed;
+try {
+  parsed = parseArgs({
+    allowPositionals: true,
+    options: { 'no-speech': { type: 'boolean', default: false }, timeline: { type: 'boolean', default: false } },
+  });
+} catch (error) {
+  console.error(`${(error as Error).message}\n${usage}`);
+  process.exit(2);
+}
+const [file] = parsed.positionals;
+if (!file || parsed.positionals.length > 1) {
+  console.error(usage);
+  process.exit(2);
+}
+
+let lastReport = '';
+const report = ({ stage, progress }: { stage: Stage; progress: number }) => {
+  const line = `${stage} ${Math.round(progress * 100)}%`;
+  if (line !== lastReport && (progress === 0 || progress === 1 || Math.round(progress * 100) % 10 === 0)) {
+    process.stderr.write(`${line}\n`);
+    lastReport = line;
+  }
+};
+
+try {
+  const started = performance.now();
+  const result = await analyze(file, {}, report);
+  process.stderr.write(`analysed ${result.video.duration_sec.toFixed(1)} s of video in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  if (!parsed.values['no-speech']) {
+    process.stderr.write('note: speech analysis is not built yet; wpm and filler_count are null\n');
+  }
+  const output = parsed.values.timeline ? result : { video: result.video, metrics: result.metrics };
+  process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+} catch (error) {
+  if (error instanceof MediaError) {
+    console.error(`${error.code}: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}
