@@ -56,7 +56,8 @@ export const FACE_THRESHOLDS = {
   },
 
   nod: {
-    method: 'pitch smoothed by a centred median of 3 frames (one-frame spikes vanish), then followed with hysteresis',
+    method:
+      'pitch smoothed by a centred median of 3 frames (one-frame spikes vanish, so a nod must hold its depth for two sampled frames), then followed with hysteresis',
     /** A nod: pitch goes down by at least this much and comes back up by at least this much ... */
     min_amplitude_deg: 6,
     /** ... all within this time; slower movements are posture drift, not nods. */
