@@ -67,3 +67,26 @@ test('the server refuses to start on a bad setting and names it', async () => {
   assert.equal(result.code, 1);
   assert.match(result.stderr, /Invalid PORT/);
 });
+
+test('analyze prints the metrics as JSON, the timeline when asked, and a clear error for bad input', async (t) => {
+  const video = join('..', 'shared', 'fixtures', 'video_talking_male_en_5s.mp4');
+  const result = await cli('src/cli/analyze.ts', [video, '--no-speech', '--timeline'], {});
+  assert.equal(result.code, 0, result.stderr);
+  const output = JSON.parse(result.stdout);
+  assert.equal(output.timeline.length, 25);
+  assert.equal(output.metrics.metadata.frame_count_total, 25);
+  assert.ok(output.metrics.center_gaze_ratio > 0.8);
+  assert.match(result.stderr, /face 100%/);
+
+  const brief = JSON.parse((await cli('src/cli/analyze.ts', [video, '--no-speech'], {})).stdout);
+  assert.equal(brief.timeline, undefined);
+  assert.deepEqual(brief.metrics.emotion_distribution, output.metrics.emotion_distribution);
+
+  const dataDir = await mkdtemp(join(tmpdir(), 'ip-cli-'));
+  t.after(() => rm(dataDir, { recursive: true, force: true }));
+  const bad = await cli('src/cli/analyze.ts', [join('..', 'shared', 'fixtures', 'speech_en_jfk_11s.wav')], {});
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /NO_VIDEO_STREAM: The file has no video stream/);
+  assert.equal(bad.stdout, '');
+  assert.equal((await cli('src/cli/analyze.ts', [], {})).code, 2);
+});

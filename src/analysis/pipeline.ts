@@ -76,6 +76,7 @@ export async function analyze(
         }),
       ),
     );
+    onProgress({ stage: 'face', progress: 1 });
   } finally {
     if (!options.facePool) await pool.close();
   }

@@ -21,13 +21,12 @@ if (!file || parsed.positionals.length > 1) {
   process.exit(2);
 }
 
+// One line per stage and tenth of progress.
 let lastReport = '';
 const report = ({ stage, progress }: { stage: Stage; progress: number }) => {
-  const line = `${stage} ${Math.round(progress * 100)}%`;
-  if (line !== lastReport && (progress === 0 || progress === 1 || Math.round(progress * 100) % 10 === 0)) {
-    process.stderr.write(`${line}\n`);
-    lastReport = line;
-  }
+  const line = `${stage} ${Math.floor(progress * 10) * 10}%`;
+  if (line !== lastReport) process.stderr.write(`${line}\n`);
+  lastReport = line;
 };
 
 try {
