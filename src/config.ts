@@ -1,7 +1,19 @@
 // Every setting of the server, read from the environment (and `.env` when present) in one place.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+
+/** Settings of the analysis pipeline; reading them touches nothing on disk. */
+export interface AnalysisSettings {
+  /** Frames analysed per second of video. */
+  fps: number;
+  /** Worker threads running the face model, each with its own copy. */
+  faceWorkers: number;
+  /** ffmpeg / ffprobe to use instead of the binaries shipped in npm packages. */
+  ffmpegPath: string | null;
+  ffprobePath: string | null;
+}
 
 export interface Config {
   port: number;
@@ -17,6 +29,7 @@ export interface Config {
   maxPortfolioMb: number;
   allowedOrigins: string[];
   logLevel: string;
+  analysis: AnalysisSettings;
 }
 
 export class ConfigError extends Error {
@@ -43,6 +56,21 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(name, `expected an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+function executable(env: Env, name: string): string | null {
+  const path = text(env, name);
+  if (path !== undefined && !existsSync(path)) throw new ConfigError(name, `no file at ${path}`);
+  return path ?? null;
+}
+
+export function loadAnalysisSettings(env: Env = process.env): AnalysisSettings {
+  return {
+    fps: integer(env, 'ANALYSIS_FPS', 5, 1, 30),
+    faceWorkers: integer(env, 'FACE_WORKERS', Math.min(2, availableParallelism()), 1, 16),
+    ffmpegPath: executable(env, 'FFMPEG_PATH'),
+    ffprobePath: executable(env, 'FFPROBE_PATH'),
+  };
 }
 
 function databaseUrl(env: Env, dataDir: string): string {
@@ -103,6 +131,7 @@ export function loadConfig(env: Env = process.env): Config {
       .map((origin) => origin.trim())
       .filter(Boolean),
     logLevel,
+    analysis: loadAnalysisSettings(env),
   };
 }
 

@@ -89,4 +89,11 @@ test('analyze prints the metrics as JSON, the timeline when asked, and a clear e
   assert.match(bad.stderr, /NO_VIDEO_STREAM: The file has no video stream/);
   assert.equal(bad.stdout, '');
   assert.equal((await cli('src/cli/analyze.ts', [], {})).code, 2);
+
+  const twoPerSecond = JSON.parse((await cli('src/cli/analyze.ts', [video, '--timeline'], { ANALYSIS_FPS: '2', FACE_WORKERS: '1' })).stdout);
+  assert.equal(twoPerSecond.timeline.length, 10);
+  assert.equal(twoPerSecond.metrics.metadata.fps_requested, 2);
+  const misconfigured = await cli('src/cli/analyze.ts', [video], { FFMPEG_PATH: '/nonexistent/ffmpeg' });
+  assert.equal(misconfigured.code, 1);
+  assert.match(misconfigured.stderr, /Invalid FFMPEG_PATH/);
 });

@@ -20,6 +20,9 @@ test('defaults: port 8000, SQLite file in DATA_DIR, seven-day tokens', async (t)
   assert.equal(config.jwtExpiresIn, '7d');
   assert.equal(config.maxPortfolioMb, 10);
   assert.deepEqual(config.geminiApiKeys, []);
+  assert.equal(config.analysis.fps, 5);
+  assert.ok(config.analysis.faceWorkers >= 1 && config.analysis.faceWorkers <= 2);
+  assert.deepEqual([config.analysis.ffmpegPath, config.analysis.ffprobePath], [null, null]);
 });
 
 test('a generated JWT secret is kept in DATA_DIR so restarts keep tokens valid', async (t) => {
@@ -49,6 +52,11 @@ test('bad values fail at start, naming the variable', async (t) => {
     [{ JWT_EXPIRES_IN: 'forever' }, 'JWT_EXPIRES_IN'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ MAX_PORTFOLIO_MB: '0' }, 'MAX_PORTFOLIO_MB'],
+    [{ ANALYSIS_FPS: '0' }, 'ANALYSIS_FPS'],
+    [{ ANALYSIS_FPS: '2.5' }, 'ANALYSIS_FPS'],
+    [{ FACE_WORKERS: 'many' }, 'FACE_WORKERS'],
+    [{ FFMPEG_PATH: '/nonexistent/ffmpeg' }, 'FFMPEG_PATH'],
+    [{ FFPROBE_PATH: '/nonexistent/ffprobe' }, 'FFPROBE_PATH'],
   ];
   for (const [env, variable] of cases) {
     assert.throws(() => loadConfig({ DATA_DIR: dir, ...env }), (error: Error) => {

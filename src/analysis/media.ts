@@ -2,6 +2,7 @@
 // Nothing is written to disk.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { loadAnalysisSettings } from '../config.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -21,10 +22,11 @@ export interface MediaTools {
 }
 
 /** The binaries shipped in npm packages, unless FFMPEG_PATH / FFPROBE_PATH say otherwise. */
-export function mediaTools(env: Record<string, string | undefined> = process.env): MediaTools {
+export function mediaTools(): MediaTools {
+  const settings = loadAnalysisSettings();
   return {
-    ffmpeg: env.FFMPEG_PATH || (require('@ffmpeg-installer/ffmpeg') as { path: string }).path,
-    ffprobe: env.FFPROBE_PATH || (require('@ffprobe-installer/ffprobe') as { path: string }).path,
+    ffmpeg: settings.ffmpegPath ?? (require('@ffmpeg-installer/ffmpeg') as { path: string }).path,
+    ffprobe: settings.ffprobePath ?? (require('@ffprobe-installer/ffprobe') as { path: string }).path,
   };
 }
 
@@ -200,7 +202,7 @@ export async function* readFrames(
   ];
   const child = spawn(
     tools.ffmpeg,
-    ['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'info', ...range, '-i', file, '-an', '-sn',
+    ['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'info', '-threads', '1', ...range, '-i', file, '-an', '-sn',
       '-vf', filters, '-vsync', '0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

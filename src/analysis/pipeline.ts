@@ -1,6 +1,6 @@
 // The analysis as a library: analyze(file, options, onProgress) → AnalysisResult. The command line,
 // the job worker and the tests all call this one function; it knows nothing of HTTP or databases.
-import { availableParallelism } from 'node:os';
+import { loadAnalysisSettings } from '../config.ts';
 import { FaceWorkerPool } from './face-pool.ts';
 import { probe, type VideoInfo } from './media.ts';
 import { adaptiveSmileRatio, faceConfidence, faceMetrics, type FaceMetrics } from './metrics.ts';
@@ -14,6 +14,7 @@ export type ProgressListener = (update: { stage: Stage; progress: number }) => v
 export interface AnalyzeOptions {
   /** Worker threads to run the face model in; a pool kept by the caller is reused across calls. */
   facePool?: FaceWorkerPool;
+  /** Defaults to FACE_THRESHOLDS with the frame rate of ANALYSIS_FPS. */
   thresholds?: FaceThresholds;
 }
 
@@ -38,11 +39,6 @@ export interface AnalysisResult {
   timeline: TimelineFrame[];
 }
 
-/** The default number of face workers: one per core, at most two (memory grows with each model). */
-export function defaultFaceWorkers(): number {
-  return Math.max(1, Math.min(2, availableParallelism()));
-}
-
 /** Splits [0, duration) into `parts` stretches that start on frame-slot boundaries. */
 function stretches(durationSec: number, parts: number, fps: number): Array<{ startSec: number; endSec?: number }> {
   const slots = Math.ceil(durationSec * fps);
@@ -58,11 +54,11 @@ export async function analyze(
   options: AnalyzeOptions = {},
   onProgress: ProgressListener = () => {},
 ): Promise<AnalysisResult> {
-  const thresholds = options.thresholds ?? FACE_THRESHOLDS;
+  const thresholds = options.thresholds ?? { ...FACE_THRESHOLDS, analysis_fps: loadAnalysisSettings().fps };
   onProgress({ stage: 'probe', progress: 0 });
   const info: VideoInfo = await probe(file);
 
-  const pool = options.facePool ?? new FaceWorkerPool(defaultFaceWorkers());
+  const pool = options.facePool ?? new FaceWorkerPool(loadAnalysisSettings().faceWorkers);
   const fps = thresholds.analysis_fps;
   const expected = Math.max(1, Math.ceil(info.durationSec * fps));
   let raw: TimelineFrame[] = [];

@@ -75,6 +75,6 @@ export const FACE_THRESHOLDS = {
     /** Stretches away from the camera shorter than this are glances, not segments. */
     min_segment_sec: 1.0,
   },
-} as const;
+};
 
 export type FaceThresholds = typeof FACE_THRESHOLDS;

@@ -46,6 +46,7 @@ export function faceModelInfo() {
       max_faces: 1,
       detector_min_confidence: HUMAN_CONFIG.face.detector.minConfidence,
       cache_sensitivity: HUMAN_CONFIG.cacheSensitivity,
+      detector_every_frames: HUMAN_CONFIG.face.detector.skipFrames + 1,
       expressions_every_frame: true,
     },
     emotion_model: 'Human expression model (7 classes) mapped to the original categories with the smile score',
@@ -72,12 +73,15 @@ const HUMAN_CONFIG = {
   debug: false,
   async: true,
   warmup: 'none',
-  // Similar frames may reuse the face box (tracking); the mesh, irises and expressions still run on every
-  // frame, because emotion caching (99 frames / 1.5 s by default) would freeze the expression timeline.
-  cacheSensitivity: 0.7,
+  // Tracking: the face detector (about half the cost of a frame) is skipped while the face mesh of the
+  // previous frame locates the face, unless the picture changed a lot (mean squared change above this,
+  // in Human's units of 255 per channel) or 15 sampled frames (3 s) have passed. The mesh, irises and
+  // expressions still run on every frame; expression caching (99 frames / 1.5 s by default) would freeze
+  // the expression timeline, so it is off.
+  cacheSensitivity: 5,
   face: {
     enabled: true,
-    detector: { enabled: true, rotation: true, maxDetected: 1, minConfidence: 0.3, return: false },
+    detector: { enabled: true, rotation: true, maxDetected: 1, minConfidence: 0.3, skipFrames: 14, skipTime: 600_000, return: false },
     mesh: { enabled: true },
     iris: { enabled: true },
     emotion: { enabled: true, skipFrames: 0, skipTime: 0 },

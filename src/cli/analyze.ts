@@ -1,6 +1,7 @@
 // `npm run analyze -- <video> [--no-speech] [--timeline]`: the analysis pipeline on one file, with no
 // server and no database. Progress goes to stderr, one JSON object to stdout.
 import { parseArgs } from 'node:util';
+import { ConfigError, loadAnalysisSettings, loadDotEnv } from '../config.ts';
 import { MediaError } from '../analysis/media.ts';
 import { analyze, type Stage } from '../analysis/pipeline.ts';
 
@@ -29,7 +30,9 @@ const report = ({ stage, progress }: { stage: Stage; progress: number }) => {
   lastReport = line;
 };
 
+loadDotEnv();
 try {
+  loadAnalysisSettings(); // a bad setting is reported before any work starts
   const started = performance.now();
   const result = await analyze(file, {}, report);
   process.stderr.write(`analysed ${result.video.duration_sec.toFixed(1)} s of video in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
@@ -41,6 +44,10 @@ try {
 } catch (error) {
   if (error instanceof MediaError) {
     console.error(`${error.code}: ${error.message}`);
+    process.exit(1);
+  }
+  if (error instanceof ConfigError) {
+    console.error(error.message);
     process.exit(1);
   }
   throw error;
