@@ -1,0 +1,13 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadFaceModel } from '../src/analysis/vision.ts';
+await loadFaceModel();
+const require = createRequire(import.meta.url);
+const humanDist = dirname(require.resolve('@vladmandic/human'));
+const { Human } = require(join(humanDist, 'human.node-wasm.js'));
+const human = new Human({ backend: 'wasm', debug: true, wasmPath: pathToFileURL(dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))).href + '/', modelBasePath: pathToFileURL(join(humanDist, '..', 'models')).href + '/', body: { enabled: false }, hand: { enabled: false }, object: { enabled: false }, gesture: { enabled: false }, segmentation: { enabled: false }, face: { description: { enabled: false }, antispoof: { enabled: false }, liveness: { enabled: false } } });
+await human.load();
+const tf = human.tf;
+console.log('simd', await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'), 'mt', await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'), 'backend', tf.getBackend());
+const b: any = tf.backend(); console.log('threads', b?.wasm?._getThreadsCount?.() ?? b?.getThreadsCount?.());
