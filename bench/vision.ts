@@ -20,7 +20,7 @@ try {
   if (!video) {
     video = join(dir, 'talking-32s.mp4');
     await promisify(execFile)(mediaTools().ffmpeg, [
-      '-v', 'error', '-stream_loop', '3', '-i', join('..', 'shared', 'fixtures', 'video_talking_female_en_8s.mp4'),
+      '-v', 'error', '-stream_loop', '3', '-i', join('test', 'fixtures', 'video_talking_female_en_8s.mp4'),
       '-c:v', 'libx264', '-preset', 'veryfast', '-c:a', 'aac', video,
     ]);
   }

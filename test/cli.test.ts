@@ -69,7 +69,7 @@ test('the server refuses to start on a bad setting and names it', async () => {
 });
 
 test('analyze prints the metrics as JSON, the timeline when asked, and a clear error for bad input', async (t) => {
-  const video = join('..', 'shared', 'fixtures', 'video_talking_male_en_5s.mp4');
+  const video = join('test', 'fixtures', 'video_talking_male_en_5s.mp4');
   const result = await cli('src/cli/analyze.ts', [video, '--no-speech', '--timeline'], {});
   assert.equal(result.code, 0, result.stderr);
   const output = JSON.parse(result.stdout);
@@ -84,7 +84,7 @@ test('analyze prints the metrics as JSON, the timeline when asked, and a clear e
 
   const dataDir = await mkdtemp(join(tmpdir(), 'ip-cli-'));
   t.after(() => rm(dataDir, { recursive: true, force: true }));
-  const bad = await cli('src/cli/analyze.ts', [join('..', 'shared', 'fixtures', 'speech_en_jfk_11s.wav')], {});
+  const bad = await cli('src/cli/analyze.ts', [join('test', 'fixtures', 'speech_en_jfk_11s.wav')], {});
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /NO_VIDEO_STREAM: The file has no video stream/);
   assert.equal(bad.stdout, '');

@@ -10,8 +10,8 @@ import { mediaTools } from '../../src/analysis/media.ts';
 const run = promisify(execFile);
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** A file of ../shared/fixtures (see its SOURCES.md). */
-export const fixture = (name: string) => join(repoRoot, '..', 'shared', 'fixtures', name);
+/** A file of test/fixtures (copied from the project's shared fixtures; see SOURCES.md there). */
+export const fixture = (name: string) => join(repoRoot, 'test', 'fixtures', name);
 
 export const TALKING_MALE = fixture('video_talking_male_en_5s.mp4');
 export const TALKING_FEMALE = fixture('video_talking_female_en_8s.mp4');
