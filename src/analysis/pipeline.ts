@@ -87,8 +87,14 @@ export async function analyze(
   const confidence = faceConfidence(timeline);
   const adaptive = adaptiveSmileRatio(timeline);
   const validCount = timeline.filter((frame) => frame.valid).length;
+  const decodedUntil = timeline.length ? timeline[timeline.length - 1]!.t + 1 / fps : 0;
+  const warnings: string[] = [];
+  if (decodedUntil + 1 / fps < durationSec) {
+    warnings.push(`Only the first ${decodedUntil.toFixed(1)} s of ${durationSec.toFixed(1)} s could be decoded; the file may be truncated.`);
+  }
 
   const metadata = {
+    warnings,
     fps_analyzed: durationSec > 0 ? Number((timeline.length / durationSec).toFixed(3)) : null,
     fps_requested: fps,
     duration_sec: durationSec > 0 ? Number(durationSec.toFixed(3)) : null,

@@ -1,5 +1,6 @@
 // The face pipeline on real footage, and on ffmpeg-made variants whose answer is known.
 import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { FaceWorkerPool } from '../../src/analysis/face-pool.ts';
@@ -163,8 +164,17 @@ describe('smile score', () => {
   });
 });
 
-test('bad input fails with a clear media error', async (t) => {
+test('bad input fails with a clear media error; a truncated file is analysed as far as it goes, with a warning', async (t) => {
   const dir = await scratchDir(t);
+  const streamable = join(dir, 'streamable.mp4');
+  await ffmpeg('-i', TALKING_MALE, '-c', 'copy', '-movflags', '+faststart', streamable);
+  const truncated = join(dir, 'truncated.mp4');
+  await writeFile(truncated, (await readFile(streamable)).subarray(0, 200_000));
+  const partial = await run(truncated);
+  assert.ok(partial.timeline.length > 3 && partial.timeline.length < 20, `${partial.timeline.length} frames`);
+  assert.match((partial.metrics.metadata.warnings as string[])[0]!, /could be decoded; the file may be truncated/);
+  assert.deepEqual((await run(TALKING_MALE)).metrics.metadata.warnings, []);
+
   await assert.rejects(run(fixture('speech_en_jfk_11s.wav')), (error: unknown) => error instanceof MediaError && error.code === 'NO_VIDEO_STREAM');
   await assert.rejects(run(join(dir, 'nothing.mp4')), (error: unknown) => error instanceof MediaError && error.code === 'UNREADABLE_MEDIA');
 });
