@@ -15,6 +15,27 @@ export interface AnalysisSettings {
   ffprobePath: string | null;
 }
 
+export type SttEngineName = 'auto' | 'whisper' | 'openai' | 'gemini' | 'none';
+const STT_ENGINES: SttEngineName[] = ['auto', 'whisper', 'openai', 'gemini', 'none'];
+
+/** Settings of the speech stage: which transcription engine, and how to reach it. */
+export interface SpeechSettings {
+  engine: SttEngineName;
+  /** ISO 639-1 code to force, or null to let the engine detect the language. */
+  language: string | null;
+  timeoutSec: number;
+  whisperModel: string;
+  /** A local copy of the Whisper model (offline installs); else it is downloaded into cacheDir. */
+  whisperModelDir: string | null;
+  cacheDir: string;
+  openaiUrl: string | null;
+  openaiApiKey: string | null;
+  openaiModel: string;
+  geminiApiKeys: string[];
+  geminiBaseUrl: string | null;
+  geminiModel: string;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -30,6 +51,7 @@ export interface Config {
   allowedOrigins: string[];
   logLevel: string;
   analysis: AnalysisSettings;
+  speech: SpeechSettings;
 }
 
 export class ConfigError extends Error {
@@ -73,6 +95,42 @@ export function loadAnalysisSettings(env: Env = process.env): AnalysisSettings {
   };
 }
 
+function url(env: Env, name: string): string | null {
+  const value = text(env, name);
+  if (value !== undefined && !/^https?:\/\//.test(value)) throw new ConfigError(name, 'expected an http:// or https:// URL');
+  return value?.replace(/\/+$/, '') ?? null;
+}
+
+function geminiKeys(env: Env): string[] {
+  const names = ['GEMINI_API_KEY1', 'GEMINI_API_KEY2', 'GEMINI_API_KEY3', 'GEMINI_API_KEY'];
+  return [...new Set(names.map((name) => text(env, name)).filter((key): key is string => key !== undefined))];
+}
+
+export function loadSpeechSettings(env: Env = process.env): SpeechSettings {
+  const engine = (text(env, 'STT_ENGINE') ?? 'auto') as SttEngineName;
+  if (!STT_ENGINES.includes(engine)) throw new ConfigError('STT_ENGINE', `expected one of ${STT_ENGINES.join(', ')}`);
+  const language = text(env, 'STT_LANGUAGE')?.toLowerCase() ?? null;
+  if (language !== null && language !== 'auto' && !/^[a-z]{2}$/.test(language)) {
+    throw new ConfigError('STT_LANGUAGE', 'expected a two-letter language code such as ko or en, or auto');
+  }
+  const whisperModelDir = text(env, 'WHISPER_MODEL_DIR') ?? null;
+  if (whisperModelDir !== null && !existsSync(whisperModelDir)) throw new ConfigError('WHISPER_MODEL_DIR', `no folder at ${whisperModelDir}`);
+  return {
+    engine,
+    language: language === 'auto' ? null : language,
+    timeoutSec: integer(env, 'STT_TIMEOUT_SEC', 300, 1, 3600),
+    whisperModel: text(env, 'WHISPER_MODEL') ?? 'onnx-community/whisper-small',
+    whisperModelDir: whisperModelDir && resolve(whisperModelDir),
+    cacheDir: join(dataDirOf(env), 'models'),
+    openaiUrl: url(env, 'STT_OPENAI_URL'),
+    openaiApiKey: text(env, 'STT_OPENAI_API_KEY') ?? null,
+    openaiModel: text(env, 'STT_OPENAI_MODEL') ?? 'whisper-1',
+    geminiApiKeys: geminiKeys(env),
+    geminiBaseUrl: url(env, 'GEMINI_BASE_URL'),
+    geminiModel: text(env, 'GEMINI_MODEL') ?? 'gemini-2.5-flash-lite',
+  };
+}
+
 function databaseUrl(env: Env, dataDir: string): string {
   const raw = text(env, 'DATABASE_URL');
   if (raw === undefined) return `sqlite:${join(dataDir, 'interview_app.db')}`;
@@ -95,8 +153,10 @@ function jwtSecret(env: Env, dataDir: string): string {
   return secret;
 }
 
+const dataDirOf = (env: Env) => resolve(text(env, 'DATA_DIR') ?? 'data');
+
 export function loadConfig(env: Env = process.env): Config {
-  const dataDir = resolve(text(env, 'DATA_DIR') ?? 'data');
+  const dataDir = dataDirOf(env);
   try {
     mkdirSync(dataDir, { recursive: true });
   } catch (error) {
@@ -110,13 +170,6 @@ export function loadConfig(env: Env = process.env): Config {
   if (!/^\d+[smhd]$/.test(jwtExpiresIn)) {
     throw new ConfigError('JWT_EXPIRES_IN', 'expected a number with s, m, h or d, e.g. 7d');
   }
-  const geminiApiKeys = [
-    ...new Set(
-      ['GEMINI_API_KEY1', 'GEMINI_API_KEY2', 'GEMINI_API_KEY3', 'GEMINI_API_KEY']
-        .map((name) => text(env, name))
-        .filter((key): key is string => key !== undefined),
-    ),
-  ];
   return {
     port: integer(env, 'PORT', 8000, 0, 65535),
     host: text(env, 'HOST') ?? '0.0.0.0',
@@ -124,7 +177,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: databaseUrl(env, dataDir),
     jwtSecret: jwtSecret(env, dataDir),
     jwtExpiresIn,
-    geminiApiKeys,
+    geminiApiKeys: geminiKeys(env),
     maxPortfolioMb: integer(env, 'MAX_PORTFOLIO_MB', 10, 1, 1024),
     allowedOrigins: (text(env, 'ALLOWED_ORIGINS') ?? 'http://localhost:3000,http://localhost:5173')
       .split(',')
@@ -132,6 +185,7 @@ export function loadConfig(env: Env = process.env): Config {
       .filter(Boolean),
     logLevel,
     analysis: loadAnalysisSettings(env),
+    speech: loadSpeechSettings(env),
   };
 }
 

@@ -1,14 +1,15 @@
 // The analysis as a library: analyze(file, options, onProgress) → AnalysisResult. The command line,
 // the job worker and the tests all call this one function; it knows nothing of HTTP or databases.
-import { loadAnalysisSettings } from '../config.ts';
+import { loadAnalysisSettings, type SpeechSettings } from '../config.ts';
 import { FaceWorkerPool } from './face-pool.ts';
-import { probe, type VideoInfo } from './media.ts';
+import { probe, readAudio, type VideoInfo } from './media.ts';
 import { adaptiveSmileRatio, faceConfidence, faceMetrics, type FaceMetrics } from './metrics.ts';
-import { FACE_THRESHOLDS, type FaceThresholds } from './thresholds.ts';
+import { analyzeSpeech, type SpeechAnalysis, type SpeechMeasures, type Transcript } from './speech/index.ts';
+import { FACE_THRESHOLDS, SPEECH_THRESHOLDS, type FaceThresholds } from './thresholds.ts';
 import { rejectPoseOutliers, type TimelineFrame } from './timeline.ts';
 import { faceModelInfo } from './vision.ts';
 
-export type Stage = 'probe' | 'face' | 'metrics' | 'done';
+export type Stage = 'probe' | 'face' | 'speech' | 'metrics' | 'done';
 export type ProgressListener = (update: { stage: Stage; progress: number }) => void;
 
 export interface AnalyzeOptions {
@@ -16,12 +17,18 @@ export interface AnalyzeOptions {
   facePool?: FaceWorkerPool;
   /** Defaults to FACE_THRESHOLDS with the frame rate of ANALYSIS_FPS. */
   thresholds?: FaceThresholds;
+  /** How to transcribe; without it the speech stage is skipped. */
+  speech?: SpeechSettings;
+  /** Progress of model files downloaded on first use. */
+  onDownload?: (file: string, progress: number) => void;
 }
 
 export interface AnalysisMetrics extends FaceMetrics {
-  /** Speech measures come with the speech stage; null until then. */
+  /** Words per minute over the whole video and filler count, as the original; null without a transcript. */
   wpm: number | null;
   filler_count: number | null;
+  /** Pace, pauses, fillers and voice; null when the speech stage was skipped. */
+  speech: SpeechMeasures | null;
   metadata: Record<string, unknown>;
 }
 
@@ -36,6 +43,7 @@ export interface AnalysisResult {
     has_audio: boolean;
   };
   metrics: AnalysisMetrics;
+  transcript: Transcript | null;
   timeline: TimelineFrame[];
 }
 
@@ -62,6 +70,16 @@ export async function analyze(
   const fps = thresholds.analysis_fps;
   const expected = Math.max(1, Math.ceil(info.durationSec * fps));
   let raw: TimelineFrame[] = [];
+  // The speech stage runs beside the face stage: its models are native code off this thread.
+  const speechDone: Promise<SpeechAnalysis | null> = options.speech
+    ? (async () => {
+        onProgress({ stage: 'speech', progress: 0 });
+        const result = await analyzeSpeech(await readAudio(file, info), info.durationSec, options.speech!, options.onDownload);
+        onProgress({ stage: 'speech', progress: 1 });
+        return result;
+      })()
+    : Promise.resolve(null);
+  speechDone.catch(() => {}); // awaited below; a face-stage failure must not leave it unhandled
   try {
     onProgress({ stage: 'face', progress: 0 });
     await Promise.all(
@@ -77,6 +95,7 @@ export async function analyze(
     if (!options.facePool) await pool.close();
   }
 
+  const speech = await speechDone;
   onProgress({ stage: 'metrics', progress: 0 });
   // Stretches meet on slot boundaries; should both ends yield a frame for one slot, keep the first.
   const slot = (frame: TimelineFrame) => Math.floor(frame.t * fps + 1e-6);
@@ -108,7 +127,13 @@ export async function analyze(
       nod_pitch_delta_threshold: thresholds.nod.min_amplitude_deg,
       pose_outlier_thresholds: thresholds.pose.outlier_abs_deg,
     },
-    models: { ...faceModelInfo(), stt_model: null },
+    models: {
+      ...faceModelInfo(),
+      vad_model: speech ? SPEECH_THRESHOLDS.vad.model : null,
+      stt_engine: speech?.speech.stt_engine ?? null,
+      stt_model: speech?.speech.stt_model ?? null,
+    },
+    speech: speech ? SPEECH_THRESHOLDS : null,
     confidence: {
       valid_frame_ratio: confidence.valid_frame_ratio,
       gaze_confidence_mean: confidence.gaze_confidence_mean,
@@ -138,7 +163,14 @@ export async function analyze(
       codec: info.codec,
       has_audio: info.hasAudio,
     },
-    metrics: { ...metrics, wpm: null, filler_count: null, metadata },
+    metrics: {
+      ...metrics,
+      wpm: speech?.wpm ?? null,
+      filler_count: speech?.filler_count ?? null,
+      speech: speech?.speech ?? null,
+      metadata,
+    },
+    transcript: speech?.transcript ?? null,
     timeline,
   };
 }

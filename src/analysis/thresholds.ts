@@ -78,3 +78,42 @@ export const FACE_THRESHOLDS = {
 };
 
 export type FaceThresholds = typeof FACE_THRESHOLDS;
+
+// Every threshold and constant of the speech analysis, copied into each result's metadata.speech.
+export const SPEECH_THRESHOLDS = {
+  vad: {
+    model: 'Silero VAD v5 (ONNX)',
+    /** A 32 ms window with speech probability ≥ this starts or continues speech ... */
+    speech_probability: 0.5,
+    /** ... and speech ends after it stays below this for the minimum silence. */
+    silence_probability: 0.35,
+    min_silence_sec: 0.1,
+    /** Shorter bursts (clicks, breaths) are not speech. */
+    min_speech_sec: 0.25,
+    /** Each stretch of speech is widened by this much on both sides (Silero's default). */
+    pad_sec: 0.03,
+  },
+  /** A silence inside the answer at least this long is a pause. */
+  pause_min_sec: 1.0,
+  acoustic: {
+    frame_sec: 0.04,
+    hop_sec: 0.01,
+    pitch_min_hz: 75,
+    pitch_max_hz: 400,
+    /** Normalised autocorrelation at the pitch period above this: a voiced frame. */
+    voicing_threshold: 0.5,
+    syllable_method:
+      'syllable nuclei after de Jong & Wempe (2009): intensity peaks in voiced frames of speech, at most this far below the loudest frames and with a dip of this much on both sides',
+    syllable_peak_max_below_top_db: 25,
+    syllable_min_dip_db: 2,
+  },
+  fillers: {
+    note: 'Transcribers drop many fillers (Whisper especially), so filler_count is a lower bound.',
+    /** A pause at least this long after a word marks the word as said on its own (hesitation). */
+    hesitation_pause_sec: 0.3,
+  },
+  /** Filler-priming prompt for engines that take one: short, because long prompts make Whisper skip or invent text. */
+  filler_prompt: { ko: '음, 어, 그... 저는 음 그러니까', en: 'Um, uh, so, like, you know, I um think' },
+};
+
+export type SpeechThresholds = typeof SPEECH_THRESHOLDS;

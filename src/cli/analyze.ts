@@ -1,7 +1,7 @@
 // `npm run analyze -- <video> [--no-speech] [--timeline]`: the analysis pipeline on one file, with no
 // server and no database. Progress goes to stderr, one JSON object to stdout.
 import { parseArgs } from 'node:util';
-import { ConfigError, loadAnalysisSettings, loadDotEnv } from '../config.ts';
+import { ConfigError, loadAnalysisSettings, loadDotEnv, loadSpeechSettings } from '../config.ts';
 import { MediaError } from '../analysis/media.ts';
 import { analyze, type Stage } from '../analysis/pipeline.ts';
 
@@ -33,13 +33,22 @@ const report = ({ stage, progress }: { stage: Stage; progress: number }) => {
 loadDotEnv();
 try {
   loadAnalysisSettings(); // a bad setting is reported before any work starts
+  const speech = parsed.values['no-speech'] ? undefined : loadSpeechSettings();
   const started = performance.now();
-  const result = await analyze(file, {}, report);
+  let lastDownload = '';
+  const onDownload = (name: string, progress: number) => {
+    const line = `downloading ${name} ${Math.floor(progress * 10) * 10}%`;
+    if (line !== lastDownload) process.stderr.write(`${line}\n`);
+    lastDownload = line;
+  };
+  const result = await analyze(file, { speech, onDownload }, report);
   process.stderr.write(`analysed ${result.video.duration_sec.toFixed(1)} s of video in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-  if (!parsed.values['no-speech']) {
-    process.stderr.write('note: speech analysis is not built yet; wpm and filler_count are null\n');
+  const speechMeasures = result.metrics.speech;
+  if (speechMeasures && speechMeasures.stt_status !== 'ok') {
+    process.stderr.write(`transcript: ${speechMeasures.stt_status}: ${speechMeasures.stt_message}\n`);
   }
-  const output = parsed.values.timeline ? result : { video: result.video, metrics: result.metrics };
+  const { timeline, ...withoutTimeline } = result;
+  const output = parsed.values.timeline ? result : withoutTimeline;
   process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
 } catch (error) {
   if (error instanceof MediaError) {
