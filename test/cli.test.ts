@@ -78,9 +78,19 @@ test('analyze prints the metrics as JSON, the timeline when asked, and a clear e
   assert.ok(output.metrics.center_gaze_ratio > 0.8);
   assert.match(result.stderr, /face 100%/);
 
-  const brief = JSON.parse((await cli('src/cli/analyze.ts', [video, '--no-speech'], {})).stdout);
+  assert.equal(output.metrics.speech, null);
+
+  // With speech: acoustic measures, and a clear status when no transcription engine is switched on.
+  const spoken = await cli('src/cli/analyze.ts', [video], { STT_ENGINE: 'none' });
+  assert.equal(spoken.code, 0, spoken.stderr);
+  const brief = JSON.parse(spoken.stdout);
   assert.equal(brief.timeline, undefined);
   assert.deepEqual(brief.metrics.emotion_distribution, output.metrics.emotion_distribution);
+  assert.equal(brief.metrics.speech.stt_status, 'disabled');
+  assert.ok(brief.metrics.speech.speaking_time_sec > 3, JSON.stringify(brief.metrics.speech));
+  assert.ok(brief.metrics.speech.voice.pitch_mean_hz > 60);
+  assert.equal(brief.transcript, null);
+  assert.match(spoken.stderr, /transcript: disabled: Transcription is switched off/);
 
   const dataDir = await mkdtemp(join(tmpdir(), 'ip-cli-'));
   t.after(() => rm(dataDir, { recursive: true, force: true }));

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { loadSpeechSettings } from '../../src/config.ts';
 import { FaceWorkerPool } from '../../src/analysis/face-pool.ts';
 import { MediaError } from '../../src/analysis/media.ts';
 import { analyze, type AnalysisResult } from '../../src/analysis/pipeline.ts';
@@ -162,6 +163,22 @@ describe('smile score', () => {
     assert.ok(result.metrics.smile_ratio! > 0.05 && result.metrics.smile_ratio! < 0.5, String(result.metrics.smile_ratio));
     assert.ok(result.metrics.blink_count >= 1);
   });
+});
+
+test('the speech stage runs beside the face stage; a video without sound says so', async (t) => {
+  const dir = await scratchDir(t);
+  const speech = loadSpeechSettings({ DATA_DIR: dir, STT_ENGINE: 'none' });
+  const withSound = await analyze(TALKING_FEMALE, { facePool: pool, speech });
+  assert.equal(withSound.metrics.speech!.stt_status, 'disabled');
+  // SOURCES.md: pauses below -35 dB at about 3.03–3.40, 4.45–4.77 and 6.32–7.27 s; the last one is ~1 s.
+  assert.ok(withSound.metrics.speech!.speaking_time_sec! > 5 && withSound.metrics.speech!.speaking_time_sec! < 7.5);
+  assert.equal(withSound.metrics.metadata.models && (withSound.metrics.metadata.models as { vad_model: string }).vad_model, 'Silero VAD v5 (ONNX)');
+  const silent = join(dir, 'silent.mp4');
+  await ffmpeg('-i', TALKING_MALE, '-an', '-c:v', 'copy', silent);
+  const noSound = await analyze(silent, { facePool: pool, speech });
+  assert.equal(noSound.metrics.speech!.stt_status, 'no_audio');
+  assert.equal(noSound.metrics.wpm, null);
+  assert.ok(noSound.metrics.center_gaze_ratio! > 0.8);
 });
 
 test('bad input fails with a clear media error; a truncated file is analysed as far as it goes, with a warning', async (t) => {

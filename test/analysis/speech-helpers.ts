@@ -86,6 +86,6 @@ export async function formOf(request: RecordedRequest): Promise<FormData> {
   return new Request('http://x/', {
     method: 'POST',
     headers: { 'content-type': String(request.headers['content-type']) },
-    body: request.body,
+    body: new Uint8Array(request.body),
   }).formData();
 }

@@ -1,0 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import { speechProbabilities, speechStretches } from '../src/analysis/speech/vad.ts';
+import { acousticFrames, countSyllableNuclei, voiceMeasures } from '../src/analysis/speech/acoustic.ts';
+const f = process.argv[2]!;
+const raw = execFileSync('node_modules/@ffmpeg-installer/linux-x64/ffmpeg', ['-v', 'error', '-i', f, '-ac', '1', '-ar', '16000', '-f', 'f32le', '-'], { maxBuffer: 1e9 });
+const audio = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
+const s = speechStretches(await speechProbabilities(audio));
+const t0 = performance.now(); const frames = acousticFrames(audio, s); const t1 = performance.now();
+const n = countSyllableNuclei(frames);
+const speaking = s.reduce((a, x) => a + x.end_sec - x.start_sec, 0);
+console.log(f.split('/').pop(), 'speaking', speaking.toFixed(2), 'nuclei', n, 'syl/s', (n / speaking).toFixed(2), 'acoustic ms', (t1 - t0).toFixed(0), JSON.stringify(voiceMeasures(frames)));
