@@ -23,6 +23,18 @@ test('defaults: port 8000, SQLite file in DATA_DIR, seven-day tokens', async (t)
   assert.equal(config.analysis.fps, 5);
   assert.ok(config.analysis.faceWorkers >= 1 && config.analysis.faceWorkers <= 2);
   assert.deepEqual([config.analysis.ffmpegPath, config.analysis.ffprobePath], [null, null]);
+  assert.equal(config.speech.engine, 'auto');
+  assert.equal(config.speech.language, null);
+  assert.equal(config.speech.whisperModel, 'onnx-community/whisper-small');
+  assert.equal(config.speech.cacheDir, join(dir, 'models'));
+});
+
+test('speech settings: trailing slashes trimmed, auto language means detect', async (t) => {
+  const dir = await tempDir(t);
+  const config = loadConfig({ DATA_DIR: dir, STT_OPENAI_URL: 'http://127.0.0.1:9000/', STT_LANGUAGE: 'AUTO', STT_ENGINE: 'openai' });
+  assert.equal(config.speech.openaiUrl, 'http://127.0.0.1:9000');
+  assert.equal(config.speech.language, null);
+  assert.equal(loadConfig({ DATA_DIR: dir, STT_LANGUAGE: 'KO' }).speech.language, 'ko');
 });
 
 test('a generated JWT secret is kept in DATA_DIR so restarts keep tokens valid', async (t) => {
@@ -57,6 +69,12 @@ test('bad values fail at start, naming the variable', async (t) => {
     [{ FACE_WORKERS: 'many' }, 'FACE_WORKERS'],
     [{ FFMPEG_PATH: '/nonexistent/ffmpeg' }, 'FFMPEG_PATH'],
     [{ FFPROBE_PATH: '/nonexistent/ffprobe' }, 'FFPROBE_PATH'],
+    [{ STT_ENGINE: 'siri' }, 'STT_ENGINE'],
+    [{ STT_LANGUAGE: 'korean' }, 'STT_LANGUAGE'],
+    [{ STT_TIMEOUT_SEC: '0' }, 'STT_TIMEOUT_SEC'],
+    [{ STT_OPENAI_URL: 'localhost:8080' }, 'STT_OPENAI_URL'],
+    [{ GEMINI_BASE_URL: 'ftp://x' }, 'GEMINI_BASE_URL'],
+    [{ WHISPER_MODEL_DIR: '/nonexistent/model' }, 'WHISPER_MODEL_DIR'],
   ];
   for (const [env, variable] of cases) {
     assert.throws(() => loadConfig({ DATA_DIR: dir, ...env }), (error: Error) => {
