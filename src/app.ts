@@ -18,7 +18,12 @@ import { jobPostingRoutes } from './job-postings/routes.ts';
 import { createJobPostingService } from './job-postings/service.ts';
 import { portfolioRoutes } from './portfolios/routes.ts';
 import { createPortfolioService } from './portfolios/service.ts';
+import { AnalysisRunner } from './jobs/runner.ts';
+import { JobQueue } from './jobs/queue.ts';
 import { createStorage } from './storage.ts';
+import { interviewVideoRoutes, videoRoutes } from './videos/routes.ts';
+import { createVideoService } from './videos/service.ts';
+import { videoStatus } from './videos/status.ts';
 import { userRoutes } from './users/routes.ts';
 import { createUserService } from './users/service.ts';
 
@@ -62,6 +67,15 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
   const portfolios = createPortfolioService(db, storage, config.maxPortfolioMb * 1024 * 1024);
   const jobPostings = createJobPostingService(db);
   const interviews = createInterviewService(db, portfolios, jobPostings);
+  const videos = createVideoService(db, storage, interviews, config.maxUploadMb * 1024 * 1024);
+  const runner = new AnalysisRunner(config.analysisConcurrency, config.analysis.faceWorkers, config.speech);
+  const jobs = new JobQueue(db, runner, config.analysisConcurrency, {
+    fileOf: (videoId) => videos.fileOf(videoId),
+    save: (job, result, finishedAt) => videos.saveAnalysis(job, result, finishedAt),
+    log: (message, details) => app.log.error(details, message),
+  });
+  app.addHook('onReady', () => jobs.start());
+  app.addHook('onClose', () => jobs.stop());
 
   await app.register(systemRoutes, { db, name: APP_NAME, version });
   await app.register(
@@ -71,6 +85,8 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
       await api.register(portfolioRoutes, { prefix: '/portfolios', portfolios });
       await api.register(jobPostingRoutes, { prefix: '/job-postings', jobPostings });
       await api.register(interviewRoutes, { prefix: '/interviews', interviews });
+      await api.register(interviewVideoRoutes, { prefix: '/interviews', videos });
+      await api.register(videoRoutes, { prefix: '/video', videos, jobs, status: () => videoStatus(config, jobs) });
     },
     { prefix: '/api' },
   );

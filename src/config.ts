@@ -48,6 +48,9 @@ export interface Config {
   /** Keys in the order they are tried: GEMINI_API_KEY1..3, then GEMINI_API_KEY. */
   geminiApiKeys: string[];
   maxPortfolioMb: number;
+  maxUploadMb: number;
+  /** Analyses run at the same time by the embedded worker. */
+  analysisConcurrency: number;
   allowedOrigins: string[];
   logLevel: string;
   analysis: AnalysisSettings;
@@ -179,6 +182,8 @@ export function loadConfig(env: Env = process.env): Config {
     jwtExpiresIn,
     geminiApiKeys: geminiKeys(env),
     maxPortfolioMb: integer(env, 'MAX_PORTFOLIO_MB', 10, 1, 1024),
+    maxUploadMb: integer(env, 'MAX_UPLOAD_MB', 500, 1, 10_240),
+    analysisConcurrency: integer(env, 'ANALYSIS_CONCURRENCY', 1, 1, 16),
     allowedOrigins: (text(env, 'ALLOWED_ORIGINS') ?? 'http://localhost:3000,http://localhost:5173')
       .split(',')
       .map((origin) => origin.trim())

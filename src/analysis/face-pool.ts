@@ -25,7 +25,9 @@ export class FaceWorkerPool {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(new URL('./face-worker.mjs', import.meta.url));
+    const worker = new Worker(new URL('../ts-worker.mjs', import.meta.url), {
+      workerData: { entry: new URL('./face-worker.ts', import.meta.url).href },
+    });
     worker.unref();
     worker.on('message', (reply: WorkerReply) => {
       const job = this.running.get(worker);

@@ -1,5 +1,5 @@
 // Schema migrations, written once for both SQLite and PostgreSQL. Never edit a shipped migration; add one.
-import type { Kysely, Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 
 // `double precision` gives REAL affinity on SQLite and 8-byte floats on PostgreSQL (`real` is 4 bytes there).
 const FLOAT = 'double precision';
@@ -168,12 +168,48 @@ const initial: Migration = {
   },
 };
 
+/**
+ * Durable analysis jobs: at most one queued or running job per video (a partial unique index). The
+ * new measures (speech, blinks, gaze-away segments) and the transcript's times get columns of their own.
+ */
+const analysisJobs: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('nonverbal_metrics').addColumn('measures_json', 'text').execute();
+    await db.schema.alterTable('interview_transcript').addColumn('segments_json', 'text').execute();
+    await db.schema
+      .createTable('analysis_job')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('video_id', 'text', (c) => c.notNull().references('interview_video.id').onDelete('cascade'))
+      .addColumn('user_id', 'text', (c) => c.notNull().references('user.id').onDelete('cascade'))
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('stage', 'text')
+      .addColumn('progress', FLOAT, (c) => c.notNull())
+      .addColumn('error', 'text')
+      .addColumn('attempts', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('started_at', 'text')
+      .addColumn('finished_at', 'text')
+      .execute();
+    await db.schema.createIndex('analysis_job_video_id_idx').on('analysis_job').column('video_id').execute();
+    await db.schema
+      .createIndex('analysis_job_one_active_per_video')
+      .on('analysis_job')
+      .column('video_id')
+      .unique()
+      .where(sql.ref('status'), 'in', ['queued', 'running'])
+      .execute();
+    await db.schema.createIndex('analysis_job_status_idx').on('analysis_job').columns(['status', 'created_at']).execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   '001_initial': initial,
+  '002_analysis_jobs': analysisJobs,
 };
 
 /** Tables in the order they can be dropped (children first). */
 export const TABLES_CHILDREN_FIRST = [
+  'analysis_job',
   'feedback',
   'nonverbal_timeline',
   'nonverbal_metrics',

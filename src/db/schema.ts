@@ -79,6 +79,8 @@ export interface InterviewTranscriptTable {
   video_id: string;
   text: string;
   language: string | null;
+  /** Segments and word times from the transcription engine, as JSON. */
+  segments_json: string | null;
   created_at: string;
 }
 
@@ -93,6 +95,8 @@ export interface NonverbalMetricsTable {
   filler_count: number | null;
   primary_emotion: string | null;
   metadata_json: string | null;
+  /** Measures beyond the original's columns (speech, blinks, gaze-away segments), as JSON. */
+  measures_json: string | null;
   created_at: string;
 }
 
@@ -115,6 +119,22 @@ export interface FeedbackTable {
   created_at: string;
 }
 
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+
+export interface AnalysisJobTable {
+  id: string;
+  video_id: string;
+  user_id: string;
+  status: JobStatus;
+  stage: string | null;
+  progress: number;
+  error: string | null;
+  attempts: number;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
 export interface Database {
   user: UserTable;
   portfolio: PortfolioTable;
@@ -127,4 +147,5 @@ export interface Database {
   nonverbal_metrics: NonverbalMetricsTable;
   nonverbal_timeline: NonverbalTimelineTable;
   feedback: FeedbackTable;
+  analysis_job: AnalysisJobTable;
 }

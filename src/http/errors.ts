@@ -20,6 +20,8 @@ export const Errors = {
   InvalidPdf: createError('INVALID_PDF', 'Failed to parse PDF: %s', 422),
   InvalidReference: createError('INVALID_REFERENCE', '%s', 422),
   InvalidText: createError('INVALID_TEXT', 'Text must not contain NUL characters', 422),
+  AnalysisFailed: createError('ANALYSIS_FAILED', 'Video analysis failed: %s', 422),
+  RangeNotSatisfiable: createError('RANGE_NOT_SATISFIABLE', 'The requested range is outside the file', 416),
   TooManyRequests: createError('RATE_LIMITED', 'Too many requests, retry in %s', 429),
   Unavailable: createError('SERVICE_UNAVAILABLE', '%s', 503),
 };

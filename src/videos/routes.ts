@@ -1,0 +1,251 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import type { MultipartFile } from '@fastify/multipart';
+import type { ReadStream } from 'node:fs';
+import { assertSelf } from '../http/auth.ts';
+import { Errors } from '../http/errors.ts';
+import { errorReplies, NoContent } from '../http/schemas.ts';
+import { SessionParams } from '../interviews/schemas.ts';
+import type { JobQueue } from '../jobs/queue.ts';
+import {
+  AnalyzeQuery,
+  AnalyzeResponse,
+  JobParams,
+  JobResponse,
+  ResultsResponse,
+  StatusResponse,
+  UploadBody,
+  UploadResponse,
+  VideoParams,
+  VideoResponse,
+} from './schemas.ts';
+import { jobView, type VideoService } from './service.ts';
+
+const tags = ['video'];
+
+export interface VideoRouteOptions {
+  videos: VideoService;
+  jobs: JobQueue;
+  status: () => Promise<Static<typeof StatusResponse>>;
+}
+
+/** The original's /api/video routes: upload, analyse (a durable job), results, status. */
+export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (app, { videos, jobs, status }) => {
+  app.get(
+    '/status',
+    { schema: { tags, summary: 'Feedback mode, transcription engine, face model and queue depth', response: { 200: StatusResponse, ...errorReplies() } } },
+    async () => status(),
+  );
+
+  app.post(
+    '/upload',
+    {
+      config: { multipartBody: UploadBody },
+      schema: {
+        tags,
+        summary: 'Upload an answer video for a question of one of your sessions',
+        description: `Multipart: \`file\` (.mp4 .webm .mov .avi, at most ${videos.maxBytes / 1024 / 1024} MB, must contain a video stream), \`session_id\`, \`question_id\`, optional \`user_id\` (your own).`,
+        consumes: ['multipart/form-data'],
+        response: { 200: UploadResponse, ...errorReplies(403, 404, 413, 415) },
+      },
+    },
+    async (request) => {
+      const fields: Record<string, string> = {};
+      let upload: { tempPath: string; filename: string } | undefined;
+      try {
+        const parts = request.parts({ limits: { fileSize: videos.maxBytes, files: 1 } });
+        for await (const part of parts) {
+          if (part.type === 'file') {
+            const file = part as MultipartFile;
+            if (file.fieldname !== 'file' || upload) {
+              file.file.resume();
+              continue;
+            }
+            upload = { tempPath: await videos.receive({ filename: file.filename, stream: file.file }), filename: file.filename };
+          } else if (typeof part.value === 'string') {
+            fields[part.fieldname] = part.value;
+          }
+        }
+        if (!upload) throw new Errors.FileMissing();
+        for (const name of ['session_id', 'question_id', ...(fields.user_id ? ['user_id'] : [])]) {
+          if (!fields[name]) throw new Errors.InvalidReference(`${name} is required`);
+          if (!/^[0-9a-f-]{36}$/i.test(fields[name]!)) throw new Errors.InvalidReference(`${name} must be a UUID`);
+        }
+        assertSelf(request, fields.user_id);
+      } catch (error) {
+        if (upload) await videos.discard(upload.tempPath);
+        throw error;
+      }
+      return videos.create(request.user.id, { ...upload, sessionId: fields.session_id!, questionId: fields.question_id! });
+    },
+  );
+
+  app.post(
+    '/analyze/:video_id',
+    {
+      schema: {
+        tags,
+        summary: 'Analyse a video: waits for the result, or with ?async=true answers 202 with the job',
+        description:
+          'The analysis is a durable job: a client that disconnects does not cancel it, a second call while it runs joins it, and a restart resumes it. A video that cannot be decoded answers 422 ANALYSIS_FAILED.',
+        params: VideoParams,
+        querystring: AnalyzeQuery,
+        response: { 200: AnalyzeResponse, 202: JobResponse, ...errorReplies(404) },
+      },
+    },
+    async (request, reply) => {
+      const video = await videos.get(request.user.id, request.params.video_id);
+      const { job } = await jobs.enqueue(video.id, request.user.id);
+      if (request.query.async) return reply.status(202).send(jobView(job));
+      const finished = await jobs.waitFor(job.id);
+      if (finished.status === 'failed') throw new Errors.AnalysisFailed(finished.error ?? 'unknown error');
+      return videos.analyzeReply(video.id);
+    },
+  );
+
+  const ownJob = async (userId: string, jobId: string) => {
+    const job = await jobs.get(jobId);
+    if (!job || job.user_id !== userId) throw new Errors.NotFound('Job');
+    return job;
+  };
+
+  app.get(
+    '/jobs/:job_id',
+    { schema: { tags, summary: 'An analysis job: status, stage and progress', params: JobParams, response: { 200: JobResponse, ...errorReplies(404) } } },
+    async (request) => jobView(await ownJob(request.user.id, request.params.job_id)),
+  );
+
+  app.get(
+    '/jobs/:job_id/events',
+    {
+      schema: {
+        tags,
+        summary: 'Server-sent events: the job’s stage and progress until it ends',
+        description: 'Each event is `event: progress` (or `end` last) with the job as JSON in `data`.',
+        params: JobParams,
+        produces: ['text/event-stream'],
+        response: { 200: Type.String({ description: 'text/event-stream' }), ...errorReplies(404) },
+      },
+    },
+    async (request, reply) => {
+      const job = await ownJob(request.user.id, request.params.job_id);
+      reply.hijack();
+      const out = reply.raw;
+      out.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      const send = (event: string, data: unknown) => out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      let current = jobView(job);
+      const finish = () => {
+        send('end', current);
+        out.end();
+      };
+      if (job.status === 'succeeded' || job.status === 'failed') return finish();
+      send('progress', current);
+      const unsubscribe = jobs.subscribe(job.id, (update) => {
+        current = { ...current, ...update };
+        if (update.status === 'succeeded' || update.status === 'failed') {
+          unsubscribe();
+          finish();
+        } else {
+          send('progress', current);
+        }
+      });
+      request.raw.on('close', unsubscribe);
+    },
+  );
+
+  app.get(
+    '/results/:video_id',
+    {
+      schema: {
+        tags,
+        summary: 'Analysis results: metrics, metadata, alerts, feedback, transcript, timeline',
+        description: 'Before a first analysis succeeds, `metrics` is null and `analysis` tells the state of the latest job.',
+        params: VideoParams,
+        response: { 200: ResultsResponse, ...errorReplies(404) },
+      },
+    },
+    async (request) => {
+      const video = await videos.get(request.user.id, request.params.video_id);
+      return videos.results(request.user.id, video.id, await jobs.latestFor(video.id));
+    },
+  );
+};
+
+const FileStream = Type.Unsafe<ReadStream>({ type: 'string', format: 'binary' });
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.mp4': 'video/mp4',
+  '.webm': 'video/webm',
+  '.mov': 'video/quicktime',
+  '.avi': 'video/x-msvideo',
+};
+
+/** The original code's video endpoints under /api/interviews. */
+export const interviewVideoRoutes: FastifyPluginAsyncTypebox<{ videos: VideoService }> = async (app, { videos }) => {
+  const videoTags = ['interviews'];
+  app.get(
+    '/sessions/:session_id/videos',
+    {
+      schema: { tags: videoTags, summary: "A session's videos, oldest first", params: SessionParams, response: { 200: Type.Array(VideoResponse), ...errorReplies(404) } },
+    },
+    async (request) => videos.listBySession(request.user.id, request.params.session_id),
+  );
+
+  app.get(
+    '/videos/:video_id',
+    { schema: { tags: videoTags, summary: 'A video', params: VideoParams, response: { 200: VideoResponse, ...errorReplies(404) } } },
+    async (request) => videos.get(request.user.id, request.params.video_id),
+  );
+
+  app.delete(
+    '/videos/:video_id',
+    {
+      schema: {
+        tags: videoTags,
+        summary: 'Delete a video with its file, results and jobs',
+        params: VideoParams,
+        response: { 204: NoContent, ...errorReplies(404) },
+      },
+    },
+    async (request, reply) => {
+      await videos.remove(request.user.id, request.params.video_id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/videos/:video_id/file',
+    {
+      schema: {
+        tags: videoTags,
+        summary: 'The video file, to its owner only, with HTTP range support',
+        params: VideoParams,
+        headers: Type.Object({ range: Type.Optional(Type.String()) }),
+        produces: Object.values(CONTENT_TYPES),
+        response: { 200: FileStream, 206: FileStream, ...errorReplies(404, 416) },
+      },
+    },
+    async (request, reply) => {
+      const file = await videos.fileFor(request.user.id, request.params.video_id);
+      const { size } = await stat(file);
+      reply.header('accept-ranges', 'bytes').type(CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
+      const range = /^bytes=(\d*)-(\d*)$/.exec(request.headers.range ?? '');
+      if (!request.headers.range) return reply.header('content-length', size).send(createReadStream(file));
+      const start = range?.[1] ? Number(range[1]) : range?.[2] ? Math.max(0, size - Number(range[2])) : 0;
+      const end = range?.[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+      if (!range || start > end || start >= size) {
+        reply.header('content-range', `bytes */${size}`);
+        throw new Errors.RangeNotSatisfiable();
+      }
+      return reply
+        .status(206)
+        .header('content-range', `bytes ${start}-${end}/${size}`)
+        .header('content-length', end - start + 1)
+        .send(createReadStream(file, { start, end }));
+    },
+  );
+};
+

@@ -1,0 +1,133 @@
+import { Type } from '@sinclair/typebox';
+import { Nullable, Timestamp, Uuid } from '../http/schemas.ts';
+
+export const VIDEO_EXTENSIONS = ['.mp4', '.webm', '.mov', '.avi'];
+
+export const VideoParams = Type.Object({ video_id: Uuid() });
+export const JobParams = Type.Object({ job_id: Uuid() });
+export const AnalyzeQuery = Type.Object({
+  async: Type.Optional(Type.Boolean({ description: 'Answer 202 with the job at once instead of waiting for the result' })),
+});
+
+export const UploadBody = Type.Object({
+  file: Type.String({ format: 'binary', description: `The answer video (${VIDEO_EXTENSIONS.join(' ')})` }),
+  user_id: Type.Optional(Uuid('Accepted as in the original API; must be your own id')),
+  session_id: Uuid(),
+  question_id: Uuid('A question of that session'),
+});
+
+export const UploadResponse = Type.Object({
+  video_id: Uuid(),
+  filename: Type.String(),
+  file_path: Type.String({ description: 'Where it is stored, relative to DATA_DIR; never served publicly' }),
+  duration_sec: Nullable(Type.Number()),
+  created_at: Timestamp,
+});
+
+export const VideoResponse = Type.Object({
+  id: Uuid(),
+  user_id: Uuid(),
+  session_id: Uuid(),
+  question_id: Uuid(),
+  video_url: Type.String(),
+  audio_url: Nullable(Type.String()),
+  duration_sec: Nullable(Type.Number()),
+  created_at: Timestamp,
+});
+
+export const JobResponse = Type.Object({
+  job_id: Uuid(),
+  video_id: Uuid(),
+  status: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed')]),
+  stage: Nullable(Type.String()),
+  progress: Type.Number({ minimum: 0, maximum: 1 }),
+  error: Nullable(Type.String()),
+  attempts: Type.Integer(),
+  created_at: Timestamp,
+  started_at: Nullable(Timestamp),
+  finished_at: Nullable(Timestamp),
+});
+
+const Alert = Type.Object({
+  start_t: Type.Number(),
+  end_t: Type.Number(),
+  severity: Type.Number(),
+  kind: Type.String(),
+  message: Type.String(),
+});
+
+/** The metrics block: the original's fields, then the new measures; nested blocks pass through whole. */
+export const MetricsResponse = Type.Object({
+  center_gaze_ratio: Nullable(Type.Number()),
+  smile_ratio: Nullable(Type.Number()),
+  nod_count: Nullable(Type.Integer()),
+  nod_rate_per_min: Nullable(Type.Number()),
+  wpm: Nullable(Type.Number()),
+  filler_count: Nullable(Type.Integer()),
+  primary_emotion: Nullable(Type.String()),
+  emotion_distribution: Type.Record(Type.String(), Type.Number()),
+  blink_count: Nullable(Type.Integer()),
+  blink_rate_per_min: Nullable(Type.Number()),
+  gaze_away_segments: Type.Array(Type.Object({ start_sec: Type.Number(), end_sec: Type.Number(), direction: Type.String() })),
+  speech: Type.Unknown({ description: 'Pace, pauses, fillers with times, voice, transcription status; null without a speech stage' }),
+  metadata: Type.Unknown({ description: 'How the figures were computed: frame counts, thresholds, models, confidence, outliers' }),
+});
+
+export const AnalyzeResponse = Type.Object({
+  video_id: Uuid(),
+  metrics: MetricsResponse,
+  feedback: Type.Array(Type.String()),
+  feedback_mode: Type.String({ description: 'The mode actually used: rule-based or gemini' }),
+  alerts: Type.Array(Alert),
+  transcript: Nullable(Type.String()),
+  database_records: Type.Object({
+    transcript_id: Nullable(Uuid()),
+    metrics_id: Uuid(),
+    timeline_id: Uuid(),
+    feedback_ids: Type.Array(Uuid()),
+  }),
+});
+
+export const ResultsResponse = Type.Object({
+  video: Type.Object({
+    id: Uuid(),
+    user_id: Uuid(),
+    session_id: Uuid(),
+    question_id: Uuid(),
+    duration_sec: Nullable(Type.Number()),
+    created_at: Timestamp,
+  }),
+  metrics: Nullable(MetricsResponse),
+  metadata: Type.Unknown(),
+  alerts: Type.Array(Alert),
+  feedbacks: Type.Array(
+    Type.Object({
+      id: Uuid(),
+      title: Type.String(),
+      message: Type.String(),
+      severity: Type.String(),
+      level: Type.String(),
+      start_sec: Nullable(Type.Number()),
+      end_sec: Nullable(Type.Number()),
+    }),
+  ),
+  transcript: Nullable(Type.String()),
+  transcript_language: Nullable(Type.String()),
+  transcript_segments: Type.Unknown({ description: 'Segments (and word times when known) of the transcript' }),
+  timeline: Nullable(Type.Array(Type.Unknown())),
+  timeline_available: Type.Boolean(),
+  analysis: Nullable(JobResponse),
+});
+
+export const StatusResponse = Type.Object({
+  gemini_api_enabled: Type.Boolean(),
+  feedback_mode: Type.String(),
+  speech_engine: Type.String({ description: 'STT_ENGINE as configured' }),
+  speech_engines_configured: Type.Array(Type.String()),
+  whisper_model: Type.String(),
+  whisper_model_local: Type.Boolean({ description: 'The Whisper model is in WHISPER_MODEL_DIR or the download cache' }),
+  face_model: Type.String(),
+  face_workers: Type.Integer(),
+  analysis_concurrency: Type.Integer(),
+  queue: Type.Object({ queued: Type.Integer(), running: Type.Integer() }),
+});

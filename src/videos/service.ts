@@ -1,0 +1,306 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Selectable } from 'kysely';
+import { timelineAlerts } from '../analysis/feedback/alerts.ts';
+import { ruleBasedFeedback } from '../analysis/feedback/rules.ts';
+import { MediaError, probe } from '../analysis/media.ts';
+import type { AnalysisResult } from '../analysis/pipeline.ts';
+import type { TimelineFrame } from '../analysis/timeline.ts';
+import type { Db } from '../db/index.ts';
+import type { InterviewVideoTable } from '../db/schema.ts';
+import { Errors } from '../http/errors.ts';
+import type { InterviewService } from '../interviews/service.ts';
+import type { Job } from '../jobs/queue.ts';
+import type { Storage } from '../storage.ts';
+import { VIDEO_EXTENSIONS } from './schemas.ts';
+
+export type Video = Selectable<InterviewVideoTable>;
+
+export interface VideoUpload {
+  filename: string;
+  stream: Readable & { truncated?: boolean };
+}
+
+/** Measures stored beside the original's metric columns. */
+interface StoredMeasures {
+  emotion_distribution: Record<string, number>;
+  blink_count: number;
+  blink_rate_per_min: number | null;
+  gaze_away_segments: AnalysisResult['metrics']['gaze_away_segments'];
+  speech: AnalysisResult['metrics']['speech'];
+}
+
+const parse = <T>(json: string | null): T | null => (json === null ? null : (JSON.parse(json) as T));
+
+export function createVideoService(db: Db, storage: Storage, interviews: InterviewService, maxBytes: number) {
+  async function get(userId: string, videoId: string): Promise<Video> {
+    const video = await db
+      .selectFrom('interview_video')
+      .selectAll()
+      .where('id', '=', videoId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (!video) throw new Errors.NotFound('Video');
+    return video;
+  }
+
+  /** Everything stored for a video's latest analysis, or null before the first one succeeds. */
+  async function storedResults(videoId: string) {
+    const metrics = await db.selectFrom('nonverbal_metrics').selectAll().where('video_id', '=', videoId).executeTakeFirst();
+    if (!metrics) return null;
+    const [timeline, transcript, feedback] = await Promise.all([
+      db.selectFrom('nonverbal_timeline').selectAll().where('video_id', '=', videoId).executeTakeFirst(),
+      db.selectFrom('interview_transcript').selectAll().where('video_id', '=', videoId).executeTakeFirst(),
+      db.selectFrom('feedback').selectAll().where('video_id', '=', videoId).orderBy('created_at').orderBy('id').execute(),
+    ]);
+    const measures = parse<StoredMeasures>(metrics.measures_json)!;
+    const frames = parse<TimelineFrame[]>(timeline?.timeline_json ?? null) ?? [];
+    const metricsBlock = {
+      center_gaze_ratio: metrics.center_gaze_ratio,
+      smile_ratio: metrics.smile_ratio,
+      nod_count: metrics.nod_count,
+      nod_rate_per_min: metrics.nod_rate_per_min,
+      wpm: metrics.wpm,
+      filler_count: metrics.filler_count,
+      primary_emotion: metrics.primary_emotion,
+      ...measures,
+      metadata: parse<Record<string, unknown>>(metrics.metadata_json),
+    };
+    return {
+      metrics: metricsBlock,
+      metricsId: metrics.id,
+      timeline: frames,
+      timelineId: timeline?.id ?? null,
+      transcript: transcript ?? null,
+      feedback,
+      alerts: timelineAlerts(frames, metricsBlock),
+    };
+  }
+
+  return {
+    get,
+    maxBytes,
+
+    /** Streams an upload to a temporary file; the caller passes the path to `create` or removes it. */
+    async receive(upload: VideoUpload): Promise<string> {
+      if (!VIDEO_EXTENSIONS.includes(extname(upload.filename).toLowerCase())) {
+        upload.stream.resume();
+        throw new Errors.UnsupportedMedia(`Unsupported file format: use ${VIDEO_EXTENSIONS.join(', ')}`);
+      }
+      const temp = await storage.tempFile();
+      try {
+        await pipeline(upload.stream, createWriteStream(temp));
+        if (upload.stream.truncated) throw new Errors.FileTooLarge(maxBytes / 1024 / 1024);
+        return temp;
+      } catch (error) {
+        await rm(temp, { force: true });
+        throw error;
+      }
+    },
+
+    async discard(tempPath: string): Promise<void> {
+      await rm(tempPath, { force: true });
+    },
+
+    /** Checks the references and the content, then keeps the file and records the video. */
+    async create(userId: string, input: { tempPath: string; filename: string; sessionId: string; questionId: string }) {
+      let kept: string | undefined;
+      try {
+        await interviews.getSession(userId, input.sessionId);
+        const question = await interviews.getQuestion(userId, input.questionId);
+        if (question.session_id !== input.sessionId) {
+          throw new Errors.InvalidReference('question_id must be a question of session_id');
+        }
+        if ((await stat(input.tempPath)).size === 0) throw new Errors.UnsupportedMedia('The file is empty');
+        let durationSec: number;
+        try {
+          durationSec = (await probe(input.tempPath)).durationSec;
+        } catch (error) {
+          if (error instanceof MediaError) throw new Errors.UnsupportedMedia(error.message);
+          throw error;
+        }
+        kept = await storage.keep(input.tempPath, userId, 'videos', extname(input.filename).toLowerCase());
+        const video: Video = {
+          id: randomUUID(),
+          user_id: userId,
+          session_id: input.sessionId,
+          question_id: input.questionId,
+          video_url: kept,
+          audio_url: null,
+          duration_sec: Number(durationSec.toFixed(3)),
+          created_at: new Date().toISOString(),
+        };
+        await db.insertInto('interview_video').values(video).execute();
+        return { video_id: video.id, filename: input.filename, file_path: kept, duration_sec: video.duration_sec, created_at: video.created_at };
+      } catch (error) {
+        if (kept) await storage.remove(storage.ownedPath(userId, kept)!);
+        throw error;
+      } finally {
+        await rm(input.tempPath, { force: true });
+      }
+    },
+
+    async listBySession(userId: string, sessionId: string): Promise<Video[]> {
+      await interviews.getSession(userId, sessionId);
+      return db.selectFrom('interview_video').selectAll().where('session_id', '=', sessionId).orderBy('created_at').orderBy('id').execute();
+    },
+
+    /** The stored file of one of the user's videos. */
+    async fileFor(userId: string, videoId: string): Promise<string> {
+      const video = await get(userId, videoId);
+      const file = storage.ownedPath(userId, video.video_url);
+      if (!file) throw new Errors.NotFound('Video file');
+      return file;
+    },
+
+    /** For the job queue: the file to analyse. */
+    async fileOf(videoId: string): Promise<string> {
+      const video = await db.selectFrom('interview_video').select(['user_id', 'video_url']).where('id', '=', videoId).executeTakeFirst();
+      const file = video && storage.ownedPath(video.user_id, video.video_url);
+      if (!file) throw new Error('The video is no longer stored');
+      await stat(file).catch(() => {
+        throw new Error(`Video file not found: ${video.video_url}`);
+      });
+      return file;
+    },
+
+    async remove(userId: string, videoId: string): Promise<void> {
+      const video = await get(userId, videoId);
+      await db.deleteFrom('interview_video').where('id', '=', videoId).execute();
+      const file = storage.ownedPath(userId, video.video_url);
+      if (file) await storage.remove(file);
+    },
+
+    /** Replaces the video's results with a new analysis and marks its job succeeded, in one transaction. */
+    async saveAnalysis(job: Job, result: AnalysisResult, finishedAt: string): Promise<void> {
+      const { metrics, transcript, timeline } = result;
+      const feedback = ruleBasedFeedback(metrics);
+      const measures: StoredMeasures = {
+        emotion_distribution: metrics.emotion_distribution,
+        blink_count: metrics.blink_count,
+        blink_rate_per_min: metrics.blink_rate_per_min,
+        gaze_away_segments: metrics.gaze_away_segments,
+        speech: metrics.speech,
+      };
+      await db.transaction().execute(async (trx) => {
+        for (const table of ['interview_transcript', 'nonverbal_metrics', 'nonverbal_timeline', 'feedback'] as const) {
+          await trx.deleteFrom(table).where('video_id', '=', job.video_id).execute();
+        }
+        if (transcript) {
+          await trx
+            .insertInto('interview_transcript')
+            .values({
+              id: randomUUID(),
+              video_id: job.video_id,
+              text: transcript.text,
+              language: transcript.language,
+              segments_json: JSON.stringify({ segments: transcript.segments, words: transcript.words }),
+              created_at: finishedAt,
+            })
+            .execute();
+        }
+        await trx
+          .insertInto('nonverbal_metrics')
+          .values({
+            id: randomUUID(),
+            video_id: job.video_id,
+            center_gaze_ratio: metrics.center_gaze_ratio,
+            smile_ratio: metrics.smile_ratio,
+            nod_count: metrics.nod_count,
+            nod_rate_per_min: metrics.nod_rate_per_min,
+            wpm: metrics.wpm,
+            filler_count: metrics.filler_count,
+            primary_emotion: metrics.primary_emotion,
+            metadata_json: JSON.stringify({ ...metrics.metadata, feedback_mode: 'rule-based' }),
+            measures_json: JSON.stringify(measures),
+            created_at: finishedAt,
+          })
+          .execute();
+        await trx
+          .insertInto('nonverbal_timeline')
+          .values({ id: randomUUID(), video_id: job.video_id, timeline_json: JSON.stringify(timeline), created_at: finishedAt })
+          .execute();
+        if (feedback.length) {
+          await trx
+            .insertInto('feedback')
+            .values(feedback.map((item) => ({ id: randomUUID(), video_id: job.video_id, ...item, created_at: finishedAt })))
+            .execute();
+        }
+        await trx
+          .updateTable('analysis_job')
+          .set({ status: 'succeeded', stage: 'done', progress: 1, error: null, finished_at: finishedAt })
+          .where('id', '=', job.id)
+          .execute();
+      });
+    },
+
+    /** The original's analyze reply, from what is stored. */
+    async analyzeReply(videoId: string) {
+      const stored = (await storedResults(videoId))!;
+      const metadata = stored.metrics.metadata as { feedback_mode?: string } | null;
+      return {
+        video_id: videoId,
+        metrics: stored.metrics,
+        feedback: stored.feedback.map((item) => item.message),
+        feedback_mode: metadata?.feedback_mode ?? 'rule-based',
+        alerts: stored.alerts,
+        transcript: stored.transcript?.text ?? null,
+        database_records: {
+          transcript_id: stored.transcript?.id ?? null,
+          metrics_id: stored.metricsId,
+          timeline_id: stored.timelineId!,
+          feedback_ids: stored.feedback.map((item) => item.id),
+        },
+      };
+    },
+
+    /** The original's results shape, plus alerts, the new measures and the latest job. */
+    async results(userId: string, videoId: string, latestJob: Job | undefined) {
+      const video = await get(userId, videoId);
+      const stored = await storedResults(videoId);
+      return {
+        video: {
+          id: video.id,
+          user_id: video.user_id,
+          session_id: video.session_id,
+          question_id: video.question_id,
+          duration_sec: video.duration_sec,
+          created_at: video.created_at,
+        },
+        metrics: stored?.metrics ?? null,
+        metadata: stored?.metrics.metadata ?? null,
+        alerts: stored?.alerts ?? [],
+        feedbacks: (stored?.feedback ?? []).map(({ id, title, message, severity, level, start_sec, end_sec }) => ({
+          id, title, message, severity, level, start_sec, end_sec,
+        })),
+        transcript: stored?.transcript?.text ?? null,
+        transcript_language: stored?.transcript?.language ?? null,
+        transcript_segments: parse(stored?.transcript?.segments_json ?? null),
+        timeline: stored ? stored.timeline : null,
+        timeline_available: Boolean(stored && stored.timeline.length),
+        analysis: latestJob ? jobView(latestJob) : null,
+      };
+    },
+  };
+}
+
+export function jobView(job: Job) {
+  return {
+    job_id: job.id,
+    video_id: job.video_id,
+    status: job.status,
+    stage: job.stage,
+    progress: job.progress,
+    error: job.error,
+    attempts: job.attempts,
+    created_at: job.created_at,
+    started_at: job.started_at,
+    finished_at: job.finished_at,
+  };
+}
+
+export type VideoService = ReturnType<typeof createVideoService>;
