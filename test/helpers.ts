@@ -86,24 +86,42 @@ export interface TestApp {
   db: Db;
   config: Config;
   dataDir: string;
+  /** Stops the app (as a server shutdown would); cleanup still happens after the test. */
+  close(): Promise<void>;
 }
 
-/** Builds the app on a new data folder and database, listens on a free port, and cleans up after `t`. */
-export async function startApp(t: TestContext, dialect: Dialect['name'], env: Record<string, string> = {}): Promise<TestApp> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'ip-test-'));
-  const database = await freshDatabase(dialect, dataDir);
-  const config = loadConfig({ DATA_DIR: dataDir, DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...env });
+/**
+ * Builds the app on a new data folder and database (or on another app's, to restart it), listens on
+ * a free port, and cleans up after `t`.
+ */
+export async function startApp(
+  t: TestContext,
+  dialect: Dialect['name'],
+  env: Record<string, string> = {},
+  reuse?: Pick<TestApp, 'dataDir' | 'config'>,
+): Promise<TestApp> {
+  const dataDir = reuse?.dataDir ?? (await mkdtemp(join(tmpdir(), 'ip-test-')));
+  const database = reuse ? { url: reuse.config.databaseUrl, drop: async () => {} } : await freshDatabase(dialect, dataDir);
+  const config = loadConfig({ DATA_DIR: dataDir, DATABASE_URL: database.url, LOG_LEVEL: 'silent', STT_ENGINE: 'none', ...env });
   const { db } = openDatabase(config.databaseUrl);
   await migrateToLatest(db);
   const app = await buildApp({ config, db });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
-  t.after(async () => {
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
     await app.close();
     await db.destroy().catch(() => {});
-    await database.drop();
-    await rm(dataDir, { recursive: true, force: true });
+  };
+  t.after(async () => {
+    await close();
+    if (!reuse) {
+      await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
-  return { api: client(address), db, config, dataDir };
+  return { api: client(address), db, config, dataDir, close };
 }
 
 function client(baseUrl: string): Api {
@@ -182,6 +200,7 @@ export async function rowCounts(db: Db): Promise<Record<string, number>> {
     'nonverbal_metrics',
     'nonverbal_timeline',
     'feedback',
+    'analysis_job',
   ] as const;
   const counts: Record<string, number> = {};
   for (const table of tables) {

@@ -1,0 +1,292 @@
+import assert from 'node:assert/strict';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { FaceWorkerPool } from '../src/analysis/face-pool.ts';
+import { analyze } from '../src/analysis/pipeline.ts';
+import { ffmpeg, fixture, scratchDir, TALKING_FEMALE, TALKING_MALE } from './analysis/media-helpers.ts';
+import { DIALECTS, expectError, filesUnder, rowCounts, signUp, startApp, type Api, type TestUser } from './helpers.ts';
+
+const MALE_BYTES = await readFile(TALKING_MALE);
+
+async function sessionWithQuestion(api: Api, user: TestUser) {
+  const session = (await api.post('/api/interviews/sessions', { title: 'video test' }, user.token)).body;
+  const question = (await api.post(`/api/interviews/sessions/${session.id}/questions`, { text: '자기소개를 해 주세요.' }, user.token)).body;
+  return { sessionId: session.id as string, questionId: question.id as string };
+}
+
+function upload(api: Api, token: string, fields: Record<string, string>, file: { bytes: Uint8Array | string; name: string } | null) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  if (file) form.append('file', new Blob([typeof file.bytes === 'string' ? file.bytes : Buffer.from(file.bytes)]), file.name);
+  return api.request('POST', '/api/video/upload', { body: form, token });
+}
+
+async function uploadFixture(api: Api, user: TestUser) {
+  const { sessionId, questionId } = await sessionWithQuestion(api, user);
+  const reply = await upload(api, user.token, { session_id: sessionId, question_id: questionId, user_id: user.id }, { bytes: MALE_BYTES, name: 'answer.MP4' });
+  assert.equal(reply.status, 200, reply.text);
+  return { videoId: reply.body.video_id as string, sessionId, questionId, upload: reply.body };
+}
+
+/** Reads a server-sent-events stream to its end. */
+async function readEvents(api: Api, path: string, token: string): Promise<Array<{ event: string; data: any }>> {
+  const response = await fetch(api.baseUrl + path, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(response.headers.get('content-type'), 'text/event-stream');
+  const text = await response.text();
+  return text
+    .split('\n\n')
+    .filter(Boolean)
+    .map((block) => {
+      const event = /^event: (.*)$/m.exec(block)![1]!;
+      return { event, data: JSON.parse(/^data: (.*)$/m.exec(block)![1]!) };
+    });
+}
+
+async function pollUntilDone(api: Api, jobId: string, token: string) {
+  for (let i = 0; i < 600; i++) {
+    const job = (await api.get(`/api/video/jobs/${jobId}`, token)).body;
+    if (job.status === 'succeeded' || job.status === 'failed') return job;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('job did not finish');
+}
+
+for (const dialect of DIALECTS) {
+  describe(`video analysis API (${dialect.name})`, { skip: dialect.skip }, () => {
+    test('upload → analyse (waiting) → results: the original’s shapes, and the same metrics as the analyze command', async (t) => {
+      const { api, dataDir } = await startApp(t, dialect.name);
+      const user = await signUp(api);
+      const { videoId, sessionId, questionId, upload: uploaded } = await uploadFixture(api, user);
+      assert.equal(uploaded.filename, 'answer.MP4');
+      assert.ok(Math.abs(uploaded.duration_sec - 5.015) < 0.02);
+      assert.match(uploaded.file_path, new RegExp(`^uploads/${user.id}/videos/[0-9a-f-]{36}\\.mp4$`));
+      assert.deepEqual(await readFile(join(dataDir, uploaded.file_path)), MALE_BYTES);
+
+      const analysed = await api.post(`/api/video/analyze/${videoId}`, undefined, user.token);
+      assert.equal(analysed.status, 200, analysed.text);
+      const reply = analysed.body;
+      assert.deepEqual(Object.keys(reply).sort(), ['alerts', 'database_records', 'feedback', 'feedback_mode', 'metrics', 'transcript', 'video_id']);
+      assert.equal(reply.feedback_mode, 'rule-based');
+      assert.ok(reply.feedback.length >= 3 && reply.feedback.every((item: unknown) => typeof item === 'string'));
+      assert.equal(reply.database_records.feedback_ids.length, reply.feedback.length);
+      for (const key of ['center_gaze_ratio', 'smile_ratio', 'nod_rate_per_min']) assert.equal(typeof reply.metrics[key], 'number', key);
+      assert.equal(typeof reply.metrics.nod_count, 'number');
+      assert.equal(reply.metrics.metadata.frame_count_total, 25);
+
+      // The same pipeline run directly on the same file gives the same numbers.
+      const pool = new FaceWorkerPool(2);
+      t.after(() => pool.close());
+      const direct = await analyze(TALKING_MALE, { facePool: pool });
+      for (const key of ['center_gaze_ratio', 'smile_ratio', 'nod_count', 'primary_emotion', 'blink_count'] as const) {
+        assert.deepEqual(reply.metrics[key], direct.metrics[key], key);
+      }
+      assert.deepEqual(reply.metrics.emotion_distribution, direct.metrics.emotion_distribution);
+      assert.equal(reply.metrics.speech.stt_status, 'disabled');
+
+      const results = (await api.get(`/api/video/results/${videoId}`, user.token)).body;
+      assert.deepEqual(results.video, {
+        id: videoId, user_id: user.id, session_id: sessionId, question_id: questionId,
+        duration_sec: uploaded.duration_sec, created_at: uploaded.created_at,
+      });
+      assert.deepEqual(results.metrics, reply.metrics);
+      assert.deepEqual(results.metadata, reply.metrics.metadata);
+      assert.equal(results.timeline_available, true);
+      assert.equal(results.timeline.length, 25);
+      assert.deepEqual(results.timeline.map((frame: { t: number }) => frame.t), direct.timeline.map((frame) => frame.t));
+      assert.deepEqual(results.feedbacks.map((f: { message: string }) => f.message), reply.feedback);
+      assert.ok(results.feedbacks.every((f: { severity: string; level: string }) => ['info', 'warning', 'suggestion'].includes(f.severity) && f.level));
+      assert.equal(results.transcript, null);
+      assert.equal(results.analysis.status, 'succeeded');
+      assert.equal(results.analysis.attempts, 1);
+    });
+
+    test('?async=true answers 202 with the job; polling and the event stream follow it to the end', async (t) => {
+      const { api } = await startApp(t, dialect.name);
+      const user = await signUp(api);
+      const { videoId } = await uploadFixture(api, user);
+      const started = await api.post(`/api/video/analyze/${videoId}?async=true`, undefined, user.token);
+      assert.equal(started.status, 202, started.text);
+      assert.equal(started.body.status, 'queued');
+      assert.equal(started.body.video_id, videoId);
+      const events = await readEvents(api, `/api/video/jobs/${started.body.job_id}/events`, user.token);
+      assert.equal(events.at(-1)!.event, 'end');
+      assert.equal(events.at(-1)!.data.status, 'succeeded');
+      const progress = events.filter((e) => e.event === 'progress').map((e) => e.data.progress as number);
+      assert.ok(progress.length >= 3, `${progress.length} progress events`);
+      assert.ok(progress.every((value, i) => i === 0 || value >= progress[i - 1]!), progress.join(' '));
+      assert.ok(progress.some((value) => value > 0 && value < 1));
+      const job = await pollUntilDone(api, started.body.job_id, user.token);
+      assert.equal(job.status, 'succeeded');
+      assert.equal(job.progress, 1);
+      // A finished job's stream ends at once.
+      const replay = await readEvents(api, `/api/video/jobs/${started.body.job_id}/events`, user.token);
+      assert.deepEqual(replay.map((e) => e.event), ['end']);
+    });
+
+    test('two concurrent analyse calls for one video share one job', async (t) => {
+      const { api, db } = await startApp(t, dialect.name);
+      const user = await signUp(api);
+      const { videoId } = await uploadFixture(api, user);
+      const [first, second] = await Promise.all([
+        api.post(`/api/video/analyze/${videoId}`, undefined, user.token),
+        api.post(`/api/video/analyze/${videoId}`, undefined, user.token),
+      ]);
+      assert.equal(first.status, 200);
+      assert.equal(second.status, 200);
+      assert.deepEqual(first.body.database_records, second.body.database_records);
+      assert.equal((await rowCounts(db)).analysis_job, 1);
+    });
+
+    test('a restart mid-job resumes it, and it completes once', async (t) => {
+      const first = await startApp(t, dialect.name);
+      const user = await signUp(first.api);
+      const { videoId } = await uploadFixture(first.api, user);
+      const started = (await first.api.post(`/api/video/analyze/${videoId}?async=true`, undefined, user.token)).body;
+      // Wait until the face stage is under way, then stop the server.
+      for (;;) {
+        const job = (await first.api.get(`/api/video/jobs/${started.job_id}`, user.token)).body;
+        if (job.status === 'running' && job.progress > 0.05) break;
+        assert.notEqual(job.status, 'succeeded', 'the job finished before the restart could interrupt it');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await first.close();
+
+      const second = await startApp(t, dialect.name, {}, first);
+      const job = await pollUntilDone(second.api, started.job_id, user.token);
+      assert.equal(job.status, 'succeeded');
+      assert.equal(job.attempts, 2);
+      const counts = await rowCounts(second.db);
+      assert.deepEqual([counts.analysis_job, counts.nonverbal_metrics, counts.nonverbal_timeline], [1, 1, 1]);
+    });
+
+    test('re-analysis replaces the results; a failed run keeps the previous ones and records why', async (t) => {
+      const { api, db, dataDir } = await startApp(t, dialect.name);
+      const user = await signUp(api);
+      const { videoId, upload: uploaded } = await uploadFixture(api, user);
+      const once = (await api.post(`/api/video/analyze/${videoId}`, undefined, user.token)).body;
+      const twice = (await api.post(`/api/video/analyze/${videoId}`, undefined, user.token)).body;
+      assert.notEqual(twice.database_records.metrics_id, once.database_records.metrics_id);
+      const counts = await rowCounts(db);
+      assert.deepEqual([counts.nonverbal_metrics, counts.nonverbal_timeline, counts.feedback], [1, 1, twice.feedback.length]);
+
+      await rm(join(dataDir, uploaded.file_path));
+      const failed = await api.post(`/api/video/analyze/${videoId}`, undefined, user.token);
+      expectError(failed, 422, 'ANALYSIS_FAILED');
+      assert.match(failed.body.detail, /Video file not found/);
+      const results = (await api.get(`/api/video/results/${videoId}`, user.token)).body;
+      assert.equal(results.analysis.status, 'failed');
+      assert.match(results.analysis.error, /Video file not found/);
+      assert.deepEqual(results.metrics, twice.metrics);
+      assert.equal((await rowCounts(db)).nonverbal_metrics, 1);
+    });
+
+    test('bad uploads get the right 4xx and leave no row and no file', async (t) => {
+      const { api, db, dataDir } = await startApp(t, dialect.name, { MAX_UPLOAD_MB: '1' });
+      const alice = await signUp(api);
+      const bob = await signUp(api);
+      const mine = await sessionWithQuestion(api, alice);
+      const other = await sessionWithQuestion(api, alice);
+      const bobs = await sessionWithQuestion(api, bob);
+      const dir = await scratchDir(t);
+      const audioOnly = join(dir, 'voice.mp4');
+      await ffmpeg('-i', fixture('speech_en_jfk_11s.wav'), '-c:a', 'aac', audioOnly);
+      const small = join(dir, 'small.mp4');
+      await ffmpeg('-i', TALKING_MALE, '-t', '1', '-c', 'copy', small);
+      const smallBytes = await readFile(small);
+      const before = await rowCounts(db);
+      const fields = { session_id: mine.sessionId, question_id: mine.questionId };
+
+      const cases: Array<[Record<string, string>, { bytes: Uint8Array | string; name: string } | null, number, string]> = [
+        [fields, { bytes: 'not a video\n'.repeat(50), name: 'answer.mp4' }, 415, 'UNSUPPORTED_MEDIA'],
+        [fields, { bytes: '', name: 'answer.mp4' }, 415, 'UNSUPPORTED_MEDIA'],
+        [fields, { bytes: await readFile(audioOnly), name: 'answer.mp4' }, 415, 'UNSUPPORTED_MEDIA'],
+        [fields, { bytes: smallBytes, name: 'answer.mkv' }, 415, 'UNSUPPORTED_MEDIA'],
+        [fields, { bytes: await readFile(TALKING_FEMALE), name: 'answer.mp4' }, 413, 'FILE_TOO_LARGE'], // 2.2 MB
+        [{ session_id: bobs.sessionId, question_id: bobs.questionId }, { bytes: smallBytes, name: 'a.mp4' }, 404, 'NOT_FOUND'],
+        [{ session_id: mine.sessionId, question_id: bobs.questionId }, { bytes: smallBytes, name: 'a.mp4' }, 404, 'NOT_FOUND'],
+        [{ session_id: mine.sessionId, question_id: other.questionId }, { bytes: smallBytes, name: 'a.mp4' }, 422, 'INVALID_REFERENCE'],
+        [{ ...fields, user_id: bob.id }, { bytes: smallBytes, name: 'a.mp4' }, 403, 'NOT_OWNER'],
+        [{ question_id: mine.questionId }, { bytes: smallBytes, name: 'a.mp4' }, 422, 'INVALID_REFERENCE'],
+        [{ ...fields, session_id: 'nope' }, { bytes: smallBytes, name: 'a.mp4' }, 422, 'INVALID_REFERENCE'],
+        [fields, null, 422, 'FILE_MISSING'],
+      ];
+      for (const [form, file, status, code] of cases) {
+        expectError(await upload(api, alice.token, form, file), status, code);
+      }
+      expectError(await upload(api, '', fields, { bytes: smallBytes, name: 'a.mp4' }), 401, 'NOT_AUTHENTICATED');
+      assert.deepEqual(await rowCounts(db), before);
+      assert.deepEqual(await filesUnder(join(dataDir, 'uploads')), []);
+      assert.deepEqual(await filesUnder(join(dataDir, 'tmp')), []);
+
+      const ok = await upload(api, alice.token, fields, { bytes: smallBytes, name: 'a.webm.mp4' });
+      assert.equal(ok.status, 200, ok.text);
+    });
+
+    test('videos of a session, one video, its file with ranges, deletion; other users see nothing', async (t) => {
+      const { api, db, dataDir } = await startApp(t, dialect.name);
+      const alice = await signUp(api);
+      const bob = await signUp(api);
+      const { videoId, sessionId, upload: uploaded } = await uploadFixture(api, alice);
+      const unknown = '00000000-0000-4000-8000-000000000000';
+
+      const list = (await api.get(`/api/interviews/sessions/${sessionId}/videos`, alice.token)).body;
+      assert.deepEqual(list.map((v: { id: string }) => v.id), [videoId]);
+      const video = (await api.get(`/api/interviews/videos/${videoId}`, alice.token)).body;
+      assert.equal(video.video_url, uploaded.file_path);
+
+      const whole = await fetch(`${api.baseUrl}/api/interviews/videos/${videoId}/file`, { headers: { authorization: `Bearer ${alice.token}` } });
+      assert.equal(whole.status, 200);
+      assert.equal(whole.headers.get('content-type'), 'video/mp4');
+      assert.deepEqual(Buffer.from(await whole.arrayBuffer()), MALE_BYTES);
+      const part = await fetch(`${api.baseUrl}/api/interviews/videos/${videoId}/file`, { headers: { authorization: `Bearer ${alice.token}`, range: 'bytes=100-199' } });
+      assert.equal(part.status, 206);
+      assert.equal(part.headers.get('content-range'), `bytes 100-199/${MALE_BYTES.length}`);
+      assert.deepEqual(Buffer.from(await part.arrayBuffer()), MALE_BYTES.subarray(100, 200));
+      const tail = await fetch(`${api.baseUrl}/api/interviews/videos/${videoId}/file`, { headers: { authorization: `Bearer ${alice.token}`, range: 'bytes=-10' } });
+      assert.deepEqual(Buffer.from(await tail.arrayBuffer()), MALE_BYTES.subarray(-10));
+      const beyond = await api.request('GET', `/api/interviews/videos/${videoId}/file`, { token: alice.token, headers: { range: `bytes=${MALE_BYTES.length}-` } });
+      expectError(beyond, 416, 'RANGE_NOT_SATISFIABLE');
+
+      const job = (await api.post(`/api/video/analyze/${videoId}?async=true`, undefined, alice.token)).body;
+      for (const path of [
+        `/api/interviews/videos/${videoId}`, `/api/interviews/videos/${videoId}/file`, `/api/video/results/${videoId}`,
+        `/api/video/jobs/${job.job_id}`, `/api/interviews/sessions/${sessionId}/videos`, `/api/video/results/${unknown}`,
+      ]) {
+        expectError(await api.get(path, bob.token), 404, 'NOT_FOUND');
+      }
+      expectError(await api.post(`/api/video/analyze/${videoId}`, undefined, bob.token), 404, 'NOT_FOUND');
+      expectError(await api.delete(`/api/interviews/videos/${videoId}`, bob.token), 404, 'NOT_FOUND');
+      await pollUntilDone(api, job.job_id, alice.token);
+
+      assert.equal((await api.delete(`/api/interviews/videos/${videoId}`, alice.token)).status, 204);
+      expectError(await api.get(`/api/video/results/${videoId}`, alice.token), 404, 'NOT_FOUND');
+      assert.deepEqual(await filesUnder(join(dataDir, 'uploads')), []);
+      const counts = await rowCounts(db);
+      assert.deepEqual([counts.interview_video, counts.nonverbal_metrics, counts.analysis_job, counts.feedback], [0, 0, 0, 0]);
+    });
+
+    test('status says what is switched on, and never a path or a key', async (t) => {
+      const { api } = await startApp(t, dialect.name, { GEMINI_API_KEY: 'secret-gemini-key', STT_ENGINE: 'auto' });
+      const user = await signUp(api);
+      const status = await api.get('/api/video/status', user.token);
+      assert.equal(status.status, 200);
+      assert.equal(status.body.gemini_api_enabled, true);
+      assert.equal(status.body.speech_engine, 'auto');
+      assert.deepEqual(status.body.speech_engines_configured, ['gemini', 'whisper']);
+      assert.deepEqual(status.body.queue, { queued: 0, running: 0 });
+      assert.doesNotMatch(status.text, /secret-gemini-key|\/tmp\//);
+      expectError(await api.get('/api/video/status'), 401, 'NOT_AUTHENTICATED');
+    });
+  });
+}
+
+test('uploading then deleting the account removes the video file too', async (t) => {
+  const { api, dataDir } = await startApp(t, 'sqlite');
+  const user = await signUp(api);
+  await uploadFixture(api, user);
+  assert.equal((await filesUnder(join(dataDir, 'uploads'))).length, 1);
+  assert.equal((await api.delete(`/api/users/${user.id}`, user.token)).status, 204);
+  assert.deepEqual(await filesUnder(join(dataDir, 'uploads')), []);
+  await writeFile(join(dataDir, 'marker'), ''); // the data folder itself stays usable
+});
