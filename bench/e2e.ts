@@ -1,0 +1,111 @@
+// End to end over HTTP against the real server process: upload + analyse real-time factor and peak
+// server memory; results latency for a 10-minute video's timeline; read latency idle and during an
+// analysis. Prints figures; never fails on time. Usage: npm run bench:e2e [-- --runs 3]
+import { execFile, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import autocannon from 'autocannon';
+import { mediaTools } from '../src/analysis/media.ts';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
+const runs = Number(values.runs);
+const median = (numbers: number[]) => [...numbers].sort((a, b) => a - b)[numbers.length >> 1]!;
+const port = 9000 + Math.floor(Math.random() * 900);
+const baseUrl = `http://127.0.0.1:${port}`;
+const sttEngine = process.env.STT_ENGINE ?? 'none';
+
+const dir = await mkdtemp(join(tmpdir(), 'ip-bench-e2e-'));
+const ffmpeg = (...args: string[]) => promisify(execFile)(mediaTools().ffmpeg, ['-v', 'error', '-y', ...args]);
+const fixture = join('test', 'fixtures', 'video_talking_female_en_8s.mp4');
+const long = join(dir, 'ten-minutes.mp4');
+await ffmpeg('-stream_loop', '74', '-i', fixture, '-t', '600', '-vf', 'scale=360:360', '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '32', '-c:a', 'aac', '-b:a', '48k', long);
+
+const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  env: { ...process.env, DATA_DIR: join(dir, 'data'), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: '', STT_ENGINE: sttEngine },
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+const peakMemoryMb = async () => {
+  const status = await readFile(`/proc/${server.pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024;
+};
+
+async function call<T>(method: string, path: string, token?: string, body?: unknown): Promise<T> {
+  const response = await fetch(baseUrl + path, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body instanceof FormData || body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body instanceof FormData ? body : body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+try {
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${baseUrl}/health`)).ok) break;
+    } catch {
+      if (i > 100) throw new Error('server did not start');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const credentials = { email: 'bench@example.com', password: 'benchmark-password' };
+  await call('POST', '/api/users/', undefined, { ...credentials, name: 'Bench' });
+  const { access_token: token } = await call<{ access_token: string }>('POST', '/api/users/login', undefined, credentials);
+  const session = await call<{ id: string }>('POST', '/api/interviews/sessions', token, {});
+  const question = await call<{ id: string }>('POST', `/api/interviews/sessions/${session.id}/questions`, token, { text: '자기소개' });
+  const upload = async (file: string) => {
+    const form = new FormData();
+    form.append('session_id', session.id);
+    form.append('question_id', question.id);
+    form.append('file', new Blob([await readFile(file)]), 'answer.mp4');
+    return call<{ video_id: string; duration_sec: number }>('POST', '/api/video/upload', token, form);
+  };
+
+  console.log(`bench:e2e — ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores, Node ${process.version}, SQLite; transcription engine: ${sttEngine}`);
+  const factors: number[] = [];
+  for (let run = 0; run <= runs; run++) {
+    const started = performance.now();
+    const video = await upload(fixture);
+    await call('POST', `/api/video/analyze/${video.video_id}`, token);
+    const factor = (performance.now() - started) / 1000 / video.duration_sec;
+    if (run === 0) console.log(`first upload + analyse (analysis threads and models start): real-time factor ${factor.toFixed(3)}`);
+    else factors.push(factor);
+  }
+  console.log(`upload + analyse of the 8 s fixture, warm: real-time factor ${median(factors).toFixed(3)} (runs ${factors.map((f) => f.toFixed(3)).join(', ')})`);
+
+  const read = (duration: number) =>
+    autocannon({ url: `${baseUrl}/api/interviews/sessions/${session.id}`, headers: { authorization: `Bearer ${token}` }, connections: 10, duration });
+  const idle = await read(5);
+  const longVideo = await upload(long);
+  const job = await call<{ job_id: string }>('POST', `/api/video/analyze/${longVideo.video_id}?async=true`, token);
+  await new Promise((resolve) => setTimeout(resolve, 3000)); // well into the face stage
+  const busy = await read(5);
+  console.log(
+    `GET /api/interviews/sessions/{id}, 10 connections: idle p50 ${idle.latency.p50} ms p99 ${idle.latency.p99} ms (${idle.requests.average.toFixed(0)} req/s);` +
+      ` during an analysis p50 ${busy.latency.p50} ms p99 ${busy.latency.p99} ms (${busy.requests.average.toFixed(0)} req/s)`,
+  );
+  let status = 'running';
+  const longStarted = performance.now();
+  while (status === 'running' || status === 'queued') {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    status = (await call<{ status: string }>('GET', `/api/video/jobs/${job.job_id}`, token)).status;
+  }
+  console.log(`10-minute video: analysis ${status} (${((performance.now() - longStarted) / 1000 + 8).toFixed(0)} s ≈ real-time factor ${(((performance.now() - longStarted) / 1000 + 8) / 600).toFixed(3)})`);
+  const latencies: number[] = [];
+  let size = 0;
+  for (let run = 0; run < 5; run++) {
+    const started = performance.now();
+    const response = await fetch(`${baseUrl}/api/video/results/${longVideo.video_id}`, { headers: { authorization: `Bearer ${token}` } });
+    size = (await response.arrayBuffer()).byteLength;
+    latencies.push(performance.now() - started);
+  }
+  console.log(`GET /api/video/results/{id} for the 10-minute video (${(size / 1024 / 1024).toFixed(1)} MB, 3000-frame timeline): median ${median(latencies).toFixed(0)} ms`);
+  console.log(`peak server memory (VmHWM): ${(await peakMemoryMb()).toFixed(0)} MB`);
+} finally {
+  server.kill('SIGTERM');
+  await new Promise((resolve) => server.once('exit', resolve));
+  await rm(dir, { recursive: true, force: true });
+}
