@@ -1,6 +1,7 @@
 // Worker thread entry: runs face tasks one at a time with this thread's own face model.
 import { parentPort } from 'node:worker_threads';
 import { runFaceTask, type FaceTask } from './face-stage.ts';
+import { runThreadInBackground } from './priority.ts';
 
 export type WorkerRequest = { id: number; task: FaceTask };
 export type WorkerReply =
@@ -8,6 +9,7 @@ export type WorkerReply =
   | { id: number; type: 'done' }
   | { id: number; type: 'error'; message: string };
 
+runThreadInBackground();
 const port = parentPort!;
 port.on('message', ({ id, task }: WorkerRequest) => {
   const reply = (message: WorkerReply) => port.postMessage(message);

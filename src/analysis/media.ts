@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { loadAnalysisSettings } from '../config.ts';
+import { runProcessInBackground } from './priority.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -69,6 +70,7 @@ const PROBE_TIMEOUT_MS = 60_000;
 function run(binary: string, args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+    runProcessInBackground(child.pid);
     const stdout: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -206,6 +208,7 @@ export async function* readFrames(
       '-vf', filters, '-vsync', '0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  runProcessInBackground(child.pid);
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   child.on('error', () => {}); // surfaced through the exit code and stderr below
 

@@ -5,6 +5,7 @@ import type { SpeechSettings } from '../config.ts';
 import { FaceWorkerPool } from '../analysis/face-pool.ts';
 import { MediaError } from '../analysis/media.ts';
 import { analyze, type AnalysisResult, type Stage } from '../analysis/pipeline.ts';
+import { runThreadInBackground } from '../analysis/priority.ts';
 
 export interface AnalysisRequest {
   id: number;
@@ -17,6 +18,7 @@ export type AnalysisReply =
   | { id: number; type: 'result'; result: AnalysisResult }
   | { id: number; type: 'error'; message: string; expected: boolean };
 
+runThreadInBackground();
 const pool = new FaceWorkerPool((workerData as { faceWorkers: number }).faceWorkers);
 const port = parentPort!;
 
