@@ -11,7 +11,7 @@ import { MediaError, probe } from '../analysis/media.ts';
 import type { AnalysisResult } from '../analysis/pipeline.ts';
 import type { TimelineFrame } from '../analysis/timeline.ts';
 import type { Db } from '../db/index.ts';
-import type { InterviewVideoTable } from '../db/schema.ts';
+import type { InterviewVideoTable, NonverbalMetricsTable } from '../db/schema.ts';
 import { Errors } from '../http/errors.ts';
 import type { InterviewService } from '../interviews/service.ts';
 import type { Job } from '../jobs/queue.ts';
@@ -32,6 +32,14 @@ interface StoredMeasures {
   blink_rate_per_min: number | null;
   gaze_away_segments: AnalysisResult['metrics']['gaze_away_segments'];
   speech: AnalysisResult['metrics']['speech'];
+}
+
+const ORIGINAL_METRICS = ['center_gaze_ratio', 'smile_ratio', 'nod_count', 'nod_rate_per_min', 'wpm', 'filler_count', 'primary_emotion'] as const;
+type OriginalMetrics = Pick<NonverbalMetricsTable, (typeof ORIGINAL_METRICS)[number]>;
+
+/** The metric columns the original had, from a stored row or a fresh result alike. */
+function originalMetrics(source: OriginalMetrics): OriginalMetrics {
+  return Object.fromEntries(ORIGINAL_METRICS.map((key) => [key, source[key]])) as OriginalMetrics;
 }
 
 const parse = <T>(json: string | null): T | null => (json === null ? null : (JSON.parse(json) as T));
@@ -60,13 +68,7 @@ export function createVideoService(db: Db, storage: Storage, interviews: Intervi
     const measures = parse<StoredMeasures>(metrics.measures_json)!;
     const frames = parse<TimelineFrame[]>(timeline?.timeline_json ?? null) ?? [];
     const metricsBlock = {
-      center_gaze_ratio: metrics.center_gaze_ratio,
-      smile_ratio: metrics.smile_ratio,
-      nod_count: metrics.nod_count,
-      nod_rate_per_min: metrics.nod_rate_per_min,
-      wpm: metrics.wpm,
-      filler_count: metrics.filler_count,
-      primary_emotion: metrics.primary_emotion,
+      ...originalMetrics(metrics),
       ...measures,
       metadata: parse<Record<string, unknown>>(metrics.metadata_json),
     };
@@ -208,13 +210,7 @@ export function createVideoService(db: Db, storage: Storage, interviews: Intervi
           .values({
             id: randomUUID(),
             video_id: job.video_id,
-            center_gaze_ratio: metrics.center_gaze_ratio,
-            smile_ratio: metrics.smile_ratio,
-            nod_count: metrics.nod_count,
-            nod_rate_per_min: metrics.nod_rate_per_min,
-            wpm: metrics.wpm,
-            filler_count: metrics.filler_count,
-            primary_emotion: metrics.primary_emotion,
+            ...originalMetrics(metrics),
             metadata_json: JSON.stringify({ ...metrics.metadata, feedback_mode: 'rule-based' }),
             measures_json: JSON.stringify(measures),
             created_at: finishedAt,

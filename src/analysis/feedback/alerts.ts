@@ -1,6 +1,7 @@
 // Timeline alerts: stretches worth pointing at on a playback bar.
 import type { TimelineFrame } from '../timeline.ts';
 import type { AnalysisMetrics } from '../pipeline.ts';
+import { DIRECTION_KO } from './rules.ts';
 
 export const ALERT_RULES = {
   /** The original's only alert: a run of frames smiling at least this much. */
@@ -36,7 +37,7 @@ export function timelineAlerts(timeline: TimelineFrame[], metrics: Pick<Analysis
   }
   endRun();
   for (const segment of metrics.gaze_away_segments) {
-    alerts.push({ start_t: segment.start_sec, end_t: segment.end_sec, severity: 1, kind: 'gaze_away', message: `시선이 ${segment.direction}쪽으로 벗어났습니다.` });
+    alerts.push({ start_t: segment.start_sec, end_t: segment.end_sec, severity: 1, kind: 'gaze_away', message: `시선이 ${DIRECTION_KO[segment.direction]} 벗어났습니다.` });
   }
   for (const pause of metrics.speech?.pauses ?? []) {
     if (pause.duration_sec >= ALERT_RULES.long_pause_sec) {

@@ -31,6 +31,8 @@ export interface FeedbackItem {
   end_sec: number | null;
 }
 
+export const DIRECTION_KO = { LEFT: '왼쪽으로', RIGHT: '오른쪽으로', UP: '위로', DOWN: '아래로' } as const;
+
 const TITLES: Record<Severity, string> = { info: '강점', warning: '개선 필요', suggestion: '제안' };
 const percent = (ratio: number) => `${Math.round(ratio * 100)}%`;
 
@@ -108,7 +110,7 @@ export function ruleBasedFeedback(metrics: AnalysisMetrics, rules = FEEDBACK_RUL
   }
 
   for (const segment of metrics.gaze_away_segments) {
-    items.push(item('suggestion', '시선 이탈', `${segment.start_sec.toFixed(1)}–${segment.end_sec.toFixed(1)}초에 시선이 ${segment.direction}쪽으로 벗어났습니다.`, { start: segment.start_sec, end: segment.end_sec }));
+    items.push(item('suggestion', '시선 이탈', `${segment.start_sec.toFixed(1)}–${segment.end_sec.toFixed(1)}초에 시선이 ${DIRECTION_KO[segment.direction]} 벗어났습니다.`, { start: segment.start_sec, end: segment.end_sec }));
   }
   for (const pause of speech?.pauses ?? []) {
     if (pause.duration_sec >= rules.long_pause_sec) {
