@@ -19,6 +19,7 @@ import { createJobPostingService } from './job-postings/service.ts';
 import { portfolioRoutes } from './portfolios/routes.ts';
 import { createPortfolioService } from './portfolios/service.ts';
 import { AnalysisRunner } from './jobs/runner.ts';
+import { geminiClient } from './llm/gemini.ts';
 import { JobQueue } from './jobs/queue.ts';
 import { createStorage } from './storage.ts';
 import { interviewVideoRoutes, videoRoutes } from './videos/routes.ts';
@@ -67,7 +68,12 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
   const portfolios = createPortfolioService(db, storage, config.maxPortfolioMb * 1024 * 1024);
   const jobPostings = createJobPostingService(db);
   const interviews = createInterviewService(db, portfolios, jobPostings);
-  const videos = createVideoService(db, storage, interviews, config.maxUploadMb * 1024 * 1024);
+  const gemini = geminiClient(config.gemini);
+  const videos = createVideoService(db, storage, interviews, {
+    maxBytes: config.maxUploadMb * 1024 * 1024,
+    gemini,
+    geminiTimeoutMs: config.geminiTimeoutSec * 1000,
+  });
   const runner = new AnalysisRunner(config.analysisConcurrency, config.analysis.faceWorkers, config.speech);
   const jobs = new JobQueue(db, runner, config.analysisConcurrency, {
     fileOf: (videoId) => videos.fileOf(videoId),
@@ -86,7 +92,7 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
       await api.register(jobPostingRoutes, { prefix: '/job-postings', jobPostings });
       await api.register(interviewRoutes, { prefix: '/interviews', interviews });
       await api.register(interviewVideoRoutes, { prefix: '/interviews', videos });
-      await api.register(videoRoutes, { prefix: '/video', videos, jobs, status: () => videoStatus(config, jobs) });
+      await api.register(videoRoutes, { prefix: '/video', videos, jobs, defaultLang: config.feedbackLang, status: () => videoStatus(config, jobs) });
     },
     { prefix: '/api' },
   );

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { GeminiSettings } from './llm/gemini.ts';
 
 /** Settings of the analysis pipeline; reading them touches nothing on disk. */
 export interface AnalysisSettings {
@@ -31,9 +32,7 @@ export interface SpeechSettings {
   openaiUrl: string | null;
   openaiApiKey: string | null;
   openaiModel: string;
-  geminiApiKeys: string[];
-  geminiBaseUrl: string | null;
-  geminiModel: string;
+  gemini: GeminiSettings;
 }
 
 export interface Config {
@@ -45,8 +44,11 @@ export interface Config {
   databaseUrl: string;
   jwtSecret: string;
   jwtExpiresIn: string;
-  /** Keys in the order they are tried: GEMINI_API_KEY1..3, then GEMINI_API_KEY. */
-  geminiApiKeys: string[];
+  gemini: GeminiSettings;
+  /** Give up on a Gemini answer (feedback, questions) after this long and fall back to the rules. */
+  geminiTimeoutSec: number;
+  /** Language of rule-based feedback and generated questions when the request does not choose. */
+  feedbackLang: 'ko' | 'en';
   maxPortfolioMb: number;
   maxUploadMb: number;
   /** Analyses run at the same time by the embedded worker. */
@@ -104,9 +106,14 @@ function url(env: Env, name: string): string | null {
   return value?.replace(/\/+$/, '') ?? null;
 }
 
-function geminiKeys(env: Env): string[] {
+/** Keys in the order they are tried: GEMINI_API_KEY1..3, then GEMINI_API_KEY. */
+export function loadGeminiSettings(env: Env = process.env): GeminiSettings {
   const names = ['GEMINI_API_KEY1', 'GEMINI_API_KEY2', 'GEMINI_API_KEY3', 'GEMINI_API_KEY'];
-  return [...new Set(names.map((name) => text(env, name)).filter((key): key is string => key !== undefined))];
+  return {
+    apiKeys: [...new Set(names.map((name) => text(env, name)).filter((key): key is string => key !== undefined))],
+    baseUrl: url(env, 'GEMINI_BASE_URL'),
+    model: text(env, 'GEMINI_MODEL') ?? 'gemini-2.5-flash-lite',
+  };
 }
 
 export function loadSpeechSettings(env: Env = process.env): SpeechSettings {
@@ -128,10 +135,14 @@ export function loadSpeechSettings(env: Env = process.env): SpeechSettings {
     openaiUrl: url(env, 'STT_OPENAI_URL'),
     openaiApiKey: text(env, 'STT_OPENAI_API_KEY') ?? null,
     openaiModel: text(env, 'STT_OPENAI_MODEL') ?? 'whisper-1',
-    geminiApiKeys: geminiKeys(env),
-    geminiBaseUrl: url(env, 'GEMINI_BASE_URL'),
-    geminiModel: text(env, 'GEMINI_MODEL') ?? 'gemini-2.5-flash-lite',
+    gemini: loadGeminiSettings(env),
   };
+}
+
+function feedbackLang(env: Env): 'ko' | 'en' {
+  const lang = text(env, 'FEEDBACK_LANG') ?? 'ko';
+  if (lang !== 'ko' && lang !== 'en') throw new ConfigError('FEEDBACK_LANG', 'expected ko or en');
+  return lang;
 }
 
 function databaseUrl(env: Env, dataDir: string): string {
@@ -180,7 +191,9 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: databaseUrl(env, dataDir),
     jwtSecret: jwtSecret(env, dataDir),
     jwtExpiresIn,
-    geminiApiKeys: geminiKeys(env),
+    gemini: loadGeminiSettings(env),
+    feedbackLang: feedbackLang(env),
+    geminiTimeoutSec: integer(env, 'GEMINI_TIMEOUT_SEC', 30, 1, 600),
     maxPortfolioMb: integer(env, 'MAX_PORTFOLIO_MB', 10, 1, 1024),
     maxUploadMb: integer(env, 'MAX_UPLOAD_MB', 500, 1, 10_240),
     analysisConcurrency: integer(env, 'ANALYSIS_CONCURRENCY', 1, 1, 16),

@@ -19,7 +19,7 @@ test('defaults: port 8000, SQLite file in DATA_DIR, seven-day tokens', async (t)
   assert.equal(config.databaseUrl, `sqlite:${join(dir, 'interview_app.db')}`);
   assert.equal(config.jwtExpiresIn, '7d');
   assert.equal(config.maxPortfolioMb, 10);
-  assert.deepEqual(config.geminiApiKeys, []);
+  assert.deepEqual(config.gemini.apiKeys, []);
   assert.equal(config.analysis.fps, 5);
   assert.ok(config.analysis.faceWorkers >= 1 && config.analysis.faceWorkers <= 2);
   assert.deepEqual([config.analysis.ffmpegPath, config.analysis.ffprobePath], [null, null]);
@@ -51,7 +51,7 @@ test('a generated JWT secret is kept in DATA_DIR so restarts keep tokens valid',
 test('Gemini keys are collected in the order the original tried them, without repeats', async (t) => {
   const dir = await tempDir(t);
   const config = loadConfig({ DATA_DIR: dir, GEMINI_API_KEY: 'k1', GEMINI_API_KEY1: 'k1', GEMINI_API_KEY3: 'k3' });
-  assert.deepEqual(config.geminiApiKeys, ['k1', 'k3']);
+  assert.deepEqual(config.gemini.apiKeys, ['k1', 'k3']);
 });
 
 test('bad values fail at start, naming the variable', async (t) => {
@@ -64,6 +64,7 @@ test('bad values fail at start, naming the variable', async (t) => {
     [{ JWT_EXPIRES_IN: 'forever' }, 'JWT_EXPIRES_IN'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ MAX_PORTFOLIO_MB: '0' }, 'MAX_PORTFOLIO_MB'],
+    [{ FEEDBACK_LANG: 'fr' }, 'FEEDBACK_LANG'],
     [{ ANALYSIS_FPS: '0' }, 'ANALYSIS_FPS'],
     [{ ANALYSIS_FPS: '2.5' }, 'ANALYSIS_FPS'],
     [{ FACE_WORKERS: 'many' }, 'FACE_WORKERS'],

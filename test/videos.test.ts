@@ -272,6 +272,7 @@ for (const dialect of DIALECTS) {
       const status = await api.get('/api/video/status', user.token);
       assert.equal(status.status, 200);
       assert.equal(status.body.gemini_api_enabled, true);
+      assert.equal(status.body.feedback_mode, 'gemini (gemini-2.5-flash-lite), rules as fallback');
       assert.equal(status.body.speech_engine, 'auto');
       assert.deepEqual(status.body.speech_engines_configured, ['gemini', 'whisper']);
       assert.deepEqual(status.body.queue, { queued: 0, running: 0 });

@@ -186,6 +186,7 @@ const analysisJobs: Migration = {
       .addColumn('progress', FLOAT, (c) => c.notNull())
       .addColumn('error', 'text')
       .addColumn('attempts', 'integer', (c) => c.notNull())
+      .addColumn('language', 'text', (c) => c.notNull())
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('started_at', 'text')
       .addColumn('finished_at', 'text')

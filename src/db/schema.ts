@@ -130,6 +130,8 @@ export interface AnalysisJobTable {
   progress: number;
   error: string | null;
   attempts: number;
+  /** Language of the feedback: ko or en. */
+  language: string;
   created_at: string;
   started_at: string | null;
   finished_at: string | null;

@@ -56,7 +56,7 @@ export class JobQueue {
   }
 
   /** The video's queued or running job, or a new one; `created` says which. */
-  async enqueue(videoId: string, userId: string): Promise<{ job: Job; created: boolean }> {
+  async enqueue(videoId: string, userId: string, language: string): Promise<{ job: Job; created: boolean }> {
     const active = await this.activeJob(videoId);
     if (active) return { job: active, created: false };
     const job: Job = {
@@ -68,6 +68,7 @@ export class JobQueue {
       progress: 0,
       error: null,
       attempts: 0,
+      language,
       created_at: new Date().toISOString(),
       started_at: null,
       finished_at: null,

@@ -9,6 +9,7 @@ import { assertSelf } from '../http/auth.ts';
 import { Errors } from '../http/errors.ts';
 import { errorReplies, NoContent } from '../http/schemas.ts';
 import { SessionParams } from '../interviews/schemas.ts';
+import type { FeedbackLang } from '../analysis/feedback/index.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import {
   AnalyzeQuery,
@@ -26,14 +27,21 @@ import { jobView, type VideoService } from './service.ts';
 
 const tags = ['video'];
 
+/** The first of Korean or English in Accept-Language, else the configured default. */
+function feedbackLanguage(header: string | undefined, fallback: FeedbackLang): FeedbackLang {
+  const first = header?.split(',').map((part) => part.trim().slice(0, 2).toLowerCase()).find((code) => code === 'ko' || code === 'en');
+  return (first as FeedbackLang | undefined) ?? fallback;
+}
+
 export interface VideoRouteOptions {
   videos: VideoService;
   jobs: JobQueue;
+  defaultLang: FeedbackLang;
   status: () => Promise<Static<typeof StatusResponse>>;
 }
 
 /** The original's /api/video routes: upload, analyse (a durable job), results, status. */
-export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (app, { videos, jobs, status }) => {
+export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (app, { videos, jobs, status, defaultLang }) => {
   app.get(
     '/status',
     { schema: { tags, summary: 'Feedback mode, transcription engine, face model and queue depth', response: { 200: StatusResponse, ...errorReplies() } } },
@@ -89,6 +97,7 @@ export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (
       schema: {
         tags,
         summary: 'Analyse a video: waits for the result, or with ?async=true answers 202 with the job',
+        headers: Type.Object({ 'accept-language': Type.Optional(Type.String({ description: 'ko or en chooses the feedback language' })) }),
         description:
           'The analysis is a durable job: a client that disconnects does not cancel it, a second call while it runs joins it, and a restart resumes it. A video that cannot be decoded answers 422 ANALYSIS_FAILED.',
         params: VideoParams,
@@ -98,7 +107,7 @@ export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (
     },
     async (request, reply) => {
       const video = await videos.get(request.user.id, request.params.video_id);
-      const { job } = await jobs.enqueue(video.id, request.user.id);
+      const { job } = await jobs.enqueue(video.id, request.user.id, feedbackLanguage(request.headers['accept-language'], defaultLang));
       if (request.query.async) return reply.status(202).send(jobView(job));
       const finished = await jobs.waitFor(job.id);
       if (finished.status === 'failed') throw new Errors.AnalysisFailed(finished.error ?? 'unknown error');

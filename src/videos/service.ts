@@ -5,8 +5,8 @@ import { extname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Selectable } from 'kysely';
-import { timelineAlerts } from '../analysis/feedback/alerts.ts';
-import { ruleBasedFeedback } from '../analysis/feedback/rules.ts';
+import { coachingFeedback, timelineAlerts, type FeedbackLang } from '../analysis/feedback/index.ts';
+import type { GeminiClient } from '../llm/gemini.ts';
 import { MediaError, probe } from '../analysis/media.ts';
 import type { AnalysisResult } from '../analysis/pipeline.ts';
 import type { TimelineFrame } from '../analysis/timeline.ts';
@@ -44,7 +44,13 @@ function originalMetrics(source: OriginalMetrics): OriginalMetrics {
 
 const parse = <T>(json: string | null): T | null => (json === null ? null : (JSON.parse(json) as T));
 
-export function createVideoService(db: Db, storage: Storage, interviews: InterviewService, maxBytes: number) {
+export interface VideoServiceOptions {
+  maxBytes: number;
+  gemini: GeminiClient | null;
+  geminiTimeoutMs: number;
+}
+
+export function createVideoService(db: Db, storage: Storage, interviews: InterviewService, { maxBytes, gemini, geminiTimeoutMs }: VideoServiceOptions) {
   async function get(userId: string, videoId: string): Promise<Video> {
     const video = await db
       .selectFrom('interview_video')
@@ -79,7 +85,7 @@ export function createVideoService(db: Db, storage: Storage, interviews: Intervi
       timelineId: timeline?.id ?? null,
       transcript: transcript ?? null,
       feedback,
-      alerts: timelineAlerts(frames, metricsBlock),
+      alerts: timelineAlerts(frames, feedback, (parse<{ feedback_lang?: FeedbackLang }>(metrics.metadata_json)?.feedback_lang ?? 'ko')),
     };
   }
 
@@ -180,7 +186,19 @@ export function createVideoService(db: Db, storage: Storage, interviews: Intervi
     /** Replaces the video's results with a new analysis and marks its job succeeded, in one transaction. */
     async saveAnalysis(job: Job, result: AnalysisResult, finishedAt: string): Promise<void> {
       const { metrics, transcript, timeline } = result;
-      const feedback = ruleBasedFeedback(metrics);
+      const question = await db
+        .selectFrom('interview_video')
+        .innerJoin('interview_question', 'interview_question.id', 'interview_video.question_id')
+        .select('interview_question.text')
+        .where('interview_video.id', '=', job.video_id)
+        .executeTakeFirst();
+      const lang = job.language as FeedbackLang;
+      const coaching = await coachingFeedback(
+        { metrics, question: question?.text ?? '', transcript: transcript?.text ?? null, lang },
+        gemini,
+        geminiTimeoutMs,
+      );
+      const feedback = coaching.items;
       const measures: StoredMeasures = {
         emotion_distribution: metrics.emotion_distribution,
         blink_count: metrics.blink_count,
@@ -211,7 +229,12 @@ export function createVideoService(db: Db, storage: Storage, interviews: Intervi
             id: randomUUID(),
             video_id: job.video_id,
             ...originalMetrics(metrics),
-            metadata_json: JSON.stringify({ ...metrics.metadata, feedback_mode: 'rule-based' }),
+            metadata_json: JSON.stringify({
+              ...metrics.metadata,
+              feedback_mode: coaching.mode,
+              feedback_lang: lang,
+              feedback_fallback_reason: coaching.fallback_reason,
+            }),
             measures_json: JSON.stringify(measures),
             created_at: finishedAt,
           })

@@ -9,15 +9,16 @@ export async function videoStatus(config: Config, jobs: JobQueue) {
   const speech = config.speech;
   const configured = [
     ...(speech.openaiUrl ? ['openai'] : []),
-    ...(speech.geminiApiKeys.length ? ['gemini'] : []),
+    ...(speech.gemini.apiKeys.length ? ['gemini'] : []),
     'whisper',
   ];
   // transformers.js keeps downloads under <cacheDir>/<model id>/.
   const whisperLocal = speech.whisperModelDir !== null || existsSync(join(speech.cacheDir, speech.whisperModel));
   const face = faceModelInfo();
   return {
-    gemini_api_enabled: config.geminiApiKeys.length > 0,
-    feedback_mode: 'rule-based',
+    gemini_api_enabled: config.gemini.apiKeys.length > 0,
+    // What is tried first; a result's own feedback_mode says what was actually used.
+    feedback_mode: config.gemini.apiKeys.length > 0 ? `gemini (${config.gemini.model}), rules as fallback` : 'rule-based',
     speech_engine: speech.engine,
     speech_engines_configured: speech.engine === 'auto' ? configured : speech.engine === 'none' ? [] : [speech.engine],
     whisper_model: speech.whisperModelDir ? speech.whisperModelDir.split('/').pop()! : speech.whisperModel,

@@ -53,9 +53,7 @@ export function sttEngines(settings: SpeechSettings, onDownload?: (file: string,
   const openai = settings.openaiUrl
     ? openaiEngine({ url: settings.openaiUrl, apiKey: settings.openaiApiKey, model: settings.openaiModel })
     : null;
-  const gemini = settings.geminiApiKeys.length
-    ? geminiEngine({ apiKeys: settings.geminiApiKeys, baseUrl: settings.geminiBaseUrl, model: settings.geminiModel })
-    : null;
+  const gemini = settings.gemini.apiKeys.length ? geminiEngine(settings.gemini) : null;
   const whisper = whisperEngine({
     model: settings.whisperModel,
     modelDir: settings.whisperModelDir,

@@ -1,8 +1,7 @@
-// Transcription by Gemini through @google/genai: the audio goes inline, a JSON transcript comes back
-// (a response schema asks for it, and the reply is validated). Keys are tried in order.
-import { GoogleGenAI, Type as GeminiType } from '@google/genai';
+// Transcription by Gemini: the audio goes inline, a JSON transcript comes back.
+import { Type as GeminiType } from '@google/genai';
 import { Type, type Static } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import { geminiClient, GeminiUnavailable, type GeminiSettings } from '../../../llm/gemini.ts';
 import { languageCode, SttUnavailable, type SttEngine } from './types.ts';
 import { encodeWav } from './wav.ts';
 
@@ -42,55 +41,30 @@ function instructions(language: string | null): string {
   ].join(' ');
 }
 
-export function geminiEngine(options: { apiKeys: string[]; baseUrl: string | null; model: string }): SttEngine {
-  const clients = options.apiKeys.map(
-    (apiKey) => new GoogleGenAI({ apiKey, ...(options.baseUrl ? { httpOptions: { baseUrl: options.baseUrl } } : {}) }),
-  );
+export function geminiEngine(settings: GeminiSettings): SttEngine {
+  const client = geminiClient(settings)!;
   return {
     name: 'gemini',
-    model: options.model,
+    model: settings.model,
     async transcribe(audio, { language, signal }) {
-      const reasons: string[] = [];
-      for (const [index, client] of clients.entries()) {
-        let text: string | undefined;
-        try {
-          const response = await client.models.generateContent({
-            model: options.model,
-            contents: [
-              {
-                role: 'user',
-                parts: [
-                  { inlineData: { mimeType: 'audio/wav', data: encodeWav(audio).toString('base64') } },
-                  { text: instructions(language) },
-                ],
-              },
-            ],
-            config: { responseMimeType: 'application/json', responseSchema: RESPONSE_SCHEMA, temperature: 0, abortSignal: signal },
-          });
-          text = response.text;
-        } catch (error) {
-          // Never echo the key: report which key (by position) failed and the status text only.
-          const message = (error as Error).message.split('\n')[0]!.replaceAll(options.apiKeys[index]!, '***');
-          reasons.push(`key ${index + 1}: ${message.slice(0, 200)}`);
-          if (signal.aborted) break;
-          continue;
-        }
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(text ?? '');
-        } catch {
-          throw new SttUnavailable('Gemini answered with something that is not a JSON transcript');
-        }
-        if (!Value.Check(GeminiTranscript, parsed)) throw new SttUnavailable('Gemini answered JSON without the transcript fields');
-        const transcript: Static<typeof GeminiTranscript> = parsed;
-        return {
-          text: transcript.text.trim(),
-          language: languageCode(transcript.language) ?? language,
-          segments: transcript.segments.map(({ start, end, text: segment }) => ({ start, end, text: segment.trim() })),
-          words: null,
-        };
+      let transcript: Static<typeof GeminiTranscript>;
+      try {
+        transcript = await client.generateJson(
+          [{ inlineData: { mimeType: 'audio/wav', data: encodeWav(audio).toString('base64') } }, { text: instructions(language) }],
+          RESPONSE_SCHEMA,
+          GeminiTranscript,
+          { signal },
+        );
+      } catch (error) {
+        if (error instanceof GeminiUnavailable) throw new SttUnavailable(error.message);
+        throw error;
       }
-      throw new SttUnavailable(`Gemini transcription failed (${reasons.join('; ')})`);
+      return {
+        text: transcript.text.trim(),
+        language: languageCode(transcript.language) ?? language,
+        segments: transcript.segments.map(({ start, end, text }) => ({ start, end, text: text.trim() })),
+        words: null,
+      };
     },
   };
 }
