@@ -20,6 +20,7 @@ import { portfolioRoutes } from './portfolios/routes.ts';
 import { createPortfolioService } from './portfolios/service.ts';
 import { AnalysisRunner } from './jobs/runner.ts';
 import { geminiClient } from './llm/gemini.ts';
+import { questionGenerator } from './llm/questions.ts';
 import { JobQueue } from './jobs/queue.ts';
 import { createStorage } from './storage.ts';
 import { interviewVideoRoutes, videoRoutes } from './videos/routes.ts';
@@ -67,8 +68,8 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
   const users = createUserService(db, storage);
   const portfolios = createPortfolioService(db, storage, config.maxPortfolioMb * 1024 * 1024);
   const jobPostings = createJobPostingService(db);
-  const interviews = createInterviewService(db, portfolios, jobPostings);
   const gemini = geminiClient(config.gemini);
+  const interviews = createInterviewService(db, portfolios, jobPostings, questionGenerator(gemini, config.geminiTimeoutSec * 1000));
   const videos = createVideoService(db, storage, interviews, {
     maxBytes: config.maxUploadMb * 1024 * 1024,
     gemini,
@@ -90,7 +91,7 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
       await api.register(userRoutes, { prefix: '/users', users });
       await api.register(portfolioRoutes, { prefix: '/portfolios', portfolios });
       await api.register(jobPostingRoutes, { prefix: '/job-postings', jobPostings });
-      await api.register(interviewRoutes, { prefix: '/interviews', interviews });
+      await api.register(interviewRoutes, { prefix: '/interviews', interviews, defaultLang: config.feedbackLang });
       await api.register(interviewVideoRoutes, { prefix: '/interviews', videos });
       await api.register(videoRoutes, { prefix: '/video', videos, jobs, defaultLang: config.feedbackLang, status: () => videoStatus(config, jobs) });
     },

@@ -16,6 +16,9 @@ export interface AnalysisSettings {
   ffprobePath: string | null;
 }
 
+/** The languages of feedback and questions. */
+export type Lang = 'ko' | 'en';
+
 export type SttEngineName = 'auto' | 'whisper' | 'openai' | 'gemini' | 'none';
 const STT_ENGINES: SttEngineName[] = ['auto', 'whisper', 'openai', 'gemini', 'none'];
 
@@ -48,7 +51,7 @@ export interface Config {
   /** Give up on a Gemini answer (feedback, questions) after this long and fall back to the rules. */
   geminiTimeoutSec: number;
   /** Language of rule-based feedback and generated questions when the request does not choose. */
-  feedbackLang: 'ko' | 'en';
+  feedbackLang: Lang;
   maxPortfolioMb: number;
   maxUploadMb: number;
   /** Analyses run at the same time by the embedded worker. */
@@ -139,7 +142,7 @@ export function loadSpeechSettings(env: Env = process.env): SpeechSettings {
   };
 }
 
-function feedbackLang(env: Env): 'ko' | 'en' {
+function feedbackLang(env: Env): Lang {
   const lang = text(env, 'FEEDBACK_LANG') ?? 'ko';
   if (lang !== 'ko' && lang !== 'en') throw new ConfigError('FEEDBACK_LANG', 'expected ko or en');
   return lang;

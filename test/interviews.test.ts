@@ -72,8 +72,8 @@ for (const dialect of DIALECTS) {
     test('questions: listed by order, default order after the last, follow-ups in the same session', async (t) => {
       const { api, db } = await startApp(t, dialect.name);
       const user = await signUp(api);
-      const session = (await api.post('/api/interviews/sessions', {}, user.token)).body;
-      const other = (await api.post('/api/interviews/sessions', {}, user.token)).body;
+      const session = (await api.post('/api/interviews/sessions', { generate_questions: false }, user.token)).body;
+      const other = (await api.post('/api/interviews/sessions', { generate_questions: false }, user.token)).body;
       const path = `/api/interviews/sessions/${session.id}/questions`;
 
       const third = await api.post(path, { text: '가장 어려웠던 프로젝트는?', type: 'portfolio', source: 'llm', order: 3 }, user.token);

@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { FaceWorkerPool } from '../src/analysis/face-pool.ts';
 import { analyze } from '../src/analysis/pipeline.ts';
 import { ffmpeg, fixture, scratchDir, TALKING_FEMALE, TALKING_MALE } from './analysis/media-helpers.ts';
+import { fakeServer, sendJson } from './analysis/speech-helpers.ts';
 import { DIALECTS, expectError, filesUnder, rowCounts, signUp, startApp, type Api, type TestUser } from './helpers.ts';
 
 const MALE_BYTES = await readFile(TALKING_MALE);
@@ -281,6 +282,30 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+test('with a Gemini key, the feedback is Gemini’s, saved with feedback_mode "gemini"; English on request', async (t) => {
+  const items = [
+    { severity: 'info', topic: 'Eye contact', message: 'You looked at the camera 100% of the time; keep it up.' },
+    { severity: 'suggestion', topic: 'Pauses', message: 'Between 2.2 and 2.6 s you paused; that is fine, keep pauses short.', start_sec: 2.2, end_sec: 2.6 },
+  ];
+  const gemini = await fakeServer(t, (_request, response) =>
+    sendJson(response, 200, { candidates: [{ content: { role: 'model', parts: [{ text: JSON.stringify({ items }) }] }, finishReason: 'STOP' }] }),
+  );
+  const { api } = await startApp(t, 'sqlite', { GEMINI_API_KEY: 'key', GEMINI_BASE_URL: gemini.url });
+  const user = await signUp(api);
+  const { videoId } = await uploadFixture(api, user);
+  const reply = await api.request('POST', `/api/video/analyze/${videoId}`, { token: user.token, headers: { 'accept-language': 'en-US,en;q=0.9' } });
+  assert.equal(reply.status, 200, reply.text);
+  assert.equal(reply.body.feedback_mode, 'gemini');
+  assert.deepEqual(reply.body.feedback, items.map((item) => item.message));
+  const prompt = JSON.parse(gemini.requests.at(-1)!.body.toString()).contents[0].parts[0].text as string;
+  assert.match(prompt, /Write in English/);
+  assert.match(prompt, /<<<QUESTION\n자기소개를 해 주세요\.\nQUESTION>>>/);
+  const results = (await api.get(`/api/video/results/${videoId}`, user.token)).body;
+  assert.deepEqual(results.feedbacks.map((f: { title: string; level: string }) => [f.title, f.level]), [['Strength: Eye contact', 'video'], ['Suggestion: Pauses', 'segment']]);
+  assert.equal(results.metadata.feedback_mode, 'gemini');
+  assert.ok(results.alerts.some((a: { kind: string; start_t: number }) => a.kind === 'segment' && a.start_t === 2.2));
+});
 
 test('uploading then deleting the account removes the video file too', async (t) => {
   const { api, dataDir } = await startApp(t, 'sqlite');

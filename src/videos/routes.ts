@@ -9,7 +9,7 @@ import { assertSelf } from '../http/auth.ts';
 import { Errors } from '../http/errors.ts';
 import { errorReplies, NoContent } from '../http/schemas.ts';
 import { SessionParams } from '../interviews/schemas.ts';
-import type { FeedbackLang } from '../analysis/feedback/index.ts';
+import { requestLanguage, type Lang } from '../http/language.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import {
   AnalyzeQuery,
@@ -27,16 +27,10 @@ import { jobView, type VideoService } from './service.ts';
 
 const tags = ['video'];
 
-/** The first of Korean or English in Accept-Language, else the configured default. */
-function feedbackLanguage(header: string | undefined, fallback: FeedbackLang): FeedbackLang {
-  const first = header?.split(',').map((part) => part.trim().slice(0, 2).toLowerCase()).find((code) => code === 'ko' || code === 'en');
-  return (first as FeedbackLang | undefined) ?? fallback;
-}
-
 export interface VideoRouteOptions {
   videos: VideoService;
   jobs: JobQueue;
-  defaultLang: FeedbackLang;
+  defaultLang: Lang;
   status: () => Promise<Static<typeof StatusResponse>>;
 }
 
@@ -107,7 +101,7 @@ export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (
     },
     async (request, reply) => {
       const video = await videos.get(request.user.id, request.params.video_id);
-      const { job } = await jobs.enqueue(video.id, request.user.id, feedbackLanguage(request.headers['accept-language'], defaultLang));
+      const { job } = await jobs.enqueue(video.id, request.user.id, requestLanguage(request, defaultLang));
       if (request.query.async) return reply.status(202).send(jobView(job));
       const finished = await jobs.waitFor(job.id);
       if (finished.status === 'failed') throw new Errors.AnalysisFailed(finished.error ?? 'unknown error');

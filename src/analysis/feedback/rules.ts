@@ -2,6 +2,7 @@
 // number, decides its own severity (never by keywords in the text) and gives concrete things to do.
 // It speaks only of observable behaviour: where the eyes went, how often the face smiled, pace,
 // pauses, fillers; never of personality or confidence read from a face.
+import type { Lang } from '../../config.ts';
 import type { AnalysisMetrics } from '../pipeline.ts';
 
 export const FEEDBACK_RULES = {
@@ -29,7 +30,7 @@ export const FEEDBACK_RULES = {
 };
 
 export type Severity = 'info' | 'warning' | 'suggestion';
-export type FeedbackLang = 'ko' | 'en';
+export type FeedbackLang = Lang;
 
 export interface FeedbackItem {
   level: 'video' | 'segment';
