@@ -36,7 +36,7 @@ async function populate(api: Api, db: Db, dataDir: string, user: TestUser) {
   await db.insertInto('nonverbal_timeline').values({ id: randomUUID(), video_id: videoId, timeline_json: '[]', created_at }).execute();
   await db.insertInto('feedback').values({
     id: randomUUID(), video_id: videoId, level: 'video', title: 't', message: 'm', severity: 'info',
-    start_sec: null, end_sec: null, created_at,
+    start_sec: null, end_sec: null, position: 0, created_at,
   }).execute();
 }
 

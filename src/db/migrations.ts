@@ -170,12 +170,15 @@ const initial: Migration = {
 
 /**
  * Durable analysis jobs: at most one queued or running job per video (a partial unique index). The
- * new measures (speech, blinks, gaze-away segments) and the transcript's times get columns of their own.
+ * new measures (speech, blinks, gaze-away segments), the transcript's times and the feedback's order
+ * get columns of their own.
  */
 const analysisJobs: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema.alterTable('nonverbal_metrics').addColumn('measures_json', 'text').execute();
     await db.schema.alterTable('interview_transcript').addColumn('segments_json', 'text').execute();
+    // Feedback items keep the order they were written in (all rows of one analysis share a time).
+    await db.schema.alterTable('feedback').addColumn('position', 'integer').execute();
     await db.schema
       .createTable('analysis_job')
       .addColumn('id', 'text', (c) => c.primaryKey())

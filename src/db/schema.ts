@@ -116,6 +116,8 @@ export interface FeedbackTable {
   severity: string;
   start_sec: number | null;
   end_sec: number | null;
+  /** Order within one analysis's feedback. */
+  position: number | null;
   created_at: string;
 }
 

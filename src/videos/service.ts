@@ -69,7 +69,7 @@ export function createVideoService(db: Db, storage: Storage, interviews: Intervi
     const [timeline, transcript, feedback] = await Promise.all([
       db.selectFrom('nonverbal_timeline').selectAll().where('video_id', '=', videoId).executeTakeFirst(),
       db.selectFrom('interview_transcript').selectAll().where('video_id', '=', videoId).executeTakeFirst(),
-      db.selectFrom('feedback').selectAll().where('video_id', '=', videoId).orderBy('created_at').orderBy('id').execute(),
+      db.selectFrom('feedback').selectAll().where('video_id', '=', videoId).orderBy('position').orderBy('created_at').execute(),
     ]);
     const measures = parse<StoredMeasures>(metrics.measures_json)!;
     const frames = parse<TimelineFrame[]>(timeline?.timeline_json ?? null) ?? [];
@@ -246,7 +246,7 @@ export function createVideoService(db: Db, storage: Storage, interviews: Intervi
         if (feedback.length) {
           await trx
             .insertInto('feedback')
-            .values(feedback.map((item) => ({ id: randomUUID(), video_id: job.video_id, ...item, created_at: finishedAt })))
+            .values(feedback.map((item, position) => ({ id: randomUUID(), video_id: job.video_id, ...item, position, created_at: finishedAt })))
             .execute();
         }
         await trx
