@@ -23,7 +23,6 @@ export const Errors = {
   AnalysisFailed: createError('ANALYSIS_FAILED', 'Video analysis failed: %s', 422),
   RangeNotSatisfiable: createError('RANGE_NOT_SATISFIABLE', 'The requested range is outside the file', 416),
   TooManyRequests: createError('RATE_LIMITED', 'Too many requests, retry in %s', 429),
-  Unavailable: createError('SERVICE_UNAVAILABLE', '%s', 503),
 };
 
 export const ErrorReply = Type.Object(
