@@ -1,12 +1,19 @@
 // Files users upload live under DATA_DIR/uploads/<user_id>/, so a user's files can be found, checked
 // for ownership and removed with the user. Nothing here is served publicly.
 import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Errors } from './http/errors.ts';
+
+/** An upload stream; multipart sets `truncated` when the size limit cut it short. */
+export type UploadStream = Readable & { truncated?: boolean };
 
 export interface Storage {
-  /** A fresh path in DATA_DIR/tmp for an upload in progress. */
-  tempFile(): Promise<string>;
+  /** Streams an upload to a fresh temporary file in DATA_DIR/tmp; nothing is left when it fails. */
+  receive(stream: UploadStream, maxBytes: number): Promise<string>;
   /** Moves a finished temporary file to the user's folder; returns the path relative to DATA_DIR. */
   keep(tempPath: string, userId: string, kind: string, extension: string): Promise<string>;
   /** The absolute path of a stored file if it lies in the user's own folder, else null. */
@@ -21,9 +28,17 @@ export function createStorage(dataDir: string): Storage {
   const userDir = (userId: string) => join(uploadsDir, userId);
 
   return {
-    async tempFile() {
+    async receive(stream, maxBytes) {
       await mkdir(tmpDir, { recursive: true });
-      return join(tmpDir, randomUUID());
+      const temp = join(tmpDir, randomUUID());
+      try {
+        await pipeline(stream, createWriteStream(temp));
+        if (stream.truncated) throw new Errors.FileTooLarge(maxBytes / 1024 / 1024);
+        return temp;
+      } catch (error) {
+        await rm(temp, { force: true });
+        throw error;
+      }
     },
     async keep(tempPath, userId, kind, extension) {
       const folder = join(userDir(userId), kind);

@@ -1,23 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { readFile } from 'node:fs/promises';
 import type { Selectable } from 'kysely';
 import { extractText } from 'unpdf';
 import type { Db } from '../db/index.ts';
 import { findOwned, listOwned } from '../db/owned.ts';
 import type { PortfolioTable } from '../db/schema.ts';
 import { Errors } from '../http/errors.ts';
-import type { Storage } from '../storage.ts';
+import type { Storage, UploadStream } from '../storage.ts';
 import type { PortfolioCreate } from './schemas.ts';
 
 export type Portfolio = Selectable<PortfolioTable>;
 
 export interface PdfUpload {
   filename: string;
-  /** Ends with an error (or sets `truncated`) when the size limit is passed. */
-  stream: Readable & { truncated?: boolean };
+  stream: UploadStream;
 }
 
 // The PDF header may follow a little junk, which readers tolerate (PDF 1.7, annex H).
@@ -58,11 +54,9 @@ export function createPortfolioService(db: Db, storage: Storage, maxBytes: numbe
 
     /** Streams the PDF to a temporary file, checks and parses it, and keeps it only if all went well. */
     async upload(userId: string, upload: PdfUpload): Promise<Portfolio> {
-      const temp = await storage.tempFile();
+      const temp = await storage.receive(upload.stream, maxBytes);
       let kept: string | undefined;
       try {
-        await pipeline(upload.stream, createWriteStream(temp));
-        if (upload.stream.truncated) throw new Errors.FileTooLarge(maxBytes / 1024 / 1024);
         const parsed_text = await pdfText(await readFile(temp));
         kept = await storage.keep(temp, userId, 'portfolios', '.pdf');
         return await insert(userId, { filename: upload.filename, file_url: kept, parsed_text, summary: null });
@@ -70,7 +64,7 @@ export function createPortfolioService(db: Db, storage: Storage, maxBytes: numbe
         if (kept) await storage.remove(storage.ownedPath(userId, kept)!);
         throw error;
       } finally {
-        await rm(temp, { force: true });
+        await storage.remove(temp);
       }
     },
 

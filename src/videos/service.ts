@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Selectable } from 'kysely';
 import { coachingFeedback, timelineAlerts, type FeedbackLang } from '../analysis/feedback/index.ts';
 import type { GeminiClient } from '../llm/gemini.ts';
@@ -15,14 +12,14 @@ import type { InterviewVideoTable, NonverbalMetricsTable } from '../db/schema.ts
 import { Errors } from '../http/errors.ts';
 import type { InterviewService } from '../interviews/service.ts';
 import type { Job } from '../jobs/queue.ts';
-import type { Storage } from '../storage.ts';
+import type { Storage, UploadStream } from '../storage.ts';
 import { VIDEO_EXTENSIONS } from './schemas.ts';
 
 export type Video = Selectable<InterviewVideoTable>;
 
 export interface VideoUpload {
   filename: string;
-  stream: Readable & { truncated?: boolean };
+  stream: UploadStream;
 }
 
 /** Measures stored beside the original's metric columns. */
@@ -99,20 +96,10 @@ export function createVideoService(db: Db, storage: Storage, interviews: Intervi
         upload.stream.resume();
         throw new Errors.UnsupportedMedia(`Unsupported file format: use ${VIDEO_EXTENSIONS.join(', ')}`);
       }
-      const temp = await storage.tempFile();
-      try {
-        await pipeline(upload.stream, createWriteStream(temp));
-        if (upload.stream.truncated) throw new Errors.FileTooLarge(maxBytes / 1024 / 1024);
-        return temp;
-      } catch (error) {
-        await rm(temp, { force: true });
-        throw error;
-      }
+      return storage.receive(upload.stream, maxBytes);
     },
 
-    async discard(tempPath: string): Promise<void> {
-      await rm(tempPath, { force: true });
-    },
+    discard: (tempPath: string) => storage.remove(tempPath),
 
     /** Checks the references and the content, then keeps the file and records the video. */
     async create(userId: string, input: { tempPath: string; filename: string; sessionId: string; questionId: string }) {
@@ -148,7 +135,7 @@ export function createVideoService(db: Db, storage: Storage, interviews: Intervi
         if (kept) await storage.remove(storage.ownedPath(userId, kept)!);
         throw error;
       } finally {
-        await rm(input.tempPath, { force: true });
+        await storage.remove(input.tempPath);
       }
     },
 
