@@ -35,9 +35,14 @@ export interface FaceModel {
 }
 
 /** What the timeline's face figures come from, for the result's metadata. */
+let humanVersion: string | undefined;
+
 export function faceModelInfo() {
-  const humanDist = dirname(require.resolve('@vladmandic/human'));
-  const { version } = JSON.parse(readFileSync(join(humanDist, '..', 'package.json'), 'utf8')) as { version: string };
+  // Read once: status requests and every analysis ask for it.
+  humanVersion ??= (
+    JSON.parse(readFileSync(join(dirname(require.resolve('@vladmandic/human')), '..', 'package.json'), 'utf8')) as { version: string }
+  ).version;
+  const version = humanVersion;
   return {
     vision_model: 'Human face mesh (MediaPipe, 478 points with irises)',
     vision_version: version,
