@@ -6,6 +6,7 @@ import { analyzeSpeech } from '../../src/analysis/speech/index.ts';
 import { SPEECH_THRESHOLDS } from '../../src/analysis/thresholds.ts';
 import { pausesBetween, speechProbabilities, speechStretches } from '../../src/analysis/speech/vad.ts';
 import { scratchDir } from './media-helpers.ts';
+import { writeTinyWhisper } from './tiny-whisper.ts';
 import { concat, espeakMissing, fakeServer, formOf, samples, sendJson, silence, speak } from './speech-helpers.ts';
 
 const ENGLISH = [
@@ -210,6 +211,39 @@ describe('transcription engines against fake servers', { skip: espeakMissing }, 
     assert.equal(fallback.speech.stt_status, 'ok');
     assert.equal(fallback.filler_count, 0);
     assert.equal(fallback.speech.word_count, 4);
+  });
+
+  test('Whisper detects the language, is primed so fillers are kept, and the prompt stays out of the transcript', async (t) => {
+    // A tiny scripted Whisper (see tiny-whisper.ts): it prefers Korean, and says the filler from its
+    // prompt first, the way Whisper imitates the style it is shown.
+    const dir = await scratchDir(t);
+    const modelDir = join(dir, 'tiny-whisper');
+    await writeTinyWhisper(modelDir);
+    const { audio, durationSec } = await answer(dir, KOREAN, 'ko');
+
+    const detected = await analyzeSpeech(audio, durationSec, settings({ STT_ENGINE: 'whisper', WHISPER_MODEL_DIR: modelDir }, dir));
+    assert.equal(detected.speech.stt_status, 'ok', detected.speech.stt_message ?? '');
+    assert.deepEqual(detected.transcript, {
+      text: '음 안녕하세요 저는 개발자입니다',
+      language: 'ko',
+      segments: [{ start: 0, end: 2, text: '음 안녕하세요 저는 개발자입니다' }],
+      words: null,
+    });
+    assert.deepEqual(detected.speech.fillers.map((f) => f.word), ['음']);
+    assert.equal(detected.filler_count, 1);
+    assert.equal(detected.speech.word_count, 4);
+    assert.equal(detected.speech.stt_model, 'tiny-whisper');
+
+    const english = await analyzeSpeech(audio, durationSec, settings({ STT_ENGINE: 'whisper', WHISPER_MODEL_DIR: modelDir, STT_LANGUAGE: 'en' }, dir));
+    assert.equal(english.transcript?.text, 'um hello everyone');
+    assert.equal(english.transcript?.language, 'en');
+    assert.deepEqual(english.speech.fillers.map((f) => f.word), ['um']);
+
+    // A language the model has no token for is a clear failure, not a transcript in another language.
+    const unknown = await analyzeSpeech(audio, durationSec, settings({ STT_ENGINE: 'whisper', WHISPER_MODEL_DIR: modelDir, STT_LANGUAGE: 'ja' }, dir));
+    assert.equal(unknown.speech.stt_status, 'failed');
+    assert.match(unknown.speech.stt_message!, /^whisper \(tiny-whisper\): this Whisper model cannot transcribe the language "ja"\.$/);
+    assert.equal(unknown.transcript, null);
   });
 
   const modelDir = process.env.WHISPER_MODEL_DIR;
