@@ -214,8 +214,8 @@ function decoder(vocab: Vocabulary): Uint8Array {
   });
 }
 
-/** Writes the model folder (config, tokenizer, ONNX files) and returns the token ids tests need. */
-export async function writeTinyWhisper(dir: string) {
+/** Writes the model folder: configs, tokenizer and the two ONNX files. */
+export async function writeTinyWhisper(dir: string): Promise<void> {
   const vocab = buildVocabulary();
   await mkdir(join(dir, 'onnx'), { recursive: true });
   // As in Whisper's own tokenizer, timestamps are added tokens but not special ones.
@@ -308,5 +308,4 @@ export async function writeTinyWhisper(dir: string) {
   for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), JSON.stringify(content));
   await writeFile(join(dir, 'onnx', 'encoder_model_quantized.onnx'), encoder());
   await writeFile(join(dir, 'onnx', 'decoder_model_merged_quantized.onnx'), decoder(vocab));
-  return { startOfPrevious: vocab.special('<|startofprev|>'), korean: langToId['<|ko|>'], english: langToId['<|en|>'] };
 }

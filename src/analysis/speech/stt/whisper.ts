@@ -15,7 +15,6 @@ const STRIDE_SEC = 5;
 
 /** The parts of a loaded transformers.js Whisper that we use. */
 interface TensorLike {
-  dims: number[];
   data: ArrayLike<number | bigint>;
   tolist(): unknown[];
 }
