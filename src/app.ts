@@ -5,11 +5,12 @@ import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Config } from './config.ts';
 import type { Db } from './db/index.ts';
 import { registerJwt, requireToken } from './http/auth.ts';
 import { Errors, registerErrorHandlers } from './http/errors.ts';
+import { createMediaUrlSigner, redactSignature } from './http/media-url.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { systemRoutes } from './http/system-routes.ts';
 import { interviewRoutes } from './interviews/routes.ts';
@@ -42,6 +43,15 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
     logger: {
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie'],
+      serializers: {
+        req: (request: FastifyRequest) => ({
+          method: request.method,
+          url: redactSignature(request.url),
+          host: request.host,
+          remoteAddress: request.ip,
+          remotePort: request.socket?.remotePort,
+        }),
+      },
     },
     bodyLimit: 2 * 1024 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -70,10 +80,12 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
   const jobPostings = createJobPostingService(db);
   const gemini = geminiClient(config.gemini);
   const interviews = createInterviewService(db, portfolios, jobPostings, questionGenerator(gemini, config.geminiTimeoutSec * 1000));
+  const mediaUrls = createMediaUrlSigner(config.jwtSecret, config.mediaUrlTtlSec);
   const videos = createVideoService(db, storage, interviews, {
     maxBytes: config.maxUploadMb * 1024 * 1024,
     gemini,
     geminiTimeoutMs: config.geminiTimeoutSec * 1000,
+    mediaUrls,
   });
   const runner = new AnalysisRunner(config.analysisConcurrency, config.analysis.faceWorkers, config.speech);
   const jobs = new JobQueue(db, runner, config.analysisConcurrency, {
@@ -87,7 +99,7 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
   await app.register(systemRoutes, { db, name: APP_NAME, version });
   await app.register(
     async (api) => {
-      requireToken(api, db);
+      requireToken(api, db, mediaUrls);
       await api.register(userRoutes, { prefix: '/users', users });
       await api.register(portfolioRoutes, { prefix: '/portfolios', portfolios });
       await api.register(jobPostingRoutes, { prefix: '/job-postings', jobPostings });

@@ -47,6 +47,8 @@ export interface Config {
   databaseUrl: string;
   jwtSecret: string;
   jwtExpiresIn: string;
+  /** Lifetime of a signed URL to a user's own video file (for `<video src>`). */
+  mediaUrlTtlSec: number;
   gemini: GeminiSettings;
   /** Give up on a Gemini answer (feedback, questions) after this long and fall back to the rules. */
   geminiTimeoutSec: number;
@@ -194,6 +196,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: databaseUrl(env, dataDir),
     jwtSecret: jwtSecret(env, dataDir),
     jwtExpiresIn,
+    mediaUrlTtlSec: integer(env, 'MEDIA_URL_TTL_SEC', 600, 10, 86_400),
     gemini: loadGeminiSettings(env),
     feedbackLang: feedbackLang(env),
     geminiTimeoutSec: integer(env, 'GEMINI_TIMEOUT_SEC', 30, 1, 600),

@@ -18,6 +18,7 @@ test('defaults: port 8000, SQLite file in DATA_DIR, seven-day tokens', async (t)
   assert.equal(config.host, '0.0.0.0');
   assert.equal(config.databaseUrl, `sqlite:${join(dir, 'interview_app.db')}`);
   assert.equal(config.jwtExpiresIn, '7d');
+  assert.equal(config.mediaUrlTtlSec, 600);
   assert.equal(config.maxPortfolioMb, 10);
   assert.deepEqual(config.gemini.apiKeys, []);
   assert.equal(config.analysis.fps, 5);
@@ -62,6 +63,7 @@ test('bad values fail at start, naming the variable', async (t) => {
     [{ DATABASE_URL: 'mysql://localhost/db' }, 'DATABASE_URL'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
     [{ JWT_EXPIRES_IN: 'forever' }, 'JWT_EXPIRES_IN'],
+    [{ MEDIA_URL_TTL_SEC: '5' }, 'MEDIA_URL_TTL_SEC'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ MAX_PORTFOLIO_MB: '0' }, 'MAX_PORTFOLIO_MB'],
     [{ FEEDBACK_LANG: 'fr' }, 'FEEDBACK_LANG'],

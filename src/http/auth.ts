@@ -1,8 +1,9 @@
 // Bearer JWT authentication: every route in a scope with `requireToken` needs a valid token unless
-// its config says `public`.
+// its config says `public`; a route marked `signedMediaUrl` also takes a signed URL instead.
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Errors } from './errors.ts';
+import { SIGNED_MEDIA_PARAMS, type MediaUrlSigner } from './media-url.ts';
 import type { Db } from '../db/index.ts';
 
 export interface AuthUser {
@@ -21,6 +22,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Reachable without a token (sign-up, login, docs). */
     public?: boolean;
+    /**
+     * Also reachable, without the header, through a URL signed for the `:video_id` of its path and
+     * one user (a `<video src>` cannot send the Authorization header).
+     */
+    signedMediaUrl?: boolean;
   }
 }
 
@@ -35,10 +41,20 @@ export async function registerJwt(app: FastifyInstance, options: { secret: strin
 }
 
 /** Adds the token check to every route of `scope` that is not marked public. */
-export function requireToken(scope: FastifyInstance, db: Db): void {
+export function requireToken(scope: FastifyInstance, db: Db, mediaUrls: MediaUrlSigner): void {
   scope.addHook('onRequest', async (request) => {
-    if (!request.routeOptions.config.public) await authenticate(request, db);
+    const { config } = request.routeOptions;
+    if (config.public) return;
+    if (config.signedMediaUrl && !request.headers.authorization && hasSignedMediaQuery(request.query)) {
+      await authenticateSignedMediaUrl(request, request.query, db, mediaUrls);
+    } else {
+      await authenticate(request, db);
+    }
   });
+}
+
+function hasSignedMediaQuery(query: unknown): query is Record<string, unknown> {
+  return typeof query === 'object' && query !== null && SIGNED_MEDIA_PARAMS.some((name) => name in query);
 }
 
 async function authenticate(request: FastifyRequest, db: Db): Promise<void> {
@@ -54,6 +70,21 @@ async function authenticate(request: FastifyRequest, db: Db): Promise<void> {
   // A token outlives a deleted account; refuse it rather than act for nobody.
   const user = await db.selectFrom('user').select('id').where('id', '=', request.user.id).executeTakeFirst();
   if (!user) throw new Errors.TokenUserGone();
+}
+
+/** Acts for the user a valid, unexpired signed URL names; the route still checks that they own the video. */
+async function authenticateSignedMediaUrl(
+  request: FastifyRequest,
+  query: Record<string, unknown>,
+  db: Db,
+  mediaUrls: MediaUrlSigner,
+): Promise<void> {
+  const videoId = (request.params as { video_id?: string }).video_id ?? '';
+  const check = mediaUrls.check(videoId, query);
+  if (!check.ok) throw check.reason === 'expired' ? new Errors.MediaUrlExpired() : new Errors.InvalidMediaUrl();
+  const user = await db.selectFrom('user').select(['id', 'email']).where('id', '=', check.userId).executeTakeFirst();
+  if (!user) throw new Errors.TokenUserGone();
+  request.user = user;
 }
 
 /** A `user_id` given in a query, path or form field must be the caller's own. */

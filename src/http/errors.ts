@@ -10,6 +10,8 @@ export const Errors = {
   InvalidToken: createError('INVALID_TOKEN', 'Invalid authentication credentials', 401),
   TokenExpired: createError('TOKEN_EXPIRED', 'Token has expired', 401),
   TokenUserGone: createError('USER_NOT_FOUND', 'User not found', 401),
+  MediaUrlExpired: createError('MEDIA_URL_EXPIRED', 'The video link has expired; ask for a new one', 401),
+  InvalidMediaUrl: createError('INVALID_MEDIA_URL', 'The video link is not valid for this video', 401),
   BadCredentials: createError('INVALID_CREDENTIALS', 'Incorrect email or password', 401),
   NotOwner: createError('NOT_OWNER', 'user_id must be your own user id', 403),
   NotFound: createError('NOT_FOUND', '%s not found', 404),

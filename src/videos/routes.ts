@@ -16,7 +16,9 @@ import {
   AnalyzeResponse,
   JobParams,
   JobResponse,
+  PlaybackUrlResponse,
   ResultsResponse,
+  SignedFileQuery,
   StatusResponse,
   UploadBody,
   UploadResponse,
@@ -219,13 +221,37 @@ export const interviewVideoRoutes: FastifyPluginAsyncTypebox<{ videos: VideoServ
     },
   );
 
-  app.get(
-    '/videos/:video_id/file',
+  app.post(
+    '/videos/:video_id/playback-url',
     {
       schema: {
         tags: videoTags,
-        summary: 'The video file, to its owner only, with HTTP range support',
+        summary: 'A short-lived URL that plays your video in a <video> element, which cannot send the Authorization header',
+        description: 'The URL is the file route with `user_id`, `expires` and `signature` in its query; it works for this video and you only, until `expires_at`.',
         params: VideoParams,
+        response: { 200: PlaybackUrlResponse, ...errorReplies(404) },
+      },
+    },
+    async (request) => {
+      const signed = await videos.signedFileQuery(request.user.id, request.params.video_id);
+      const query = new URLSearchParams({ user_id: signed.user_id, expires: String(signed.expires), signature: signed.signature });
+      return {
+        url: `${app.prefix}/videos/${request.params.video_id}/file?${query}`,
+        expires_at: new Date(signed.expires * 1000).toISOString(),
+      };
+    },
+  );
+
+  app.get(
+    '/videos/:video_id/file',
+    {
+      config: { signedMediaUrl: true },
+      schema: {
+        tags: videoTags,
+        summary: 'The video file, to its owner only, with HTTP range support',
+        description: 'Send the Authorization header, or use the URL from POST …/playback-url (for a `<video src>`).',
+        params: VideoParams,
+        querystring: SignedFileQuery,
         headers: Type.Object({ range: Type.Optional(Type.String()) }),
         produces: Object.values(CONTENT_TYPES),
         response: { 200: FileStream, 206: FileStream, ...errorReplies(404, 416) },

@@ -9,6 +9,17 @@ export const AnalyzeQuery = Type.Object({
   async: Type.Optional(Type.Boolean({ description: 'Answer 202 with the job at once instead of waiting for the result' })),
 });
 
+export const SignedFileQuery = Type.Object({
+  user_id: Type.Optional(Type.String({ description: 'With `expires` and `signature`, from POST …/playback-url: the user the URL was signed for' })),
+  expires: Type.Optional(Type.String({ description: 'Unix time in seconds after which the signed URL stops working' })),
+  signature: Type.Optional(Type.String({ description: 'base64url HMAC-SHA-256 over the video id, `user_id` and `expires`' })),
+});
+
+export const PlaybackUrlResponse = Type.Object({
+  url: Type.String({ description: 'Relative URL of the video file with a signature in its query; put it in a `<video src>`' }),
+  expires_at: Timestamp,
+});
+
 export const UploadBody = Type.Object({
   file: Type.String({ format: 'binary', description: `The answer video (${VIDEO_EXTENSIONS.join(' ')})` }),
   user_id: Type.Optional(Uuid('Accepted as in the original API; must be your own id')),

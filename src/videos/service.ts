@@ -10,6 +10,7 @@ import type { TimelineFrame } from '../analysis/timeline.ts';
 import type { Db } from '../db/index.ts';
 import type { InterviewVideoTable, NonverbalMetricsTable } from '../db/schema.ts';
 import { Errors } from '../http/errors.ts';
+import type { MediaUrlSigner, SignedMediaQuery } from '../http/media-url.ts';
 import type { InterviewService } from '../interviews/service.ts';
 import type { Job } from '../jobs/queue.ts';
 import type { Storage, UploadStream } from '../storage.ts';
@@ -45,9 +46,15 @@ export interface VideoServiceOptions {
   maxBytes: number;
   gemini: GeminiClient | null;
   geminiTimeoutMs: number;
+  mediaUrls: MediaUrlSigner;
 }
 
-export function createVideoService(db: Db, storage: Storage, interviews: InterviewService, { maxBytes, gemini, geminiTimeoutMs }: VideoServiceOptions) {
+export function createVideoService(
+  db: Db,
+  storage: Storage,
+  interviews: InterviewService,
+  { maxBytes, gemini, geminiTimeoutMs, mediaUrls }: VideoServiceOptions,
+) {
   async function get(userId: string, videoId: string): Promise<Video> {
     const video = await db
       .selectFrom('interview_video')
@@ -150,6 +157,12 @@ export function createVideoService(db: Db, storage: Storage, interviews: Intervi
       const file = storage.ownedPath(userId, video.video_url);
       if (!file) throw new Errors.NotFound('Video file');
       return file;
+    },
+
+    /** Query parameters of a short-lived URL that plays one of the user's own videos without the header. */
+    async signedFileQuery(userId: string, videoId: string): Promise<SignedMediaQuery> {
+      const video = await get(userId, videoId);
+      return mediaUrls.sign(video.id, userId);
     },
 
     /** For the job queue: the file to analyse. */
