@@ -1,0 +1,52 @@
+// The analysis job's stage and percentage, from its event stream (or polling when the stream fails).
+// Progress shown never goes backwards.
+import { useEffect, useState } from 'preact/hooks';
+import { followJob } from '../api.ts';
+import { announce } from '../announce.ts';
+import { useI18n } from '../i18n/index.ts';
+import type { Job } from '../types.ts';
+import { ErrorText } from './error-text.tsx';
+
+export function JobProgress({ job: initial, onFinished }: { job: Job; onFinished: (job: Job) => void }) {
+  const { t, percent } = useI18n();
+  const [job, setJob] = useState(initial);
+  const [shown, setShown] = useState(initial.progress);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    let lastStage: string | null = null;
+    followJob(
+      initial.job_id,
+      (update) => {
+        setJob(update);
+        setShown((before) => Math.max(before, update.progress));
+        if (update.stage && update.stage !== lastStage) {
+          lastStage = update.stage;
+          announce(t.stage[update.stage] ?? update.stage);
+        }
+      },
+      controller.signal,
+    ).then(
+      (finished) => {
+        announce(finished.status === 'succeeded' ? t.analysisDone : t.analysisFailed);
+        onFinished(finished);
+      },
+      (caught) => !controller.signal.aborted && setError(caught),
+    );
+    return () => controller.abort();
+  }, [initial.job_id]);
+
+  return (
+    <div class="job-progress panel">
+      <p class="stage-name">
+        {t.analysing}: {t.stage[job.stage ?? 'queued'] ?? job.stage}
+      </p>
+      <label class="progress-label">
+        <span class="tabular">{percent(shown)}</span>
+        <progress max={1} value={shown} aria-label={t.analysing} />
+      </label>
+      <ErrorText error={error} />
+    </div>
+  );
+}

@@ -1,0 +1,134 @@
+// One card per measure: its value, its target range and its state in words, colour and an icon (never
+// colour alone). The ranges are the ones the feedback rules used, echoed in the result's metadata.
+import { useI18n, type I18n } from '../i18n/index.ts';
+import type { FeedbackRules, Results, Speech } from '../types.ts';
+
+type State = 'ok' | 'watch' | 'practise' | 'none';
+const ICONS: Record<State, string> = { ok: '✓', watch: '!', practise: '▲', none: '–' };
+
+export interface Card {
+  key: keyof I18n['t']['card'];
+  value: string;
+  target: string | null;
+  state: State;
+  detail?: string;
+  /** A moment of the video this figure comes from, in seconds. */
+  moment: number | null;
+}
+
+type Metrics = NonNullable<Results['metrics']>;
+
+const within = (value: number, [low, high]: [number, number]) => value >= low && value <= high;
+
+export function metricCards(metrics: Metrics, rules: FeedbackRules | null, i18n: I18n, language: string | null): Card[] {
+  const { t, percent, number } = i18n;
+  // The speech block is typed `unknown` in the route schema; its shape is the pipeline's SpeechMeasures.
+  const s = metrics.speech as Speech | null;
+  const range = ([low, high]: [number, number], format: (v: number) => string) => `${format(low)}–${format(high)}`;
+  const cards: Card[] = [];
+
+  const gaze = metrics.center_gaze_ratio;
+  const away = [...metrics.gaze_away_segments].sort((a, b) => b.end_sec - b.start_sec - (a.end_sec - a.start_sec))[0];
+  cards.push({
+    key: 'eye',
+    value: gaze === null ? '–' : percent(gaze),
+    target: rules ? `≥ ${percent(rules.gaze_good_min)}` : null,
+    state: gaze === null || !rules ? 'none' : gaze >= rules.gaze_good_min ? 'ok' : gaze < rules.gaze_weak_below ? 'practise' : 'watch',
+    moment: away?.start_sec ?? null,
+  });
+
+  const smile = metrics.smile_ratio;
+  cards.push({
+    key: 'smile',
+    value: smile === null ? '–' : percent(smile),
+    target: rules ? range(rules.smile_natural, percent) : null,
+    state:
+      smile === null || !rules ? 'none' : within(smile, rules.smile_natural) ? 'ok' : smile < rules.smile_weak_below ? 'practise' : 'watch',
+    moment: null,
+  });
+
+  const nods = metrics.nod_count;
+  cards.push({
+    key: 'nods',
+    value: nods === null ? '–' : `${number(nods, 0)}${t.unit.count}`,
+    target: rules ? range(rules.nods_ideal, (v) => number(v, 0)) : null,
+    state: nods === null || !rules ? 'none' : within(nods, rules.nods_ideal) ? 'ok' : 'watch',
+    moment: null,
+  });
+
+  const korean = (language ?? s?.language ?? i18n.lang) === 'ko';
+  const firstWord = s?.speech_segments[0]?.start_sec ?? null;
+  if (korean) {
+    const pace = s?.syllables_per_sec ?? s?.syllables_per_sec_estimated ?? null;
+    const estimated = s?.syllables_per_sec === null && pace !== null;
+    cards.push({
+      key: 'pace',
+      value: pace === null ? '–' : `${estimated ? '≈ ' : ''}${number(pace)} ${t.unit.syllablesPerSec}`,
+      target: rules ? range(rules.korean_syllables_per_sec_ideal, (v) => number(v)) : null,
+      state: pace === null || !rules ? 'none' : within(pace, rules.korean_syllables_per_sec_ideal) ? 'ok' : 'watch',
+      moment: firstWord,
+    });
+  } else {
+    const wpm = s?.wpm_speaking ?? metrics.wpm;
+    cards.push({
+      key: 'pace',
+      value: wpm === null ? '–' : `${number(wpm, 0)} ${t.unit.wordsPerMin}`,
+      target: rules ? range(rules.wpm_ideal, (v) => number(v, 0)) : null,
+      state: wpm === null || !rules ? 'none' : within(wpm, rules.wpm_ideal) ? 'ok' : 'watch',
+      moment: firstWord,
+    });
+  }
+
+  const fillers = metrics.filler_count;
+  cards.push({
+    key: 'fillers',
+    value: fillers === null ? '–' : `${number(fillers, 0)}${t.unit.count}`,
+    target: rules ? `≤ ${number(rules.fillers_good_max, 0)}` : null,
+    state: fillers === null || !rules ? 'none' : fillers <= rules.fillers_good_max ? 'ok' : fillers >= rules.fillers_weak_min ? 'practise' : 'watch',
+    moment: s?.fillers.find((filler) => filler.t !== null)?.t ?? null,
+  });
+
+  const longest = [...(s?.pauses ?? [])].sort((a, b) => b.duration_sec - a.duration_sec)[0];
+  cards.push({
+    key: 'pauses',
+    value: s ? `${number(s.pause_count, 0)}${t.unit.count}` : '–',
+    detail: longest ? t.longestPause(number(longest.duration_sec)) : undefined,
+    target: rules ? `< ${number(rules.long_pause_sec)}${t.unit.seconds}` : null,
+    state: !s || !rules ? 'none' : (s.longest_pause_sec ?? 0) < rules.long_pause_sec ? 'ok' : 'watch',
+    moment: longest?.start_sec ?? null,
+  });
+
+  const blinks = metrics.blink_rate_per_min;
+  cards.push({
+    key: 'blinks',
+    value: blinks === null ? '–' : `${number(blinks, 0)} ${t.unit.perMin}`,
+    target: rules ? range(rules.blink_rate_typical_per_min, (v) => number(v, 0)) : null,
+    state: blinks === null || !rules ? 'none' : within(blinks, rules.blink_rate_typical_per_min) ? 'ok' : 'watch',
+    moment: null,
+  });
+  return cards;
+}
+
+export function MetricCards({ cards, seek }: { cards: Card[]; seek: (t: number) => void }) {
+  const { t, clock } = useI18n();
+  return (
+    <ul class="metric-cards">
+      {cards.map((card) => (
+        <li key={card.key} class={`metric state-${card.state}`}>
+          <span class="metric-label">{t.card[card.key]}</span>
+          <span class="metric-value tabular">{card.value}</span>
+          <span class="metric-state">
+            <span aria-hidden="true">{ICONS[card.state]}</span> {t.state[card.state]}
+          </span>
+          {card.target && <span class="metric-target small">{t.target(card.target)}</span>}
+          {card.detail && <span class="small muted">{card.detail}</span>}
+          {card.moment !== null && (
+            <button type="button" class="link small" onClick={() => seek(card.moment!)} aria-label={`${t.card[card.key]}: ${t.seekTo(clock(card.moment))}`}>
+              ▶ {clock(card.moment)}
+            </button>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}

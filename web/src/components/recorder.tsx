@@ -1,0 +1,382 @@
+// Record an answer: camera preview (mirrored for you; the recording is not), a microphone level
+// meter, device pickers, 3-2-1, a timer with a limit, then play back, record again or submit. A video
+// file can be chosen instead. Submitting uploads with progress and a cancel, then starts the analysis.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, upload, type UploadHandle } from '../api.ts';
+import { announce } from '../announce.ts';
+import { useI18n } from '../i18n/index.ts';
+import { setLeaveGuard } from '../router.ts';
+import type { Job, Question, Upload } from '../types.ts';
+import { ErrorText } from './error-text.tsx';
+
+export const RECORDING_LIMIT_SEC = 180;
+const COUNTDOWN_SEC = 3;
+
+/**
+ * Recording formats in order of preference: MP4 (H.264 + AAC) where the browser offers it (Safari only
+ * records MP4), WebM otherwise (Firefox only records WebM; Chrome does both).
+ */
+const RECORDING_TYPES = [
+  'video/mp4;codecs=avc1.42E01E,mp4a.40.2',
+  'video/mp4;codecs=avc1,mp4a',
+  'video/mp4',
+  'video/webm;codecs=vp9,opus',
+  'video/webm;codecs=vp8,opus',
+  'video/webm',
+];
+
+export function recordingType(isSupported: (type: string) => boolean): string | null {
+  return RECORDING_TYPES.find((type) => isSupported(type)) ?? null;
+}
+
+type Phase = 'preview' | 'countdown' | 'recording' | 'recorded' | 'uploading';
+type CameraProblem = 'denied' | 'missing' | 'busy' | 'insecure' | 'failed';
+
+interface Take {
+  blob: Blob;
+  url: string;
+  name: string;
+}
+
+export function Recorder({ question, sessionId, onClose, onSubmitted }: {
+  question: Question;
+  sessionId: string;
+  onClose: () => void;
+  onSubmitted: (videoId: string) => void;
+}) {
+  const { t, clock, duration, percent } = useI18n();
+  const preview = useRef<HTMLVideoElement>(null);
+  const [stream, setStream] = useState<MediaStream | null>(null);
+  const [problem, setProblem] = useState<CameraProblem | null>(null);
+  const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
+  const [cameraId, setCameraId] = useState<string | undefined>();
+  const [micId, setMicId] = useState<string | undefined>();
+  const [attempt, setAttempt] = useState(0);
+  const [level, setLevel] = useState(0);
+  const [phase, setPhase] = useState<Phase>('preview');
+  const [count, setCount] = useState(COUNTDOWN_SEC);
+  const [elapsed, setElapsed] = useState(0);
+  const [take, setTake] = useState<Take | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [sent, setSent] = useState(0);
+  const [error, setError] = useState<unknown>(null);
+  const recorder = useRef<MediaRecorder | null>(null);
+  const uploading = useRef<UploadHandle<Upload> | null>(null);
+
+  // The camera and microphone, again whenever a device is picked.
+  useEffect(() => {
+    if (!navigator.mediaDevices?.getUserMedia) {
+      setProblem('insecure');
+      return;
+    }
+    let current: MediaStream | null = null;
+    let cancelled = false;
+    navigator.mediaDevices
+      .getUserMedia({
+        video: { deviceId: cameraId ? { exact: cameraId } : undefined, width: { ideal: 1280 }, height: { ideal: 720 } },
+        audio: { deviceId: micId ? { exact: micId } : undefined, echoCancellation: true, noiseSuppression: true },
+      })
+      .then(async (media) => {
+        if (cancelled) return media.getTracks().forEach((track) => track.stop());
+        current = media;
+        setProblem(null);
+        setStream(media);
+        setDevices(await navigator.mediaDevices.enumerateDevices());
+      })
+      .catch((caught: DOMException) => {
+        if (cancelled) return;
+        setProblem(
+          caught.name === 'NotAllowedError' || caught.name === 'SecurityError'
+            ? 'denied'
+            : caught.name === 'NotFoundError' || caught.name === 'OverconstrainedError'
+              ? 'missing'
+              : caught.name === 'NotReadableError' || caught.name === 'AbortError'
+                ? 'busy'
+                : 'failed',
+        );
+      });
+    return () => {
+      cancelled = true;
+      current?.getTracks().forEach((track) => track.stop());
+    };
+  }, [cameraId, micId, attempt]);
+
+  useEffect(() => {
+    if (preview.current && phase !== 'recorded') preview.current.srcObject = stream;
+  }, [stream, phase]);
+
+  // The microphone level, from the loudness of the last few milliseconds.
+  useEffect(() => {
+    if (!stream || stream.getAudioTracks().length === 0) return;
+    const context = new AudioContext();
+    const analyser = context.createAnalyser();
+    analyser.fftSize = 1024;
+    context.createMediaStreamSource(stream).connect(analyser);
+    const samples = new Float32Array(analyser.fftSize);
+    let frame = 0;
+    const tick = () => {
+      analyser.getFloatTimeDomainData(samples);
+      let sum = 0;
+      for (const sample of samples) sum += sample * sample;
+      // RMS in dBFS mapped from [-60, 0] to [0, 1].
+      const db = 10 * Math.log10(sum / samples.length + 1e-10);
+      setLevel(Math.min(1, Math.max(0, (db + 60) / 60)));
+      frame = requestAnimationFrame(tick);
+    };
+    tick();
+    return () => {
+      cancelAnimationFrame(frame);
+      void context.close();
+    };
+  }, [stream]);
+
+  // An unsent take is not lost by accident: leaving asks first.
+  useEffect(() => {
+    const unsent = take !== null && phase !== 'uploading';
+    const warn = (event: BeforeUnloadEvent) => {
+      if (!unsent) return;
+      event.preventDefault();
+      event.returnValue = t.leaveUnsent;
+    };
+    addEventListener('beforeunload', warn);
+    setLeaveGuard(() => (unsent || phase === 'recording' ? t.leaveUnsent : null));
+    return () => {
+      removeEventListener('beforeunload', warn);
+      setLeaveGuard(null);
+    };
+  }, [take, phase, t]);
+
+  // Switching tabs while recording: recording continues, and the candidate is told so.
+  useEffect(() => {
+    const changed = () => {
+      if (document.hidden && recorder.current?.state === 'recording') setNotice(t.tabHidden);
+    };
+    document.addEventListener('visibilitychange', changed);
+    return () => document.removeEventListener('visibilitychange', changed);
+  }, [t]);
+
+  useEffect(() => () => take && URL.revokeObjectURL(take.url), [take]);
+
+  const start = () => {
+    if (!stream) return;
+    setNotice(null);
+    setError(null);
+    setTake(null);
+    setPhase('countdown');
+    setCount(COUNTDOWN_SEC);
+    announce(t.countdown(COUNTDOWN_SEC));
+    let left = COUNTDOWN_SEC;
+    const timer = setInterval(() => {
+      left -= 1;
+      setCount(left);
+      if (left > 0) return;
+      clearInterval(timer);
+      record();
+    }, 1000);
+  };
+
+  const record = () => {
+    if (!stream) return;
+    const mimeType = recordingType((type) => MediaRecorder.isTypeSupported(type));
+    if (!mimeType) {
+      setNotice(t.noRecorder);
+      setPhase('preview');
+      return;
+    }
+    const chunks: Blob[] = [];
+    const media = new MediaRecorder(stream, { mimeType });
+    recorder.current = media;
+    const began = performance.now();
+    const clockTimer = setInterval(() => {
+      const seconds = (performance.now() - began) / 1000;
+      setElapsed(seconds);
+      if (seconds >= RECORDING_LIMIT_SEC && media.state === 'recording') {
+        setNotice(t.limitReached);
+        media.stop();
+      }
+    }, 250);
+    media.ondataavailable = (event) => event.data.size && chunks.push(event.data);
+    media.onstop = () => {
+      clearInterval(clockTimer);
+      const type = media.mimeType || mimeType;
+      const blob = new Blob(chunks, { type: type.split(';')[0] });
+      const extension = type.startsWith('video/mp4') ? '.mp4' : '.webm';
+      setTake({ blob, url: URL.createObjectURL(blob), name: `answer${extension}` });
+      setPhase('recorded');
+      announce(t.recordingStopped);
+    };
+    media.start(1000);
+    setElapsed(0);
+    setPhase('recording');
+    announce(t.recording);
+  };
+
+  const stop = () => recorder.current?.state === 'recording' && recorder.current.stop();
+
+  const chooseFile = (file: File | undefined) => {
+    if (!file) return;
+    setTake({ blob: file, url: URL.createObjectURL(file), name: file.name });
+    setPhase('recorded');
+  };
+
+  const submit = async () => {
+    if (!take) return;
+    const form = new FormData();
+    // Fields before the file, so the server can check them before the video arrives.
+    form.append('session_id', sessionId);
+    form.append('question_id', question.id);
+    form.append('file', take.blob, take.name);
+    setPhase('uploading');
+    setError(null);
+    setSent(0);
+    announce(t.uploadingVideo);
+    const handle = upload<Upload>('/api/video/upload', form, (bytes, total) => setSent(total ? bytes / total : 0));
+    uploading.current = handle;
+    try {
+      const video = await handle.done;
+      await api<Job>('POST', `/api/video/analyze/${video.video_id}?async=true`);
+      setTake(null);
+      onSubmitted(video.video_id);
+    } catch (caught) {
+      if ((caught as Error).name === 'AbortError') {
+        setNotice(t.uploadCancelled);
+        announce(t.uploadCancelled);
+      } else {
+        setError(caught);
+      }
+      setPhase('recorded');
+    } finally {
+      uploading.current = null;
+    }
+  };
+
+  const problemText: Record<CameraProblem, string> = {
+    denied: t.cameraDenied,
+    missing: t.cameraMissing,
+    busy: t.cameraBusy,
+    insecure: t.cameraInsecure,
+    failed: t.cameraFailed,
+  };
+  const cameras = devices.filter((device) => device.kind === 'videoinput');
+  const mics = devices.filter((device) => device.kind === 'audioinput');
+
+  return (
+    <section class="recorder panel" aria-labelledby="recorder-heading">
+      <div class="recorder-head">
+        <h2 id="recorder-heading">{t.recorderTitle}</h2>
+        <button type="button" class="link" onClick={onClose} disabled={phase === 'recording' || phase === 'uploading'}>
+          {t.close}
+        </button>
+      </div>
+      <p class="question-large">{question.text}</p>
+      {problem && (
+        <div class="error" role="alert">
+          <p>{problemText[problem]}</p>
+          {problem !== 'insecure' && (
+            <button type="button" onClick={() => setAttempt((n) => n + 1)}>
+              {t.retryCamera}
+            </button>
+          )}
+        </div>
+      )}
+      <div class="stage-frame">
+        {phase === 'recorded' || phase === 'uploading' ? (
+          <video class="playback" src={take?.url} controls playsInline aria-label={t.player} />
+        ) : (
+          <video ref={preview} class="mirror" autoPlay muted playsInline aria-label={t.camera} />
+        )}
+        {phase === 'countdown' && (
+          <div class="countdown" aria-hidden="true">
+            {count}
+          </div>
+        )}
+        {phase === 'recording' && (
+          <div class="rec-badge">
+            <span class="dot" aria-hidden="true" /> {t.recording} <span class="tabular">{clock(elapsed)}</span> /{' '}
+            <span class="tabular">{clock(RECORDING_LIMIT_SEC)}</span>
+          </div>
+        )}
+      </div>
+      {phase !== 'recorded' && phase !== 'uploading' && (
+        <div class="devices">
+          <label>
+            {t.camera}
+            <select value={cameraId} onChange={(event) => setCameraId(event.currentTarget.value || undefined)} disabled={phase !== 'preview'}>
+              {cameras.map((device, index) => (
+                <option key={device.deviceId} value={device.deviceId}>
+                  {device.label || `${t.camera} ${index + 1}`}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t.microphone}
+            <select value={micId} onChange={(event) => setMicId(event.currentTarget.value || undefined)} disabled={phase !== 'preview'}>
+              {mics.map((device, index) => (
+                <option key={device.deviceId} value={device.deviceId}>
+                  {device.label || `${t.microphone} ${index + 1}`}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label class="meter-label">
+            {t.micLevel}
+            <meter min={0} max={1} low={0.15} high={0.9} optimum={0.5} value={level} />
+          </label>
+        </div>
+      )}
+      {notice && (
+        <p class="notice" role="status">
+          {notice}
+        </p>
+      )}
+      <ErrorText error={error} />
+      {phase === 'uploading' && (
+        <div class="row">
+          <label class="progress-label grow">
+            {t.uploadingVideo} {percent(sent)}
+            <progress max={1} value={sent} />
+          </label>
+          <button type="button" onClick={() => uploading.current?.cancel()}>
+            {t.cancel}
+          </button>
+        </div>
+      )}
+      <div class="row actions">
+        {(phase === 'preview' || phase === 'countdown') && (
+          <button type="button" class="primary record" onClick={start} disabled={!stream || phase === 'countdown'}>
+            {t.startRecording}
+          </button>
+        )}
+        {phase === 'recording' && (
+          <button type="button" class="primary stop" onClick={stop}>
+            {t.stopRecording}
+          </button>
+        )}
+        {phase === 'recorded' && (
+          <>
+            <button type="button" class="primary" onClick={submit}>
+              {t.submitAnswer}
+            </button>
+            <button type="button" onClick={start} disabled={!stream}>
+              {t.recordAgain}
+            </button>
+          </>
+        )}
+        {(phase === 'preview' || phase === 'recorded') && (
+          <label class="button subtle">
+            {t.chooseVideo}
+            <input
+              type="file"
+              accept="video/mp4,video/webm,video/quicktime,.mp4,.webm,.mov,.avi"
+              class="visually-hidden"
+              onChange={(event) => chooseFile(event.currentTarget.files?.[0])}
+            />
+          </label>
+        )}
+      </div>
+      <p class="muted small">{t.limitNote(duration(RECORDING_LIMIT_SEC))}</p>
+    </section>
+  );
+}
+
