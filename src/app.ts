@@ -86,6 +86,7 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
     gemini,
     geminiTimeoutMs: config.geminiTimeoutSec * 1000,
     mediaUrls,
+    log: app.log,
   });
   const runner = new AnalysisRunner(config.analysisConcurrency, config.analysis.faceWorkers, config.speech);
   const jobs = new JobQueue(db, runner, config.analysisConcurrency, {

@@ -1,13 +1,23 @@
-// Playing your own video in the browser: signed URLs a `<video src>` can use without the header.
+// Playing your own video in the browser: signed URLs a `<video src>` can use without the header, and
+// browser recordings (WebM with no duration and no seek index) made seekable on upload.
 import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { mediaTools } from '../src/analysis/media.ts';
 import { createMediaUrlSigner, redactSignature } from '../src/http/media-url.ts';
-import { TALKING_MALE } from './analysis/media-helpers.ts';
+import { scratchDir, TALKING_FEMALE, TALKING_MALE } from './analysis/media-helpers.ts';
 import { DIALECTS, expectError, signUp, startApp, type Api, type Reply, type TestUser } from './helpers.ts';
 
 const MALE_BYTES = await readFile(TALKING_MALE);
+/** The EBML id of a Matroska Cues element (the seek index). */
+const CUES_ID = Buffer.from([0x1c, 0x53, 0xbb, 0x6b]);
 
 async function uploadVideo(api: Api, user: TestUser, bytes: Uint8Array, name: string): Promise<Reply> {
   const session = (await api.post('/api/interviews/sessions', { title: 'playback test' }, user.token)).body;
@@ -150,4 +160,55 @@ test('a signed URL’s signature is kept out of logged URLs', () => {
     redactSignature('/api/interviews/videos/v/file?user_id=u&expires=1&signature=abc-_def&x=1'),
     '/api/interviews/videos/v/file?user_id=u&expires=1&signature=[Redacted]&x=1',
   );
+});
+
+/** Runs ffmpeg with its output on a pipe into `file`, as a browser's MediaRecorder streams a recording. */
+async function recordThroughPipe(file: string, args: string[]): Promise<void> {
+  const child = spawn(mediaTools().ffmpeg, ['-nostdin', '-v', 'error', ...args, 'pipe:1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  await pipeline(child.stdout as Readable, createWriteStream(file));
+  assert.equal(await exited, 0);
+}
+
+async function formatDuration(file: string): Promise<string | undefined> {
+  const { stdout } = await promisify(execFile)(mediaTools().ffprobe, ['-v', 'error', '-show_entries', 'format=duration', '-of', 'json', file]);
+  return (JSON.parse(stdout) as { format: { duration?: string } }).format.duration;
+}
+
+test('a WebM recorded as a stream (no duration, no cues) is stored remuxed: seekable, with its duration, and still analysable', async (t) => {
+  const dir = await scratchDir(t);
+  const recorded = join(dir, 'recorded.webm');
+  // `-t` on the input, so the muxer does not know the length in advance either (as in a browser).
+  await recordThroughPipe(recorded, ['-t', '4', '-i', TALKING_FEMALE, '-c:v', 'libvpx', '-deadline', 'realtime', '-c:a', 'libopus', '-f', 'webm']);
+  const recordedBytes = await readFile(recorded);
+  assert.equal(await formatDuration(recorded), undefined, 'the recording should have no duration');
+  assert.ok(!recordedBytes.includes(CUES_ID), 'the recording should have no Cues');
+
+  const { api, dataDir } = await startApp(t, 'sqlite');
+  const user = await signUp(api);
+  const uploaded = await uploadVideo(api, user, recordedBytes, 'answer.webm');
+  assert.equal(uploaded.status, 200, uploaded.text);
+  assert.ok(Math.abs(uploaded.body.duration_sec - 4) < 0.1, `duration_sec ${uploaded.body.duration_sec}`);
+  assert.match(uploaded.body.file_path, /\.webm$/);
+  const stored = join(dataDir, uploaded.body.file_path);
+  const storedDuration = Number(await formatDuration(stored));
+  assert.ok(Math.abs(storedDuration - 4) < 0.1, `stored duration ${storedDuration}`);
+  assert.ok((await readFile(stored)).includes(CUES_ID), 'the stored file has no Cues');
+
+  const analysed = await api.post(`/api/video/analyze/${uploaded.body.video_id}`, undefined, user.token);
+  assert.equal(analysed.status, 200, analysed.text);
+  assert.equal(analysed.body.metrics.metadata.frame_count_total, 20);
+});
+
+test('a WebM the remux cannot copy (H.264 in Matroska) is kept as uploaded, not refused', async (t) => {
+  const dir = await scratchDir(t);
+  const recorded = join(dir, 'recorded.webm');
+  await recordThroughPipe(recorded, ['-t', '2', '-i', TALKING_MALE, '-c:v', 'libx264', '-preset', 'ultrafast', '-an', '-f', 'matroska']);
+  const recordedBytes = await readFile(recorded);
+  const { api, dataDir } = await startApp(t, 'sqlite');
+  const user = await signUp(api);
+  const uploaded = await uploadVideo(api, user, recordedBytes, 'answer.webm');
+  assert.equal(uploaded.status, 200, uploaded.text);
+  assert.ok(Math.abs(uploaded.body.duration_sec - 2) < 0.1, `duration_sec ${uploaded.body.duration_sec}`);
+  assert.deepEqual(await readFile(join(dataDir, uploaded.body.file_path)), recordedBytes);
 });

@@ -1,5 +1,5 @@
-// ffmpeg and ffprobe behind one interface: probe a file, stream sampled frames as raw RGB, read audio.
-// Nothing is written to disk.
+// ffmpeg and ffprobe behind one interface: probe a file, stream sampled frames as raw RGB, read audio,
+// remux a browser recording into a seekable file. Only the remux writes to disk, where it is told to.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { loadAnalysisSettings } from '../config.ts';
@@ -9,7 +9,7 @@ const require = createRequire(import.meta.url);
 
 export class MediaError extends Error {
   constructor(
-    readonly code: 'UNREADABLE_MEDIA' | 'NO_VIDEO_STREAM' | 'DECODE_FAILED',
+    readonly code: 'UNREADABLE_MEDIA' | 'NO_VIDEO_STREAM' | 'DECODE_FAILED' | 'REMUX_FAILED',
     message: string,
   ) {
     super(message);
@@ -286,4 +286,23 @@ export async function readAudio(file: string, info: VideoInfo, tools = mediaTool
   const samples = new Float32Array(stdout.length / 4);
   new Uint8Array(samples.buffer).set(stdout.subarray(0, samples.length * 4));
   return samples;
+}
+
+// A stream copy runs at disk speed; this only stops a stuck process.
+const REMUX_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * Copies a WebM's streams, without re-encoding, into a new WebM at `output`. A browser's MediaRecorder
+ * writes WebM as a stream, with no Duration and no Cues (seek index), so players cannot seek in it;
+ * ffmpeg writing to a regular file goes back and writes both.
+ */
+export async function remuxToSeekable(input: string, output: string, tools = mediaTools()): Promise<void> {
+  const { code, stderr } = await run(
+    tools.ffmpeg,
+    ['-nostdin', '-v', 'error', '-y', '-i', input, '-c', 'copy', '-f', 'webm', output],
+    REMUX_TIMEOUT_MS,
+  );
+  if (code !== 0) {
+    throw new MediaError('REMUX_FAILED', `ffmpeg could not remux the video (exit ${code}): ${stderr.trim().split('\n').pop() ?? ''}`);
+  }
 }

@@ -4,7 +4,7 @@ import { extname } from 'node:path';
 import type { Selectable } from 'kysely';
 import { coachingFeedback, timelineAlerts, type FeedbackLang } from '../analysis/feedback/index.ts';
 import type { GeminiClient } from '../llm/gemini.ts';
-import { MediaError, probe } from '../analysis/media.ts';
+import { MediaError, probe, remuxToSeekable, type VideoInfo } from '../analysis/media.ts';
 import type { AnalysisResult } from '../analysis/pipeline.ts';
 import type { TimelineFrame } from '../analysis/timeline.ts';
 import type { Db } from '../db/index.ts';
@@ -47,13 +47,14 @@ export interface VideoServiceOptions {
   gemini: GeminiClient | null;
   geminiTimeoutMs: number;
   mediaUrls: MediaUrlSigner;
+  log: { warn(details: Record<string, unknown>, message: string): void };
 }
 
 export function createVideoService(
   db: Db,
   storage: Storage,
   interviews: InterviewService,
-  { maxBytes, gemini, geminiTimeoutMs, mediaUrls }: VideoServiceOptions,
+  { maxBytes, gemini, geminiTimeoutMs, mediaUrls, log }: VideoServiceOptions,
 ) {
   async function get(userId: string, videoId: string): Promise<Video> {
     const video = await db
@@ -64,6 +65,25 @@ export function createVideoService(
       .executeTakeFirst();
     if (!video) throw new Errors.NotFound('Video');
     return video;
+  }
+
+  /**
+   * The file to keep for an upload that probed fine, and its duration. Browser recordings in WebM have
+   * no Cues and no Duration, so players cannot seek in them; every WebM is remuxed once (a stream copy
+   * costs about one read of the file, and ffprobe cannot say whether a file has Cues). Should the remux
+   * fail, the upload is kept as it came: playable, if not seekable.
+   */
+  async function seekableFile(tempPath: string, info: VideoInfo): Promise<{ path: string; durationSec: number }> {
+    if (!info.container.split(',').includes('webm')) return { path: tempPath, durationSec: info.durationSec };
+    const remuxed = `${tempPath}.seekable.webm`;
+    try {
+      await remuxToSeekable(tempPath, remuxed);
+      return { path: remuxed, durationSec: (await probe(remuxed)).durationSec };
+    } catch (error) {
+      await storage.remove(remuxed);
+      log.warn({ err: error }, 'an uploaded WebM could not be remuxed into a seekable file; it is kept as uploaded');
+      return { path: tempPath, durationSec: info.durationSec };
+    }
   }
 
   /** Everything stored for a video's latest analysis, or null before the first one succeeds. */
@@ -111,6 +131,7 @@ export function createVideoService(
     /** Checks the references and the content, then keeps the file and records the video. */
     async create(userId: string, input: { tempPath: string; filename: string; sessionId: string; questionId: string }) {
       let kept: string | undefined;
+      let toKeep: string | undefined;
       try {
         await interviews.getSession(userId, input.sessionId);
         const question = await interviews.getQuestion(userId, input.questionId);
@@ -118,14 +139,16 @@ export function createVideoService(
           throw new Errors.InvalidReference('question_id must be a question of session_id');
         }
         if ((await stat(input.tempPath)).size === 0) throw new Errors.UnsupportedMedia('The file is empty');
-        let durationSec: number;
+        let info: VideoInfo;
         try {
-          durationSec = (await probe(input.tempPath)).durationSec;
+          info = await probe(input.tempPath);
         } catch (error) {
           if (error instanceof MediaError) throw new Errors.UnsupportedMedia(error.message);
           throw error;
         }
-        kept = await storage.keep(input.tempPath, userId, 'videos', extname(input.filename).toLowerCase());
+        const { path, durationSec } = await seekableFile(input.tempPath, info);
+        toKeep = path;
+        kept = await storage.keep(toKeep, userId, 'videos', extname(input.filename).toLowerCase());
         const video: Video = {
           id: randomUUID(),
           user_id: userId,
@@ -143,6 +166,7 @@ export function createVideoService(
         throw error;
       } finally {
         await storage.remove(input.tempPath);
+        if (toKeep) await storage.remove(toKeep); // a remuxed copy that was not kept
       }
     },
 
