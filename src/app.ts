@@ -13,6 +13,7 @@ import { Errors, registerErrorHandlers } from './http/errors.ts';
 import { createMediaUrlSigner, redactSignature } from './http/media-url.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { systemRoutes } from './http/system-routes.ts';
+import { registerWebApp } from './http/web-app.ts';
 import { interviewRoutes } from './interviews/routes.ts';
 import { createInterviewService } from './interviews/service.ts';
 import { jobPostingRoutes } from './job-postings/routes.ts';
@@ -97,7 +98,8 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
   app.addHook('onReady', () => jobs.start());
   app.addHook('onClose', () => jobs.stop());
 
-  await app.register(systemRoutes, { db, name: APP_NAME, version });
+  const web = await registerWebApp(app);
+  await app.register(systemRoutes, { db, name: APP_NAME, version, web });
   await app.register(
     async (api) => {
       requireToken(api, db, mediaUrls);
@@ -114,8 +116,10 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
   // Rate-limited so unknown paths cannot be probed cheaply.
   app.setNotFoundHandler(
     { preHandler: app.rateLimit({ max: 120, timeWindow: '1 minute' }) },
-    async (request, reply) =>
-      reply.status(404).send({ detail: `Route ${request.method} ${request.url} not found`, code: 'ROUTE_NOT_FOUND' }),
+    async (request, reply) => {
+      if (web?.wantsPage(request)) return web.sendPage(reply);
+      return reply.status(404).send({ detail: `Route ${request.method} ${request.url} not found`, code: 'ROUTE_NOT_FOUND' });
+    },
   );
   return app;
 }

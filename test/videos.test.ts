@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { FaceWorkerPool } from '../src/analysis/face-pool.ts';
 import { analyze } from '../src/analysis/pipeline.ts';
+import { FEEDBACK_RULES } from '../src/analysis/feedback/index.ts';
 import { ffmpeg, fixture, scratchDir, TALKING_FEMALE, TALKING_MALE } from './analysis/media-helpers.ts';
 import { fakeServer, sendJson } from './analysis/speech-helpers.ts';
 import { DIALECTS, expectError, filesUnder, rowCounts, signUp, startApp, type Api, type TestUser } from './helpers.ts';
@@ -235,6 +236,8 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(list.map((v: { id: string }) => v.id), [videoId]);
       const video = (await api.get(`/api/interviews/videos/${videoId}`, alice.token)).body;
       assert.equal(video.video_url, uploaded.file_path);
+      assert.equal(video.analysis_status, null, 'no analysis yet');
+      assert.equal(list[0].analysis_status, null);
 
       const whole = await fetch(`${api.baseUrl}/api/interviews/videos/${videoId}/file`, { headers: { authorization: `Bearer ${alice.token}` } });
       assert.equal(whole.status, 200);
@@ -259,6 +262,11 @@ for (const dialect of DIALECTS) {
       expectError(await api.post(`/api/video/analyze/${videoId}`, undefined, bob.token), 404, 'NOT_FOUND');
       expectError(await api.delete(`/api/interviews/videos/${videoId}`, bob.token), 404, 'NOT_FOUND');
       await pollUntilDone(api, job.job_id, alice.token);
+      assert.equal((await api.get(`/api/interviews/videos/${videoId}`, alice.token)).body.analysis_status, 'succeeded');
+      assert.equal((await api.get(`/api/interviews/sessions/${sessionId}/videos`, alice.token)).body[0].analysis_status, 'succeeded');
+      // The ranges the feedback was judged by travel with the result (the web app's metric cards use them).
+      const analysed = (await api.get(`/api/video/results/${videoId}`, alice.token)).body;
+      assert.deepEqual(analysed.metrics.metadata.feedback_rules, JSON.parse(JSON.stringify(FEEDBACK_RULES)));
 
       assert.equal((await api.delete(`/api/interviews/videos/${videoId}`, alice.token)).status, 204);
       expectError(await api.get(`/api/video/results/${videoId}`, alice.token), 404, 'NOT_FOUND');

@@ -1,22 +1,23 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ping, type Db } from '../db/index.ts';
+import type { WebApp } from './web-app.ts';
 
-export const systemRoutes: FastifyPluginAsyncTypebox<{ db: Db; name: string; version: string }> = async (
+export const systemRoutes: FastifyPluginAsyncTypebox<{ db: Db; name: string; version: string; web: WebApp | null }> = async (
   app,
-  { db, name, version },
+  { db, name, version, web },
 ) => {
   app.get(
     '/',
     {
       schema: {
         tags: ['system'],
-        summary: 'Name and version of the API',
+        summary: 'Name and version of the API (a browser asking for HTML gets the web app)',
         security: [],
         response: { 200: Type.Object({ message: Type.String(), version: Type.String(), docs: Type.String() }) },
       },
     },
-    async () => ({ message: name, version, docs: '/docs' }),
+    async (request, reply) => (web?.wantsPage(request) ? web.sendPage(reply) : { message: name, version, docs: '/docs' }),
   );
 
   const Health = Type.Object({

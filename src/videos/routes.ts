@@ -202,7 +202,7 @@ export const interviewVideoRoutes: FastifyPluginAsyncTypebox<{ videos: VideoServ
   app.get(
     '/videos/:video_id',
     { schema: { tags: videoTags, summary: 'A video', params: VideoParams, response: { 200: VideoResponse, ...errorReplies(404) } } },
-    async (request) => videos.get(request.user.id, request.params.video_id),
+    async (request) => videos.view(request.user.id, request.params.video_id),
   );
 
   app.delete(

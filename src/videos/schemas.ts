@@ -35,6 +35,8 @@ export const UploadResponse = Type.Object({
   created_at: Timestamp,
 });
 
+const JobStatus = Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed')]);
+
 export const VideoResponse = Type.Object({
   id: Uuid(),
   user_id: Uuid(),
@@ -44,12 +46,13 @@ export const VideoResponse = Type.Object({
   audio_url: Nullable(Type.String()),
   duration_sec: Nullable(Type.Number()),
   created_at: Timestamp,
+  analysis_status: Type.Union([JobStatus, Type.Null()], { description: 'Status of the latest analysis job; null before the first' }),
 });
 
 export const JobResponse = Type.Object({
   job_id: Uuid(),
   video_id: Uuid(),
-  status: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed')]),
+  status: JobStatus,
   stage: Nullable(Type.String()),
   progress: Type.Number({ minimum: 0, maximum: 1 }),
   error: Nullable(Type.String()),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Selectable } from 'kysely';
-import { coachingFeedback, timelineAlerts, type FeedbackLang } from '../analysis/feedback/index.ts';
+import { coachingFeedback, FEEDBACK_RULES, timelineAlerts, type FeedbackLang } from '../analysis/feedback/index.ts';
 import type { GeminiClient } from '../llm/gemini.ts';
 import { MediaError, probe, remuxToSeekable, type VideoInfo } from '../analysis/media.ts';
 import type { AnalysisResult } from '../analysis/pipeline.ts';
@@ -17,6 +17,7 @@ import type { Storage, UploadStream } from '../storage.ts';
 import { VIDEO_EXTENSIONS } from './schemas.ts';
 
 export type Video = Selectable<InterviewVideoTable>;
+export type VideoView = Video & { analysis_status: Job['status'] | null };
 
 export interface VideoUpload {
   filename: string;
@@ -65,6 +66,22 @@ export function createVideoService(
       .executeTakeFirst();
     if (!video) throw new Errors.NotFound('Video');
     return video;
+  }
+
+  /** Video rows with the status of each one's latest analysis job (null before the first). */
+  function selectVideoViews() {
+    return db
+      .selectFrom('interview_video')
+      .selectAll('interview_video')
+      .select((eb) =>
+        eb
+          .selectFrom('analysis_job')
+          .select('analysis_job.status')
+          .whereRef('analysis_job.video_id', '=', 'interview_video.id')
+          .orderBy('analysis_job.created_at', 'desc')
+          .limit(1)
+          .as('analysis_status'),
+      );
   }
 
   /**
@@ -170,9 +187,16 @@ export function createVideoService(
       }
     },
 
-    async listBySession(userId: string, sessionId: string): Promise<Video[]> {
+    async listBySession(userId: string, sessionId: string): Promise<VideoView[]> {
       await interviews.getSession(userId, sessionId);
-      return db.selectFrom('interview_video').selectAll().where('session_id', '=', sessionId).orderBy('created_at').orderBy('id').execute();
+      return selectVideoViews().where('session_id', '=', sessionId).orderBy('created_at').orderBy('id').execute();
+    },
+
+    /** One of the user's videos as the API shows it. */
+    async view(userId: string, videoId: string): Promise<VideoView> {
+      const video = await selectVideoViews().where('id', '=', videoId).where('user_id', '=', userId).executeTakeFirst();
+      if (!video) throw new Errors.NotFound('Video');
+      return video;
     },
 
     /** The stored file of one of the user's videos. */
@@ -256,6 +280,7 @@ export function createVideoService(
             metadata_json: JSON.stringify({
               ...metrics.metadata,
               feedback_mode: coaching.mode,
+              feedback_rules: FEEDBACK_RULES,
               feedback_lang: lang,
               feedback_fallback_reason: coaching.fallback_reason,
             }),

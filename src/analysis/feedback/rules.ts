@@ -25,6 +25,11 @@ export const FEEDBACK_RULES = {
   valid_frame_ratio_min: 0.5,
   pose_outlier_ratio_max: 0.05,
   long_pause_sec: 3,
+  /**
+   * Blinks a minute while talking: about 17 at rest and 26 in conversation (Bentivoglio et al., 1997);
+   * far outside this range is worth a look, never a verdict.
+   */
+  blink_rate_typical_per_min: [10, 32] as [number, number],
   /** This many fillers within the window make a cluster worth pointing at. */
   filler_cluster: { count: 3, window_sec: 10 },
 };

@@ -13,16 +13,18 @@ export const RECORDING_LIMIT_SEC = 180;
 const COUNTDOWN_SEC = 3;
 
 /**
- * Recording formats in order of preference: MP4 (H.264 + AAC) where the browser offers it (Safari only
- * records MP4), WebM otherwise (Firefox only records WebM; Chrome does both).
+ * Recording formats in order of preference: MP4 with H.264 + AAC where the browser offers it (Safari
+ * only records MP4), WebM with VP9 or VP8 + Opus otherwise (Firefox only records WebM). A plain
+ * "video/mp4" comes last: builds without an H.264 encoder (Debian's Chromium) accept it but then
+ * choose their own codecs.
  */
 const RECORDING_TYPES = [
   'video/mp4;codecs=avc1.42E01E,mp4a.40.2',
   'video/mp4;codecs=avc1,mp4a',
-  'video/mp4',
   'video/webm;codecs=vp9,opus',
   'video/webm;codecs=vp8,opus',
   'video/webm',
+  'video/mp4',
 ];
 
 export function recordingType(isSupported: (type: string) => boolean): string | null {

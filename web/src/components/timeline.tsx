@@ -244,6 +244,8 @@ function draw(canvas: HTMLCanvasElement, data: TimelineData, height: number): vo
     g.closePath();
     g.fill();
   }
+  // For bench:web: when the review's timeline was first drawn.
+  if (!performance.getEntriesByName('timeline-drawn').length) performance.mark('timeline-drawn');
 }
 
 /** A line through the frames' values, broken where a value is missing; filled down to `base` if given. */

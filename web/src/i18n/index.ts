@@ -21,6 +21,12 @@ export function initialLang(): Lang {
 export function rememberLang(lang: Lang): void {
   localStorage.setItem(STORAGE_KEY, lang);
   document.documentElement.lang = lang;
+  // An address that chose the other language would undo the choice on reload.
+  const url = new URL(location.href);
+  if (url.searchParams.has('lang')) {
+    url.searchParams.set('lang', lang);
+    history.replaceState(history.state, '', url);
+  }
 }
 
 export interface I18n {

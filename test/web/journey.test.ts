@@ -1,0 +1,273 @@
+// The web app in a real browser: the whole journey of a candidate, from sign-up to reviewing a
+// recorded answer, plus the messages a person sees when something is refused.
+import assert from 'node:assert/strict';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import type { Browser, Page } from 'playwright-core';
+import { ensureWebBuilt } from '../../src/cli/build-web.ts';
+import { fakeServer, sendJson } from '../analysis/speech-helpers.ts';
+import { signUp, startApp, type TestApp } from '../helpers.ts';
+import { chromiumMissing, fakeDeviceFiles, launch, newContext } from './browser.ts';
+
+const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+
+// What the fake transcription server hears in every answer: two sentences, each opening with a filler.
+const WORDS: Array<[string, number, number]> = [
+  ['Um,', 0.3, 0.6], ['I', 0.7, 0.8], ['have', 0.9, 1.1], ['built', 1.2, 1.5], ['Java', 1.6, 1.9], ['services.', 2.0, 2.4],
+  ['Uh,', 3.0, 3.3], ['and', 3.4, 3.5], ['I', 3.6, 3.7], ['led', 3.8, 4.0], ['a', 4.1, 4.2], ['team.', 4.3, 4.8],
+];
+const SEGMENTS = [
+  { start: 0.3, end: 2.4, text: ' Um, I have built Java services.' },
+  { start: 3.0, end: 4.8, text: ' Uh, and I led a team.' },
+];
+
+async function portfolioPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  doc.addPage().drawText('Backend developer. Java, Spring Boot, Redis, Kafka. Led a team of four.', { x: 40, y: 700, size: 11, font });
+  return doc.save();
+}
+
+describe('web app in Chromium', { skip: chromiumMissing }, () => {
+  let dir: string;
+  let app: TestApp;
+  let browser: Browser;
+  let devices: { video: string; audio: string };
+  // The app and the fake server live for the whole suite; they are closed after it.
+  const cleanups: Array<() => unknown> = [];
+  const suiteScope = { after: (cleanup: () => unknown) => void cleanups.push(cleanup) };
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ip-web-'));
+    await ensureWebBuilt();
+    devices = fakeDeviceFiles(dir);
+    const stt = await fakeServer(suiteScope, (_request, response) =>
+      sendJson(response, 200, {
+        task: 'transcribe',
+        language: 'english',
+        duration: 6,
+        text: SEGMENTS.map((segment) => segment.text).join(''),
+        segments: SEGMENTS.map((segment, id) => ({ id, seek: 0, tokens: [], temperature: 0, ...segment })),
+        words: WORDS.map(([word, start, end]) => ({ word, start, end })),
+      }),
+    );
+    app = await startApp(suiteScope as unknown as Parameters<typeof startApp>[0], 'sqlite', {
+      STT_ENGINE: 'openai',
+      STT_OPENAI_URL: `${stt.url}/v1`,
+      STT_LANGUAGE: 'en',
+    });
+    browser = await launch({ devices });
+  });
+  after(async () => {
+    await browser?.close();
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function signUpInPage(page: Page, lang: 'ko' | 'en'): Promise<void> {
+    const names = lang === 'en' ? { signUp: 'Sign up', name: 'Name', email: 'Email', password: 'Password' } : { signUp: '회원가입', name: '이름', email: '이메일', password: '비밀번호' };
+    await page.goto(`${app.api.baseUrl}/?lang=${lang}`);
+    await page.getByRole('button', { name: names.signUp }).click();
+    await page.getByLabel(names.name).fill(lang === 'en' ? 'Alex Kim' : '김지원');
+    await page.getByLabel(names.email).fill(`web-${lang}-${Date.now()}@example.com`);
+    await page.getByLabel(names.password).fill('correct horse battery');
+    await page.getByRole('button', { name: names.signUp }).click();
+  }
+
+  test('the whole journey: sign up → documents → session → record → progress → review, in English', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+
+    await signUpInPage(page, 'en');
+    await page.getByRole('link', { name: 'Start a new practice' }).waitFor();
+
+    // Documents: a portfolio PDF through the file picker, a posting from pasted text.
+    await page.getByRole('link', { name: 'Documents' }).click();
+    const pdf = join(dir, 'portfolio.pdf');
+    await writeFile(pdf, await portfolioPdf());
+    await page.getByLabel('Choose a PDF').setInputFiles(pdf);
+    await page.getByText('portfolio.pdf').waitFor();
+    await page.getByLabel('Company').fill('Acme');
+    await page.getByLabel('Role').fill('Backend engineer');
+    await page.getByLabel('Posting text (paste it)').fill('We use Java, Spring Boot and Kafka. Experience with Redis is a plus.');
+    await page.getByRole('button', { name: 'Add posting' }).click();
+    await page.getByText('Backend engineer').waitFor();
+
+    // A new session: generated questions appear, and one of our own.
+    await page.getByRole('link', { name: 'Practice', exact: true }).click();
+    await page.getByRole('link', { name: 'Start a new practice' }).click();
+    await page.getByLabel('Title').fill('Acme first round');
+    await page.getByRole('button', { name: 'Create questions and start' }).click();
+    await page.getByRole('heading', { name: 'Questions' }).waitFor();
+    const generated = await page.locator('.question').count();
+    assert.ok(generated >= 3, `expected generated questions, saw ${generated}`);
+    await page.getByLabel('Add your own question').fill('Tell me about a hard bug you fixed.');
+    await page.getByRole('button', { name: 'Add question' }).click();
+    await page.getByText('Tell me about a hard bug you fixed.').waitFor();
+    assert.equal(await page.locator('.question').count(), generated + 1);
+
+    // Record about 6 s from the fake camera, then submit.
+    await page.getByRole('link', { name: /^Record an answer/ }).first().click();
+    await page.getByRole('button', { name: 'Start recording' }).click();
+    await page.getByRole('button', { name: 'Stop recording' }).waitFor({ timeout: 10_000 });
+    await maybeScreenshot(page, 'recording-en.png');
+    await page.waitForTimeout(6_000);
+    await page.getByRole('button', { name: 'Stop recording' }).click();
+    await page.getByRole('button', { name: 'Submit answer' }).click();
+
+    // Progress, then the review.
+    await page.waitForURL(/\/videos\/[0-9a-f-]{36}$/, { timeout: 60_000 });
+    const videoId = page.url().split('/').pop()!;
+    await page.getByRole('region', { name: 'Transcript' }).waitFor({ timeout: 120_000 });
+
+    const token = await page.evaluate(() => localStorage.getItem('interview-practice.token'));
+    const results = await app.api.get(`/api/video/results/${videoId}`, token!);
+    assert.equal(results.status, 200);
+    assert.equal(results.body.analysis.status, 'succeeded');
+    const frames = results.body.timeline.length;
+    assert.ok(frames >= 20, `a 6 s answer at 5 fps has about 30 frames, got ${frames}`);
+
+    // The stored video is the browser's WebM made seekable: it has a duration the player can use.
+    const video = await app.api.get(`/api/interviews/videos/${videoId}`, token!);
+    assert.match(video.body.video_url, /\.webm$/);
+    assert.ok(video.body.duration_sec > 4 && video.body.duration_sec < 10, `duration ${video.body.duration_sec}`);
+
+    const timeline = page.getByRole('region', { name: 'Timeline' });
+    assert.equal(Number(await timeline.locator('canvas').getAttribute('data-frames')), frames);
+    await page.getByRole('region', { name: 'Feedback' }).getByRole('listitem').first().waitFor();
+    const transcript = page.getByRole('region', { name: 'Transcript' });
+    assert.deepEqual(await transcript.locator('mark').allTextContents(), ['Um,', 'Uh,']);
+
+    const player = page.locator('video[aria-label="Answer video"]');
+    await page.waitForFunction(() => {
+      const element = document.querySelector<HTMLVideoElement>('video[aria-label="Answer video"]');
+      return element !== null && element.readyState >= 1 && Number.isFinite(element.duration);
+    });
+    await transcript.getByRole('button', { name: /^Play from 0:03$/ }).click();
+    await page.waitForFunction(() => {
+      const element = document.querySelector<HTMLVideoElement>('video[aria-label="Answer video"]')!;
+      return !element.seeking && element.currentTime >= 3;
+    });
+    const at = await player.evaluate((element: HTMLVideoElement) => element.currentTime);
+    assert.ok(at >= 3.0 && at < 4.5, `the player moved to the segment's start (3.0 s), at ${at}`);
+
+    // Clicking the timeline seeks too: a quarter of the way along.
+    await player.evaluate((element: HTMLVideoElement) => element.pause());
+    const box = (await timeline.getByRole('slider').boundingBox())!;
+    await page.mouse.click(box.x + box.width / 4, box.y + box.height / 2);
+    const duration = await player.evaluate((element: HTMLVideoElement) => element.duration);
+    const seeked = await player.evaluate((element: HTMLVideoElement) => element.currentTime);
+    assert.ok(Math.abs(seeked - duration / 4) < 0.5, `timeline click → ${seeked}, expected about ${duration / 4}`);
+
+    await maybeScreenshot(page, 'review-en.png', { fullPage: true });
+    assert.deepEqual(pageErrors, []);
+    await context.close();
+  });
+
+  test('Korean by default, with Hangul drawn in the bundled Korean font; also on a phone', async () => {
+    const context = await newContext(browser, { width: 390, height: 844 });
+    const page = await context.newPage();
+    await page.goto(`${app.api.baseUrl}/`);
+    await page.getByRole('heading', { name: '로그인' }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'ko');
+    const koreanFontLoaded = await page.evaluate(async () => {
+      await document.fonts.ready;
+      return [...document.fonts].some((face) => face.family.replaceAll('"', '') === 'Noto Sans KR' && face.status === 'loaded');
+    });
+    assert.ok(koreanFontLoaded, 'a Noto Sans KR face was loaded for the Hangul on the page');
+    await signUpInPage(page, 'ko');
+    await page.getByRole('link', { name: '새 연습 시작' }).waitFor();
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('link', { name: 'Start a new practice' }).waitFor();
+    await page.reload();
+    await page.getByRole('link', { name: 'Start a new practice' }).waitFor();
+    await context.close();
+  });
+
+  test('a refused upload shows the server’s message; another user’s review is “not found”', async () => {
+    const other = await signUp(app.api);
+    const session = await app.api.post('/api/interviews/sessions', { generate_questions: false }, other.token);
+    const question = await app.api.post(`/api/interviews/sessions/${session.body.id}/questions`, { text: 'Why us?' }, other.token);
+    const form = new FormData();
+    form.append('session_id', session.body.id);
+    form.append('question_id', question.body.id);
+    form.append('file', new Blob([await import('node:fs/promises').then((fs) => fs.readFile(join(import.meta.dirname, '..', 'fixtures', 'video_talking_male_en_5s.mp4')))]), 'a.mp4');
+    const uploaded = await app.api.request('POST', '/api/video/upload', { body: form, token: other.token });
+    assert.equal(uploaded.status, 200, uploaded.text);
+
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await signUpInPage(page, 'en');
+    await page.getByRole('link', { name: 'Start a new practice' }).waitFor();
+
+    await page.getByRole('link', { name: 'Documents' }).click();
+    const notPdf = join(dir, 'notes.pdf');
+    await writeFile(notPdf, 'just some text, not a PDF');
+    await page.getByLabel('Choose a PDF').setInputFiles(notPdf);
+    await page.getByRole('alert').filter({ hasText: 'Only PDF files are allowed' }).waitFor();
+
+    await page.goto(`${app.api.baseUrl}/videos/${uploaded.body.video_id}`);
+    await page.getByRole('heading', { name: 'Not found. Please check the address.' }).waitFor();
+    await context.close();
+  });
+
+  test('a denied camera shows what to do', async () => {
+    const denying = await launch({ denyCamera: true });
+    try {
+      const context = await newContext(denying);
+      const page = await context.newPage();
+      await signUpInPage(page, 'en');
+      await page.getByRole('link', { name: 'Start a new practice' }).click();
+      await page.getByRole('button', { name: 'Create questions and start' }).click();
+      await page.getByRole('link', { name: /^Record an answer/ }).first().click();
+      await page.getByRole('alert').filter({ hasText: 'Camera and microphone access was denied' }).waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Start recording' }).isDisabled(), true);
+    } finally {
+      await denying.close();
+    }
+  });
+
+  test('logged out, a bookmarked page asks to log in, then shows that page', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await signUpInPage(page, 'en');
+    await page.getByRole('link', { name: 'Start a new practice' }).click();
+    await page.getByRole('button', { name: 'Create questions and start' }).click();
+    await page.waitForURL(/\/sessions\/[0-9a-f-]{36}$/);
+    const address = page.url();
+    const email = await page.evaluate(async () => {
+      const response = await fetch('/api/users/me', { headers: { authorization: `Bearer ${localStorage.getItem('interview-practice.token')}` } });
+      return ((await response.json()) as { email: string }).email;
+    });
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.goto(address);
+    await page.getByText('Please log in to continue.').waitFor();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Questions' }).waitFor();
+    assert.equal(page.url(), address);
+
+    // A token the server no longer accepts: back to the login with a message, not a blank page.
+    await page.evaluate(() => localStorage.setItem('interview-practice.token', 'not-a-valid-token'));
+    await page.reload();
+    await page.getByText('Your session has expired. Please log in again.').waitFor();
+    await context.close();
+  });
+});
+
+/** Screenshots for the README, written to docs/screenshots when UPDATE_SCREENSHOTS=1. */
+async function maybeScreenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  const file = join(tmpdir(), `ip-shot-${name}`);
+  await page.screenshot({ path: file, ...options });
+  if (process.env.UPDATE_SCREENSHOTS === '1') {
+    await mkdir(SCREENSHOTS, { recursive: true });
+    await copyFile(file, join(SCREENSHOTS, name));
+  }
+  await rm(file, { force: true });
+}
