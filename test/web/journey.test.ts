@@ -115,6 +115,7 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     await page.getByRole('link', { name: /^Record an answer/ }).first().click();
     await page.getByRole('button', { name: 'Start recording' }).click();
     await page.getByRole('button', { name: 'Stop recording' }).waitFor({ timeout: 10_000 });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await maybeScreenshot(page, 'recording-en.png');
     await page.waitForTimeout(6_000);
     await page.getByRole('button', { name: 'Stop recording' }).click();
@@ -165,6 +166,16 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     assert.ok(Math.abs(seeked - duration / 4) < 0.5, `timeline click → ${seeked}, expected about ${duration / 4}`);
 
     await maybeScreenshot(page, 'review-en.png', { fullPage: true });
+
+    // The same review in Korean on a phone: the blocks stack, the cards keep their words.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('button', { name: '한국어' }).click();
+    await page.getByRole('heading', { name: '답변 결과' }).waitFor();
+    await page.getByRole('region', { name: '타임라인' }).waitFor();
+    await page.getByRole('region', { name: '답변 내용' }).waitFor();
+    await page.getByRole('region', { name: '피드백' }).waitFor();
+    assert.ok((await page.locator('.metric-state').allTextContents()).some((text) => /좋음|주의|연습 필요/.test(text)));
+    await maybeScreenshot(page, 'review-ko-phone.png', { fullPage: true });
     assert.deepEqual(pageErrors, []);
     await context.close();
   });

@@ -173,4 +173,8 @@ export const en: Messages = {
   longestPause: (sec: string) => `Longest ${sec} s`,
   timelineHint: 'Click or drag on the timeline to jump to that moment.',
   alerts: 'Alerts',
+
+  // The server's messages are English already.
+  errors: {},
+  errorWithDetail: (_message: string, detail: string) => detail,
 };

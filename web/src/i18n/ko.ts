@@ -173,6 +173,27 @@ export const ko = {
   longestPause: (sec: string) => `가장 긴 쉼 ${sec}초`,
   timelineHint: '타임라인을 누르거나 끌면 그 순간으로 이동합니다.',
   alerts: '주의 구간',
+
+  /**
+   * What a refused request means, by the API's stable error code. The server's own (English) detail
+   * follows in brackets where it carries the specifics (a limit, a reason).
+   */
+  errors: {
+    EMAIL_TAKEN: '이미 가입된 이메일입니다. 로그인해 주세요.',
+    INVALID_CREDENTIALS: '이메일 또는 비밀번호가 맞지 않습니다.',
+    RATE_LIMITED: '시도가 너무 많습니다. 잠시 후 다시 시도해 주세요.',
+    UNSUPPORTED_MEDIA: '올릴 수 없는 파일입니다.',
+    FILE_TOO_LARGE: '파일이 너무 큽니다.',
+    INVALID_PDF: 'PDF를 읽을 수 없습니다.',
+    PDF_TOO_MANY_PAGES: 'PDF의 쪽수가 너무 많습니다.',
+    PDF_TOO_MUCH_TEXT: 'PDF의 글이 너무 많습니다.',
+    PDF_TOO_SLOW: 'PDF를 읽는 데 너무 오래 걸립니다.',
+    ANALYSIS_FAILED: '영상을 분석하지 못했습니다.',
+    VALIDATION_ERROR: '입력한 내용을 확인해 주세요.',
+    NOT_FOUND: '찾을 수 없습니다.',
+  } as Record<string, string>,
+  /** The server's detail is shown after our sentence, except where it would only repeat it. */
+  errorWithDetail: (message: string, detail: string) => `${message} (${detail})`,
 };
 
 export type Messages = typeof ko;

@@ -74,62 +74,72 @@ export function SessionPage({ sessionId, recordFor }: { sessionId: string; recor
           </button>
         )}
       </div>
-      {recording && (
+      {recording ? (
+        // Recording has the page to itself: the question, the camera and the controls.
         <Recorder
           question={recording}
           sessionId={sessionId}
           onClose={() => navigate(`/sessions/${sessionId}`)}
           onSubmitted={(videoId) => navigate(`/videos/${videoId}`)}
         />
+      ) : (
+        questionList()
       )}
-      <ErrorText error={error} />
-      <h2>{t.questions}</h2>
-      <ol class="questions">
-        {questions.map((question) => {
-          const answers = videos.filter((video) => video.question_id === question.id);
-          return (
-            <li key={question.id} class={`card question${question.type === 'followup' ? ' followup' : ''}`}>
-              <div class="question-head">
-                <span class={`badge type-${question.type}`}>{t.questionType[question.type] ?? question.type}</span>
-                <p class="question-text">{question.text}</p>
-              </div>
-              <div class="row wrap">
-                {answers.map((video) => (
-                  <a key={video.id} class="chip" href={`/videos/${video.id}`}>
-                    {t.review}: {t.answerAt(date(video.created_at))}
-                  </a>
-                ))}
-                <a class="button" href={`/sessions/${sessionId}/record/${question.id}`} aria-label={`${t.recordAnswer}: ${question.text}`}>
-                  {t.recordAnswer}
-                </a>
-              </div>
-            </li>
-          );
-        })}
-      </ol>
-      <div class="row wrap">
-        <button
-          type="button"
-          disabled={busy}
-          onClick={() =>
-            act(async () => {
-              await api('POST', `/api/interviews/sessions/${sessionId}/questions/generate?lang=${lang}`);
-              announce(t.questions);
-            })
-          }
-        >
-          {t.generateMore}
-        </button>
-      </div>
-      <form class="row add-question" onSubmit={addQuestion}>
-        <label class="grow">
-          {t.newQuestion}
-          <input name="text" required maxLength={5000} />
-        </label>
-        <button type="submit" disabled={busy}>
-          {t.addQuestion}
-        </button>
-      </form>
     </section>
   );
+
+  function questionList() {
+    return (
+      <>
+        <ErrorText error={error} />
+        <h2>{t.questions}</h2>
+        <ol class="questions">
+          {questions.map((question) => {
+            const answers = videos.filter((video) => video.question_id === question.id);
+            return (
+              <li key={question.id} class={`card question${question.type === 'followup' ? ' followup' : ''}`}>
+                <div class="question-head">
+                  <span class={`badge type-${question.type}`}>{t.questionType[question.type] ?? question.type}</span>
+                  <p class="question-text">{question.text}</p>
+                </div>
+                <div class="row wrap">
+                  {answers.map((video) => (
+                    <a key={video.id} class="chip" href={`/videos/${video.id}`}>
+                      {t.review}: {t.answerAt(date(video.created_at))}
+                    </a>
+                  ))}
+                  <a class="button" href={`/sessions/${sessionId}/record/${question.id}`} aria-label={`${t.recordAnswer}: ${question.text}`}>
+                    {t.recordAnswer}
+                  </a>
+                </div>
+              </li>
+            );
+          })}
+        </ol>
+        <div class="row wrap">
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() =>
+              act(async () => {
+                await api('POST', `/api/interviews/sessions/${sessionId}/questions/generate?lang=${lang}`);
+                announce(t.questions);
+              })
+            }
+          >
+            {t.generateMore}
+          </button>
+        </div>
+        <form class="row add-question" onSubmit={addQuestion}>
+          <label class="grow">
+            {t.newQuestion}
+            <input name="text" required maxLength={5000} />
+          </label>
+          <button type="submit" disabled={busy}>
+            {t.addQuestion}
+          </button>
+        </form>
+      </>
+    );
+  }
 }
