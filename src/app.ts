@@ -11,6 +11,7 @@ import type { Db } from './db/index.ts';
 import { registerJwt, requireToken } from './http/auth.ts';
 import { Errors, registerErrorHandlers } from './http/errors.ts';
 import { createMediaUrlSigner, redactSignature } from './http/media-url.ts';
+import { MULTIPART_LIMITS } from './http/multipart.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { systemRoutes } from './http/system-routes.ts';
 import { registerWebApp } from './http/web-app.ts';
@@ -67,7 +68,7 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
   });
 
   await app.register(cors, { origin: config.allowedOrigins, credentials: true });
-  await app.register(multipart, { limits: { files: 1, fields: 10, parts: 20 } });
+  await app.register(multipart, { limits: MULTIPART_LIMITS });
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) => new Errors.TooManyRequests(context.after),

@@ -17,8 +17,11 @@ export const Errors = {
   NotFound: createError('NOT_FOUND', '%s not found', 404),
   EmailTaken: createError('EMAIL_TAKEN', 'Email already registered', 409),
   FileTooLarge: createError('FILE_TOO_LARGE', 'File size exceeds %d MB limit', 413),
+  TooManyParts: createError('TOO_MANY_PARTS', 'The form has too many parts: at most %d fields and %d file', 413),
+  FieldTooLarge: createError('FIELD_TOO_LARGE', 'A form field is too long: at most %d bytes, and %d for its name', 413),
   UnsupportedMedia: createError('UNSUPPORTED_MEDIA', '%s', 415),
   FileMissing: createError('FILE_MISSING', 'Send the file in a multipart field named "file"', 422),
+  InvalidFormField: createError('INVALID_FORM_FIELD', 'A form field sent as application/json is not valid JSON (or longer than %d bytes)', 422),
   InvalidPdf: createError('INVALID_PDF', 'Failed to parse PDF: %s', 422),
   InvalidReference: createError('INVALID_REFERENCE', '%s', 422),
   InvalidText: createError('INVALID_TEXT', 'Text must not contain NUL characters', 422),
@@ -41,9 +44,6 @@ export const ErrorReply = Type.Object(
 // Fastify's and its plugins' codes whose status we correct.
 const STATUS_BY_CODE: Record<string, number> = {
   FST_INVALID_MULTIPART_CONTENT_TYPE: 415,
-  FST_REQ_FILE_TOO_LARGE: 413,
-  FST_PARTS_LIMIT: 413,
-  FST_FILES_LIMIT: 413,
 };
 
 export function registerErrorHandlers(app: FastifyInstance): void {

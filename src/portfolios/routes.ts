@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { assertSelf } from '../http/auth.ts';
-import { Errors } from '../http/errors.ts';
+import { receiveForm } from '../http/multipart.ts';
 import { ownedListRoutes } from '../http/owned-list.ts';
 import { errorReplies, IdParams, NoContent, UserIdQuery } from '../http/schemas.ts';
 import { PortfolioCreate, PortfolioResponse, PortfolioUploadBody } from './schemas.ts';
@@ -42,10 +42,8 @@ export const portfolioRoutes: FastifyPluginAsyncTypebox<{ portfolios: PortfolioS
       },
     },
     async (request, reply) => {
-      const part = await request.file({ limits: { fileSize: portfolios.maxBytes, files: 1 } });
-      if (!part || part.fieldname !== 'file') throw new Errors.FileMissing();
-      const portfolio = await portfolios.upload(request.user.id, { filename: part.filename, stream: part.file });
-      return reply.status(201).send(portfolio);
+      const { file } = await receiveForm(request, portfolios);
+      return reply.status(201).send(await portfolios.upload(request.user.id, file));
     },
   );
 

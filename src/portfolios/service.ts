@@ -52,19 +52,23 @@ export function createPortfolioService(db: Db, storage: Storage, maxBytes: numbe
       });
     },
 
-    /** Streams the PDF to a temporary file, checks and parses it, and keeps it only if all went well. */
-    async upload(userId: string, upload: PdfUpload): Promise<Portfolio> {
-      const temp = await storage.receive(upload.stream, maxBytes);
+    /** Streams an upload to a temporary file; the caller passes the path to `upload` or discards it. */
+    receive: (upload: PdfUpload) => storage.receive(upload.stream, maxBytes),
+
+    discard: (tempPath: string) => storage.remove(tempPath),
+
+    /** Checks and parses a received PDF, and keeps it only if all went well; the temporary file goes. */
+    async upload(userId: string, upload: { tempPath: string; filename: string }): Promise<Portfolio> {
       let kept: string | undefined;
       try {
-        const parsed_text = await pdfText(await readFile(temp));
-        kept = await storage.keep(temp, userId, 'portfolios', '.pdf');
+        const parsed_text = await pdfText(await readFile(upload.tempPath));
+        kept = await storage.keep(upload.tempPath, userId, 'portfolios', '.pdf');
         return await insert(userId, { filename: upload.filename, file_url: kept, parsed_text, summary: null });
       } catch (error) {
         if (kept) await storage.remove(storage.ownedPath(userId, kept)!);
         throw error;
       } finally {
-        await storage.remove(temp);
+        await storage.remove(upload.tempPath);
       }
     },
 

@@ -3,10 +3,10 @@ import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
-import type { MultipartFile } from '@fastify/multipart';
 import type { ReadStream } from 'node:fs';
 import { assertSelf } from '../http/auth.ts';
 import { Errors } from '../http/errors.ts';
+import { receiveForm } from '../http/multipart.ts';
 import { errorReplies, NoContent } from '../http/schemas.ts';
 import { SessionParams } from '../interviews/schemas.ts';
 import { requestLanguage, type Lang } from '../http/language.ts';
@@ -57,33 +57,18 @@ export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (
       },
     },
     async (request) => {
-      const fields: Record<string, string> = {};
-      let upload: { tempPath: string; filename: string } | undefined;
+      const { fields, file } = await receiveForm(request, videos);
       try {
-        const parts = request.parts({ limits: { fileSize: videos.maxBytes, files: 1 } });
-        for await (const part of parts) {
-          if (part.type === 'file') {
-            const file = part as MultipartFile;
-            if (file.fieldname !== 'file' || upload) {
-              file.file.resume();
-              continue;
-            }
-            upload = { tempPath: await videos.receive({ filename: file.filename, stream: file.file }), filename: file.filename };
-          } else if (typeof part.value === 'string') {
-            fields[part.fieldname] = part.value;
-          }
-        }
-        if (!upload) throw new Errors.FileMissing();
         for (const name of ['session_id', 'question_id', ...(fields.user_id ? ['user_id'] : [])]) {
           if (!fields[name]) throw new Errors.InvalidReference(`${name} is required`);
           if (!/^[0-9a-f-]{36}$/i.test(fields[name]!)) throw new Errors.InvalidReference(`${name} must be a UUID`);
         }
         assertSelf(request, fields.user_id);
       } catch (error) {
-        if (upload) await videos.discard(upload.tempPath);
+        await videos.discard(file.tempPath);
         throw error;
       }
-      return videos.create(request.user.id, { ...upload, sessionId: fields.session_id!, questionId: fields.question_id! });
+      return videos.create(request.user.id, { ...file, sessionId: fields.session_id!, questionId: fields.question_id! });
     },
   );
 
