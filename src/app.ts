@@ -78,7 +78,7 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
 
   const storage = createStorage(config.dataDir);
   const users = createUserService(db, storage);
-  const portfolios = createPortfolioService(db, storage, config.maxPortfolioMb * 1024 * 1024);
+  const portfolios = createPortfolioService(db, storage, { maxBytes: config.maxPortfolioMb * 1024 * 1024, pdf: config.pdf });
   const jobPostings = createJobPostingService(db);
   const gemini = geminiClient(config.gemini);
   const interviews = createInterviewService(db, portfolios, jobPostings, questionGenerator(gemini, config.geminiTimeoutSec * 1000));

@@ -16,6 +16,13 @@ export interface AnalysisSettings {
   ffprobePath: string | null;
 }
 
+/** Limits on reading a portfolio PDF's text (done in a worker thread); a PDF beyond one is refused. */
+export interface PdfLimits {
+  maxPages: number;
+  timeoutSec: number;
+  maxTextChars: number;
+}
+
 /** The languages of feedback and questions. */
 export type Lang = 'ko' | 'en';
 
@@ -56,6 +63,7 @@ export interface Config {
   feedbackLang: Lang;
   maxPortfolioMb: number;
   maxUploadMb: number;
+  pdf: PdfLimits;
   /** Analyses run at the same time by the embedded worker. */
   analysisConcurrency: number;
   allowedOrigins: string[];
@@ -202,6 +210,11 @@ export function loadConfig(env: Env = process.env): Config {
     geminiTimeoutSec: integer(env, 'GEMINI_TIMEOUT_SEC', 30, 1, 600),
     maxPortfolioMb: integer(env, 'MAX_PORTFOLIO_MB', 10, 1, 1024),
     maxUploadMb: integer(env, 'MAX_UPLOAD_MB', 500, 1, 10_240),
+    pdf: {
+      maxPages: integer(env, 'PDF_MAX_PAGES', 200, 1, 100_000),
+      timeoutSec: integer(env, 'PDF_PARSE_TIMEOUT_SEC', 20, 1, 600),
+      maxTextChars: integer(env, 'PDF_MAX_TEXT_CHARS', 500_000, 1, 10_000_000),
+    },
     analysisConcurrency: integer(env, 'ANALYSIS_CONCURRENCY', 1, 1, 16),
     allowedOrigins: (text(env, 'ALLOWED_ORIGINS') ?? 'http://localhost:3000,http://localhost:5173')
       .split(',')

@@ -20,6 +20,7 @@ test('defaults: port 8000, SQLite file in DATA_DIR, seven-day tokens', async (t)
   assert.equal(config.jwtExpiresIn, '7d');
   assert.equal(config.mediaUrlTtlSec, 600);
   assert.equal(config.maxPortfolioMb, 10);
+  assert.deepEqual(config.pdf, { maxPages: 200, timeoutSec: 20, maxTextChars: 500_000 });
   assert.deepEqual(config.gemini.apiKeys, []);
   assert.equal(config.analysis.fps, 5);
   assert.ok(config.analysis.faceWorkers >= 1 && config.analysis.faceWorkers <= 2);
@@ -66,6 +67,9 @@ test('bad values fail at start, naming the variable', async (t) => {
     [{ MEDIA_URL_TTL_SEC: '5' }, 'MEDIA_URL_TTL_SEC'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ MAX_PORTFOLIO_MB: '0' }, 'MAX_PORTFOLIO_MB'],
+    [{ PDF_MAX_PAGES: '0' }, 'PDF_MAX_PAGES'],
+    [{ PDF_PARSE_TIMEOUT_SEC: '0.5' }, 'PDF_PARSE_TIMEOUT_SEC'],
+    [{ PDF_MAX_TEXT_CHARS: 'lots' }, 'PDF_MAX_TEXT_CHARS'],
     [{ FEEDBACK_LANG: 'fr' }, 'FEEDBACK_LANG'],
     [{ ANALYSIS_FPS: '0' }, 'ANALYSIS_FPS'],
     [{ ANALYSIS_FPS: '2.5' }, 'ANALYSIS_FPS'],

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
 import { DIALECTS, expectError, expectValidationError, filesUnder, rowCounts, signUp, startApp, type Api } from './helpers.ts';
 
 const PAGE_TEXTS = ['Kim Minji - Backend Engineer', 'Built a payment API with Kotlin and PostgreSQL, 1200 TPS'];
@@ -13,6 +13,24 @@ async function knownPdf(): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   const font = await doc.embedFont(StandardFonts.Helvetica);
   for (const text of PAGE_TEXTS) doc.addPage().drawText(text, { x: 50, y: 700, font, size: 12 });
+  return doc.save();
+}
+
+const LONG_PDF_LINE = 'A page of a long portfolio';
+
+/**
+ * A PDF of `pages` pages that all show the same line: they share one content stream, so it is quick
+ * to make, while a reader still reads every page.
+ */
+async function pdfOfPages(pages: number): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const first = doc.addPage([300, 300]);
+  first.drawText(LONG_PDF_LINE, { x: 20, y: 150, font, size: 10 });
+  for (let i = 1; i < pages; i++) {
+    const page = doc.addPage([300, 300]);
+    for (const key of ['Contents', 'Resources']) page.node.set(PDFName.of(key), first.node.get(PDFName.of(key))!);
+  }
   return doc.save();
 }
 
@@ -67,6 +85,60 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(await rowCounts(db), before);
       assert.deepEqual(await filesUnder(join(dataDir, 'uploads')), []);
       assert.deepEqual(await filesUnder(join(dataDir, 'tmp')), []);
+    });
+
+    test('a PDF beyond a limit on pages, text or time is refused with 422 naming the limit, and nothing is kept', async (t) => {
+      const known = await knownPdf();
+      const knownLength = PAGE_TEXTS.join('\n').length;
+      const cases: Array<{ env: Record<string, string>; atLimit: Uint8Array; over: Uint8Array; code: string; detail: RegExp }> = [
+        { env: { PDF_MAX_PAGES: '2' }, atLimit: known, over: await pdfOfPages(3), code: 'PDF_TOO_MANY_PAGES', detail: /3 pages, more than the limit of 2\b/ },
+        {
+          env: { PDF_MAX_TEXT_CHARS: String(knownLength) },
+          atLimit: known,
+          over: await pdfOfPages(Math.ceil(knownLength / LONG_PDF_LINE.length) + 1),
+          code: 'PDF_TOO_MUCH_TEXT',
+          detail: new RegExp(`limit of ${knownLength} characters`),
+        },
+        // Far more pages than a second allows on any machine; the thread is stopped at the limit.
+        { env: { PDF_PARSE_TIMEOUT_SEC: '1', PDF_MAX_PAGES: '100000' }, atLimit: known, over: await pdfOfPages(10_000), code: 'PDF_TOO_SLOW', detail: /limit of 1 s\b/ },
+      ];
+      for (const { env, atLimit, over, code, detail } of cases) {
+        const { api, db, dataDir } = await startApp(t, dialect.name, env);
+        const user = await signUp(api);
+        const before = await rowCounts(db);
+        const refused = await upload(api, user.token, over, 'long.pdf');
+        expectError(refused, 422, code);
+        assert.match(refused.body.detail, detail);
+        assert.deepEqual(await rowCounts(db), before);
+        assert.deepEqual(await filesUnder(join(dataDir, 'uploads')), []);
+        assert.deepEqual(await filesUnder(join(dataDir, 'tmp')), []);
+
+        const accepted = await upload(api, user.token, atLimit, 'cv.pdf');
+        assert.equal(accepted.status, 201, accepted.text);
+        assert.equal(accepted.body.parsed_text, PAGE_TEXTS.join('\n'));
+      }
+    });
+
+    test('/health keeps answering while a PDF of thousands of pages is read', async (t) => {
+      const pages = 2000;
+      const { api } = await startApp(t, dialect.name, { PDF_MAX_PAGES: String(pages), PDF_PARSE_TIMEOUT_SEC: '600' });
+      const user = await signUp(api);
+      const pdf = await pdfOfPages(pages);
+      let uploading = true;
+      const uploaded = upload(api, user.token, pdf, 'long.pdf').finally(() => {
+        uploading = false;
+      });
+      const healthDuringUpload: number[] = [];
+      while (uploading) {
+        healthDuringUpload.push((await api.get('/health')).status);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const reply = await uploaded;
+      assert.equal(reply.status, 201, reply.text);
+      assert.deepEqual(reply.body.parsed_text.split('\n'), Array(pages).fill(LONG_PDF_LINE));
+      // Read on the event loop, the PDF held every other request back until it was done: one or two got through.
+      assert.ok(healthDuringUpload.length >= 5, `only ${healthDuringUpload.length} /health replies during the upload`);
+      assert.ok(healthDuringUpload.every((status) => status === 200), String(healthDuringUpload));
     });
 
     test('JSON records, lists, ownership and deletion with the stored file', async (t) => {

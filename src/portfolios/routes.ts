@@ -36,7 +36,7 @@ export const portfolioRoutes: FastifyPluginAsyncTypebox<{ portfolios: PortfolioS
       schema: {
         tags,
         summary: 'Upload a portfolio PDF; its text is extracted into parsed_text',
-        description: `Multipart field \`file\`, a PDF of at most ${portfolios.maxBytes / 1024 / 1024} MB. The content must be a readable PDF whatever the file is called.`,
+        description: `Multipart field \`file\`, a PDF of at most ${portfolios.maxBytes / 1024 / 1024} MB. The content must be a readable PDF whatever the file is called; its text is read within limits (at most ${portfolios.pdfLimits.maxPages} pages, ${portfolios.pdfLimits.maxTextChars} characters, ${portfolios.pdfLimits.timeoutSec} s), and a PDF beyond one is refused with 422.`,
         consumes: ['multipart/form-data'],
         response: { 201: PortfolioResponse, ...errorReplies(413, 415) },
       },

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { Selectable } from 'kysely';
-import { extractText } from 'unpdf';
+import type { PdfLimits } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import { findOwned, listOwned } from '../db/owned.ts';
 import type { PortfolioTable } from '../db/schema.ts';
 import { Errors } from '../http/errors.ts';
 import type { Storage, UploadStream } from '../storage.ts';
+import { readPdfText } from './pdf.ts';
 import type { PortfolioCreate } from './schemas.ts';
 
 export type Portfolio = Selectable<PortfolioTable>;
@@ -20,20 +21,23 @@ export interface PdfUpload {
 const PDF_MAGIC = Buffer.from('%PDF-');
 const PDF_MAGIC_WINDOW = 1024;
 
-/** The text of every page, one page per line break; PostgreSQL cannot hold NUL characters. */
-async function pdfText(bytes: Buffer): Promise<string> {
-  if (!bytes.subarray(0, PDF_MAGIC_WINDOW).includes(PDF_MAGIC)) {
-    throw new Errors.UnsupportedMedia('Only PDF files are allowed');
-  }
+/** 415 unless the file starts like a PDF, whatever its name; read without loading the whole file. */
+async function assertPdfHeader(file: string): Promise<void> {
+  const handle = await open(file);
   try {
-    const { text } = await extractText(new Uint8Array(bytes), { mergePages: false });
-    return text.join('\n').replaceAll('\u0000', '');
-  } catch (error) {
-    throw new Errors.InvalidPdf((error as Error).message);
+    const { buffer, bytesRead } = await handle.read({ buffer: Buffer.alloc(PDF_MAGIC_WINDOW), position: 0 });
+    if (!buffer.subarray(0, bytesRead).includes(PDF_MAGIC)) throw new Errors.UnsupportedMedia('Only PDF files are allowed');
+  } finally {
+    await handle.close();
   }
 }
 
-export function createPortfolioService(db: Db, storage: Storage, maxBytes: number) {
+export interface PortfolioServiceOptions {
+  maxBytes: number;
+  pdf: PdfLimits;
+}
+
+export function createPortfolioService(db: Db, storage: Storage, { maxBytes, pdf }: PortfolioServiceOptions) {
   async function insert(userId: string, fields: Omit<Portfolio, 'id' | 'user_id' | 'created_at'>) {
     const portfolio = { id: randomUUID(), user_id: userId, ...fields, created_at: new Date().toISOString() };
     await db.insertInto('portfolio').values(portfolio).execute();
@@ -42,6 +46,7 @@ export function createPortfolioService(db: Db, storage: Storage, maxBytes: numbe
 
   return {
     maxBytes,
+    pdfLimits: pdf,
 
     async create(userId: string, input: PortfolioCreate): Promise<Portfolio> {
       return insert(userId, {
@@ -61,7 +66,8 @@ export function createPortfolioService(db: Db, storage: Storage, maxBytes: numbe
     async upload(userId: string, upload: { tempPath: string; filename: string }): Promise<Portfolio> {
       let kept: string | undefined;
       try {
-        const parsed_text = await pdfText(await readFile(upload.tempPath));
+        await assertPdfHeader(upload.tempPath);
+        const parsed_text = await readPdfText(upload.tempPath, pdf);
         kept = await storage.keep(upload.tempPath, userId, 'portfolios', '.pdf');
         return await insert(userId, { filename: upload.filename, file_url: kept, parsed_text, summary: null });
       } catch (error) {
