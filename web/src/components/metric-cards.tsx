@@ -9,6 +9,7 @@ const ICONS: Record<State, string> = { ok: '✓', watch: '!', practise: '▲', n
 export interface Card {
   key: keyof I18n['t']['card'];
   value: string;
+  unit?: string;
   target: string | null;
   state: State;
   detail?: string;
@@ -50,7 +51,8 @@ export function metricCards(metrics: Metrics, rules: FeedbackRules | null, i18n:
   const nods = metrics.nod_count;
   cards.push({
     key: 'nods',
-    value: nods === null ? '–' : `${number(nods, 0)}${t.unit.count}`,
+    value: nods === null ? '–' : number(nods, 0),
+    unit: t.unit.count,
     target: rules ? range(rules.nods_ideal, (v) => number(v, 0)) : null,
     state: nods === null || !rules ? 'none' : within(nods, rules.nods_ideal) ? 'ok' : 'watch',
     moment: null,
@@ -63,7 +65,8 @@ export function metricCards(metrics: Metrics, rules: FeedbackRules | null, i18n:
     const estimated = s?.syllables_per_sec === null && pace !== null;
     cards.push({
       key: 'pace',
-      value: pace === null ? '–' : `${estimated ? '≈ ' : ''}${number(pace)} ${t.unit.syllablesPerSec}`,
+      value: pace === null ? '–' : `${estimated ? '≈ ' : ''}${number(pace)}`,
+      unit: t.unit.syllablesPerSec,
       target: rules ? range(rules.korean_syllables_per_sec_ideal, (v) => number(v)) : null,
       state: pace === null || !rules ? 'none' : within(pace, rules.korean_syllables_per_sec_ideal) ? 'ok' : 'watch',
       moment: firstWord,
@@ -72,7 +75,8 @@ export function metricCards(metrics: Metrics, rules: FeedbackRules | null, i18n:
     const wpm = s?.wpm_speaking ?? metrics.wpm;
     cards.push({
       key: 'pace',
-      value: wpm === null ? '–' : `${number(wpm, 0)} ${t.unit.wordsPerMin}`,
+      value: wpm === null ? '–' : number(wpm, 0),
+      unit: t.unit.wordsPerMin,
       target: rules ? range(rules.wpm_ideal, (v) => number(v, 0)) : null,
       state: wpm === null || !rules ? 'none' : within(wpm, rules.wpm_ideal) ? 'ok' : 'watch',
       moment: firstWord,
@@ -82,7 +86,8 @@ export function metricCards(metrics: Metrics, rules: FeedbackRules | null, i18n:
   const fillers = metrics.filler_count;
   cards.push({
     key: 'fillers',
-    value: fillers === null ? '–' : `${number(fillers, 0)}${t.unit.count}`,
+    value: fillers === null ? '–' : number(fillers, 0),
+    unit: t.unit.count,
     target: rules ? `≤ ${number(rules.fillers_good_max, 0)}` : null,
     state: fillers === null || !rules ? 'none' : fillers <= rules.fillers_good_max ? 'ok' : fillers >= rules.fillers_weak_min ? 'practise' : 'watch',
     moment: s?.fillers.find((filler) => filler.t !== null)?.t ?? null,
@@ -91,7 +96,8 @@ export function metricCards(metrics: Metrics, rules: FeedbackRules | null, i18n:
   const longest = [...(s?.pauses ?? [])].sort((a, b) => b.duration_sec - a.duration_sec)[0];
   cards.push({
     key: 'pauses',
-    value: s ? `${number(s.pause_count, 0)}${t.unit.count}` : '–',
+    value: s ? number(s.pause_count, 0) : '–',
+    unit: t.unit.count,
     detail: longest ? t.longestPause(number(longest.duration_sec)) : undefined,
     target: rules ? `< ${number(rules.long_pause_sec)}${t.unit.seconds}` : null,
     state: !s || !rules ? 'none' : (s.longest_pause_sec ?? 0) < rules.long_pause_sec ? 'ok' : 'watch',
@@ -101,7 +107,8 @@ export function metricCards(metrics: Metrics, rules: FeedbackRules | null, i18n:
   const blinks = metrics.blink_rate_per_min;
   cards.push({
     key: 'blinks',
-    value: blinks === null ? '–' : `${number(blinks, 0)} ${t.unit.perMin}`,
+    value: blinks === null ? '–' : number(blinks, 0),
+    unit: t.unit.perMin,
     target: rules ? range(rules.blink_rate_typical_per_min, (v) => number(v, 0)) : null,
     state: blinks === null || !rules ? 'none' : within(blinks, rules.blink_rate_typical_per_min) ? 'ok' : 'watch',
     moment: null,
@@ -116,7 +123,10 @@ export function MetricCards({ cards, seek }: { cards: Card[]; seek: (t: number) 
       {cards.map((card) => (
         <li key={card.key} class={`metric state-${card.state}`}>
           <span class="metric-label">{t.card[card.key]}</span>
-          <span class="metric-value tabular">{card.value}</span>
+          <span class="metric-value tabular">
+            {card.value}
+            {card.unit && card.value !== '–' && <span class="metric-unit">{card.unit}</span>}
+          </span>
           <span class="metric-state">
             <span aria-hidden="true">{ICONS[card.state]}</span> {t.state[card.state]}
           </span>

@@ -160,48 +160,50 @@ export function Review({ videoId }: { videoId: string }) {
       )}
       {!results.metrics && !running && !failed && <p class="notice">{t.notAnalysed}</p>}
       <div class="review-grid">
-        <div class="area-player">
-          <video
-            ref={setPlayer}
-            src={source ?? undefined}
-            controls
-            playsInline
-            preload="metadata"
-            aria-label={t.player}
-            onError={() => {
-              // The signed address may have expired: get a fresh one and carry on where we were.
-              const at = player?.currentTime ?? 0;
-              void refreshSource().then(() => player && (player.currentTime = at));
-            }}
-          />
+        <div class="review-main">
+          <div class="area-player">
+            <video
+              ref={setPlayer}
+              src={source ?? undefined}
+              controls
+              playsInline
+              preload="metadata"
+              aria-label={t.player}
+              onError={() => {
+                // The signed address may have expired: get a fresh one and carry on where we were.
+                const at = player?.currentTime ?? 0;
+                void refreshSource().then(() => player && (player.currentTime = at));
+              }}
+            />
+          </div>
+          {view && (
+            <section class="area-timeline panel" aria-label={t.timeline}>
+              <Timeline data={view.timeline} video={player} />
+            </section>
+          )}
+          {view && (
+            <section class="area-transcript panel" aria-label={t.transcript}>
+              <h2>{t.transcript}</h2>
+              {view.transcript.segments.length ? (
+                <Transcript data={view.transcript} seek={seek} video={player} />
+              ) : (
+                <p class="muted">
+                  {view.transcript.speech?.stt_message ? t.transcriptUnavailable(view.transcript.speech.stt_message) : t.noTranscript}
+                </p>
+              )}
+            </section>
+          )}
         </div>
-        {view && (
-          <section class="area-timeline panel" aria-label={t.timeline}>
-            <Timeline data={view.timeline} video={player} />
-          </section>
-        )}
         {results.metrics && (
-          <section class="area-feedback panel" aria-label={t.feedback}>
-            <h2>{t.feedback}</h2>
-            <FeedbackList items={results.feedbacks} seek={seek} />
-          </section>
-        )}
-        {results.metrics && (
-          <section class="area-cards" aria-label={t.metrics}>
-            <MetricCards cards={cards} seek={seek} />
-          </section>
-        )}
-        {view && (
-          <section class="area-transcript panel" aria-label={t.transcript}>
-            <h2>{t.transcript}</h2>
-            {view.transcript.segments.length ? (
-              <Transcript data={view.transcript} seek={seek} video={player} />
-            ) : (
-              <p class="muted">
-                {view.transcript.speech?.stt_message ? t.transcriptUnavailable(view.transcript.speech.stt_message) : t.noTranscript}
-              </p>
-            )}
-          </section>
+          <div class="review-side">
+            <section class="area-feedback panel" aria-label={t.feedback}>
+              <h2>{t.feedback}</h2>
+              <FeedbackList items={results.feedbacks} seek={seek} />
+            </section>
+            <section class="area-cards" aria-label={t.metrics}>
+              <MetricCards cards={cards} seek={seek} />
+            </section>
+          </div>
         )}
       </div>
     </section>
