@@ -11,6 +11,7 @@ import type { Db } from './db/index.ts';
 import { registerJwt, requireToken } from './http/auth.ts';
 import { Errors, registerErrorHandlers } from './http/errors.ts';
 import { createMediaUrlSigner, redactSignature } from './http/media-url.ts';
+import { jsonBodyProblem, MAX_JSON_DEPTH } from './http/json-body.ts';
 import { MULTIPART_LIMITS } from './http/multipart.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { systemRoutes } from './http/system-routes.ts';
@@ -44,7 +45,9 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
   const app = Fastify({
     logger: {
       level: config.logLevel,
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      // Wherever pino meets headers: plugins log their own objects (multipart logs busboy's options,
+      // headers included, at trace level).
+      redact: ['req.headers.authorization', 'req.headers.cookie', '*.headers.authorization', '*.headers.cookie', 'headers.authorization', 'headers.cookie'],
       serializers: {
         req: (request: FastifyRequest) => ({
           method: request.method,
@@ -64,10 +67,19 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
   app.removeContentTypeParser('text/plain');
 
   app.addHook('preValidation', async (request) => {
-    if (containsNul(request.body)) throw new Errors.InvalidText();
+    const problem = jsonBodyProblem(request.body);
+    if (problem === 'nul') throw new Errors.InvalidText();
+    if (problem === 'too-deep') throw new Errors.JsonTooDeep(MAX_JSON_DEPTH);
   });
 
-  await app.register(cors, { origin: config.allowedOrigins, credentials: true });
+  await app.register(cors, {
+    origin: config.allowedOrigins,
+    credentials: true,
+    // Every method our routes use, the headers clients send, and the ones they read.
+    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Range', 'Accept-Language'],
+    exposedHeaders: ['Content-Range', 'Accept-Ranges', 'Content-Length', 'Retry-After'],
+  });
   await app.register(multipart, { limits: MULTIPART_LIMITS });
   await app.register(rateLimit, {
     global: false,
@@ -123,14 +135,4 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
     },
   );
   return app;
-}
-
-/** PostgreSQL cannot store NUL in text, so no database gets it: the same 422 everywhere. */
-function containsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(containsNul);
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).some(([key, item]) => key.includes('\u0000') || containsNul(item));
-  }
-  return false;
 }

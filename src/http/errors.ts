@@ -28,6 +28,7 @@ export const Errors = {
   PdfTooMuchText: createError('PDF_TOO_MUCH_TEXT', 'The PDF has more text than the limit of %d characters', 422),
   InvalidReference: createError('INVALID_REFERENCE', '%s', 422),
   InvalidText: createError('INVALID_TEXT', 'Text must not contain NUL characters', 422),
+  JsonTooDeep: createError('JSON_TOO_DEEP', 'The JSON body is nested more than %d levels deep', 422),
   AnalysisFailed: createError('ANALYSIS_FAILED', 'Video analysis failed: %s', 422),
   RangeNotSatisfiable: createError('RANGE_NOT_SATISFIABLE', 'The requested range is outside the file', 416),
   TooManyRequests: createError('RATE_LIMITED', 'Too many requests, retry in %s', 429),

@@ -25,7 +25,7 @@ export const UserIdQuery = Type.Object({
 });
 
 export const Pagination = Type.Object({
-  skip: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  skip: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
 });
 export function page(query: { skip?: number; limit?: number }): { offset: number; limit: number } {
