@@ -130,6 +130,46 @@ for (const dialect of DIALECTS) {
       expectValidationError(await api.get('/api/users/not-a-uuid', alice.token), 'params.user_id');
     });
 
+    test('one account per address however it is spelled: spaces of every kind, BOM, case, full width, NFC or NFD', async (t) => {
+      const { api, db } = await startApp(t, dialect.name);
+      const password = 'correct horse battery';
+      const created = await api.post('/api/users/', { email: ' José.Kim@Example.com\t', password, name: 'José' });
+      assert.equal(created.status, 201, created.text);
+      assert.equal(created.body.email, 'jos\u00e9.kim@example.com');
+      const spellings = [
+        'jose\u0301.kim@example.com', // NFD: e + combining acute
+        '\u00a0JOSÉ.KIM@EXAMPLE.COM',
+        '\ufeffjosé.kim@example.com',
+        '\u2003josé.kim@example.com\u3000',
+        'ｊｏｓé.ｋｉｍ@ｅｘａｍｐｌｅ.ｃｏｍ', // full width
+        'jos\u200bé.kim@example.com', // zero-width space
+      ];
+      for (const email of spellings) {
+        expectError(await api.post('/api/users/signup', { email, password, name: 'Twin' }), 409, 'EMAIL_TAKEN');
+        const login = await api.post('/api/users/login', { email, password });
+        assert.equal(login.status, 200, `${JSON.stringify(email)}: ${login.text}`);
+      }
+      assert.equal((await rowCounts(db)).user, 1);
+    });
+
+    test('passwords are limited to the 72 bytes bcrypt reads, and nothing longer logs in', async (t) => {
+      const { api, db } = await startApp(t, dialect.name);
+      const hangul30 = '가나다라마바사아자차카타파하거너더러머버서어저처커터퍼허고노'; // 30 syllables, 90 bytes
+      assert.equal(Buffer.byteLength(hangul30), 90);
+      const refused = await api.post('/api/users/', { email: 'long@example.com', password: hangul30, name: 'Long' });
+      expectError(refused, 422, 'PASSWORD_TOO_LONG');
+      assert.match(refused.body.detail, /90 bytes.*72 bytes/);
+      assert.equal((await rowCounts(db)).user, 0);
+
+      const hangul24 = hangul30.slice(0, 24); // exactly 72 bytes
+      assert.equal((await api.post('/api/users/', { email: 'long@example.com', password: hangul24, name: 'Long' })).status, 201);
+      assert.equal((await api.post('/api/users/login', { email: 'long@example.com', password: hangul24 })).status, 200);
+      // Same first 72 bytes, more after them: bcrypt alone would say they match.
+      for (const longer of [hangul30, `${hangul24}x`, `${hangul24}다른 비밀번호`]) {
+        expectError(await api.post('/api/users/login', { email: 'long@example.com', password: longer }), 401, 'INVALID_CREDENTIALS');
+      }
+    });
+
     test('strings that look like SQL are stored verbatim', async (t) => {
       const { api } = await startApp(t, dialect.name);
       const name = "Robert'); DROP TABLE \"user\"; --";
@@ -153,4 +193,42 @@ test('login attempts are limited per address and account', async (t) => {
   assert.ok(Number(limited.headers.get('retry-after')) > 0);
   // Another account from the same address is unaffected.
   assert.equal((await api.post('/api/users/login', { email: other.email, password: other.password })).status, 200);
+});
+
+test('the login limit holds for every spelling of the address', async (t) => {
+  const { api } = await startApp(t, 'sqlite');
+  const user = await signUp(api); // its login is the first attempt
+  for (let attempt = 2; attempt <= 10; attempt++) {
+    expectError(await api.post('/api/users/login', { email: user.email, password: 'guess' }), 401, 'INVALID_CREDENTIALS');
+  }
+  const spellings = [`${user.email} `, `\t${user.email}`, `\u00a0${user.email}`, `\u2003${user.email}`, `\ufeff${user.email}`, user.email.toUpperCase()];
+  for (const email of spellings) {
+    expectError(await api.post('/api/users/login', { email, password: user.password }), 429, 'RATE_LIMITED');
+  }
+});
+
+test('logins are limited per client address across accounts', async (t) => {
+  const { api } = await startApp(t, 'sqlite');
+  const password = 'correct horse battery';
+  assert.equal((await api.post('/api/users/', { email: 'real@example.com', password, name: 'Real' })).status, 201);
+  for (let attempt = 1; attempt <= 30; attempt++) {
+    const guess = await api.post('/api/users/login', { email: `guess${attempt}@example.com`, password: 'guess' });
+    expectError(guess, 401, 'INVALID_CREDENTIALS');
+  }
+  const limited = await api.post('/api/users/login', { email: 'real@example.com', password });
+  expectError(limited, 429, 'RATE_LIMITED');
+  assert.ok(Number(limited.headers.get('retry-after')) > 0);
+});
+
+test('sign-ups are limited per client address, over both sign-up paths', async (t) => {
+  const { api, db } = await startApp(t, 'sqlite');
+  for (let index = 1; index <= 20; index++) {
+    const path = index % 2 ? '/api/users/' : '/api/users/signup';
+    const created = await api.post(path, { email: `new${index}@example.com`, password: 'long enough', name: 'New' });
+    assert.equal(created.status, 201, created.text);
+  }
+  const limited = await api.post('/api/users/signup', { email: 'one-more@example.com', password: 'long enough', name: 'New' });
+  expectError(limited, 429, 'RATE_LIMITED');
+  assert.ok(Number(limited.headers.get('retry-after')) > 0);
+  assert.equal((await rowCounts(db)).user, 20);
 });

@@ -13,6 +13,7 @@ export const Errors = {
   MediaUrlExpired: createError('MEDIA_URL_EXPIRED', 'The video link has expired; ask for a new one', 401),
   InvalidMediaUrl: createError('INVALID_MEDIA_URL', 'The video link is not valid for this video', 401),
   BadCredentials: createError('INVALID_CREDENTIALS', 'Incorrect email or password', 401),
+  PasswordTooLong: createError('PASSWORD_TOO_LONG', 'The password is %d bytes long in UTF-8; at most %d bytes are read (a Hangul syllable takes 3)', 422),
   NotOwner: createError('NOT_OWNER', 'user_id must be your own user id', 403),
   NotFound: createError('NOT_FOUND', '%s not found', 404),
   EmailTaken: createError('EMAIL_TAKEN', 'Email already registered', 409),

@@ -1,14 +1,33 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { Errors } from '../http/errors.ts';
 import { errorReplies, NoContent, Pagination, UserIdParams } from '../http/schemas.ts';
+import { normaliseEmail } from './credentials.ts';
+import { createLoginLimiter } from './login-limiter.ts';
 import { Login, Token, UserCreate, UserResponse, UserUpdate } from './schemas.ts';
 import type { UserService } from './service.ts';
 
 const tags = ['users'];
-const LOGIN_ATTEMPTS_PER_MINUTE = 10;
+// Password guessing: a few tries a minute per client address and account, and a few dozen per client
+// address over all accounts.
+const LOGIN_LIMITS = { perAddressAndAccount: 10, perAddress: 30, windowMs: 60_000 };
+// Sign-ups per client address; also bounds probing which emails are registered (409).
+const SIGN_UPS_PER_HOUR = 20;
+
+/**
+ * Before validation, so the format check, the rate-limit key, the lookup and the stored row all see one
+ * spelling of the address.
+ */
+async function normaliseEmailField(request: FastifyRequest): Promise<void> {
+  const body = request.body as { email?: unknown } | null;
+  if (typeof body?.email === 'string') body.email = normaliseEmail(body.email);
+}
 
 export const userRoutes: FastifyPluginAsyncTypebox<{ users: UserService }> = async (app, { users }) => {
+  const signUpLimit = app.rateLimit({ max: SIGN_UPS_PER_HOUR, timeWindow: '1 hour' });
+  const loginLimiter = createLoginLimiter(LOGIN_LIMITS);
+
   const signUpPaths = [
     ['/', 'Create an account (sign-up)'],
     ['/signup', 'Create an account (alias of POST /api/users/)'],
@@ -18,13 +37,18 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ users: UserService }> = asy
       path,
       {
         config: { public: true },
+        // One limiter for both paths, so alternating them gains nothing.
+        onRequest: signUpLimit,
+        preValidation: normaliseEmailField,
         schema: {
           tags,
           summary,
-          description: 'Public. The email must not be registered yet (409, compared case-insensitively).',
+          description:
+            `Public. The email must not be registered yet (409; compared after trimming, NFKC and lower case). ` +
+            `The password is 8 characters to 72 bytes in UTF-8. At most ${SIGN_UPS_PER_HOUR} sign-ups an hour per client address (429).`,
           security: [],
           body: UserCreate,
-          response: { 201: UserResponse, ...errorReplies(409) },
+          response: { 201: UserResponse, ...errorReplies(409, 429) },
         },
       },
       async (request, reply) => reply.status(201).send(await users.create(request.body)),
@@ -34,19 +58,21 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ users: UserService }> = asy
   app.post(
     '/login',
     {
-      // Password guessing: a few tries a minute per address and account.
-      config: {
-        public: true,
-        rateLimit: {
-          max: LOGIN_ATTEMPTS_PER_MINUTE,
-          timeWindow: '1 minute',
-          hook: 'preHandler',
-          keyGenerator: (request) => `${request.ip} ${String((request.body as { email?: unknown }).email).toLowerCase()}`,
-        },
+      config: { public: true },
+      preValidation: normaliseEmailField,
+      preHandler: async (request, reply) => {
+        const waitSec = loginLimiter.attempt(request.ip, request.body.email);
+        if (waitSec > 0) {
+          reply.header('retry-after', waitSec);
+          throw new Errors.TooManyRequests(`${waitSec} s`);
+        }
       },
       schema: {
         tags,
         summary: 'Log in and get a bearer token',
+        description:
+          `Public. At most ${LOGIN_LIMITS.perAddressAndAccount} attempts a minute per client address and account, and ` +
+          `${LOGIN_LIMITS.perAddress} per client address over all accounts (429 with Retry-After).`,
         security: [],
         body: Login,
         response: { 200: Token, ...errorReplies(429) },

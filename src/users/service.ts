@@ -5,15 +5,13 @@ import { isUniqueViolation, type Db } from '../db/index.ts';
 import type { UserTable } from '../db/schema.ts';
 import { Errors } from '../http/errors.ts';
 import type { Storage } from '../storage.ts';
+import { MAX_PASSWORD_BYTES, passwordBytes } from './credentials.ts';
 import type { UserCreate, UserUpdate } from './schemas.ts';
 
 export type User = Omit<Selectable<UserTable>, 'password_hash' | 'github_token'>;
 
 const BCRYPT_COST = 10;
 const PUBLIC_COLUMNS = ['id', 'email', 'name', 'role', 'level', 'github_username', 'created_at'] as const;
-
-/** Emails are unique regardless of case. */
-const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
 export function createUserService(db: Db, storage: Storage) {
   // Compared against when the email is unknown, so both failures take the same time.
@@ -28,10 +26,13 @@ export function createUserService(db: Db, storage: Storage) {
   return {
     get,
 
+    /** `input.email` is already normalised (normaliseEmail), as the routes do before validation. */
     async create(input: UserCreate): Promise<User> {
+      const bytes = passwordBytes(input.password);
+      if (bytes > MAX_PASSWORD_BYTES) throw new Errors.PasswordTooLong(bytes, MAX_PASSWORD_BYTES);
       const user = {
         id: randomUUID(),
-        email: normaliseEmail(input.email),
+        email: input.email,
         name: input.name,
         role: input.role ?? null,
         level: input.level ?? null,
@@ -48,12 +49,16 @@ export function createUserService(db: Db, storage: Storage) {
       return user;
     },
 
-    /** The user with this email and password; the same error for an unknown email and a wrong password. */
+    /**
+     * The user with this (normalised) email and password; the same error for an unknown email and a wrong
+     * password. A password longer than bcrypt reads is wrong: only its first 72 bytes would be compared.
+     */
     async authenticate(email: string, password: string): Promise<User> {
+      if (passwordBytes(password) > MAX_PASSWORD_BYTES) throw new Errors.BadCredentials();
       const row = await db
         .selectFrom('user')
         .select([...PUBLIC_COLUMNS, 'password_hash'])
-        .where('email', '=', normaliseEmail(email))
+        .where('email', '=', email)
         .executeTakeFirst();
       dummyHash ??= hash(randomUUID(), BCRYPT_COST);
       const matches = await compare(password, row?.password_hash ?? (await dummyHash));
