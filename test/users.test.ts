@@ -93,6 +93,11 @@ for (const dialect of DIALECTS) {
       expectError(await api.get('/api/users/me', expired), 401, 'TOKEN_EXPIRED');
       const valid = handMadeJwt({ sub: user.id, email: user.email, iat: now, exp: now + 600 }, config.jwtSecret);
       assert.equal((await api.get('/api/users/me', valid)).status, 200);
+      // Signed with the right secret, but one would never expire and the other names nobody.
+      const neverExpires = handMadeJwt({ sub: user.id, email: user.email, iat: now }, config.jwtSecret);
+      expectError(await api.get('/api/users/me', neverExpires), 401, 'INVALID_TOKEN');
+      const noSubject = handMadeJwt({ email: user.email, iat: now, exp: now + 600 }, config.jwtSecret);
+      expectError(await api.get('/api/users/me', noSubject), 401, 'INVALID_TOKEN');
 
       assert.equal((await api.delete(`/api/users/${user.id}`, user.token)).status, 204);
       expectError(await api.get('/api/users/me', user.token), 401, 'USER_NOT_FOUND');

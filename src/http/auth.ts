@@ -35,7 +35,8 @@ export async function registerJwt(app: FastifyInstance, options: { secret: strin
     secret: options.secret,
     sign: { algorithm: 'HS256', expiresIn: options.expiresIn },
     // Verified tokens are remembered (until they expire) so a client's repeated calls skip the HMAC.
-    verify: { algorithms: ['HS256'], cache: true },
+    // A token without `exp` would never expire, and one without `sub` names nobody: both are refused.
+    verify: { algorithms: ['HS256'], cache: true, requiredClaims: ['exp', 'sub'] },
     formatUser: (payload) => ({ id: payload.sub, email: payload.email }),
   });
 }
