@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
@@ -190,6 +190,29 @@ for (const dialect of DIALECTS) {
       }
       assert.ok(existsSync(outside));
       assert.ok(existsSync(join(dataDir, bobs.file_url)));
+    });
+
+    test('a record made from JSON that points at one of your own uploads does not delete it', async (t) => {
+      const { api, dataDir } = await startApp(t, dialect.name);
+      const alice = await signUp(api);
+      const pdf = (await upload(api, alice.token, await knownPdf(), 'cv.pdf')).body;
+      const session = (await api.post('/api/interviews/sessions', { generate_questions: false }, alice.token)).body;
+      const question = (await api.post(`/api/interviews/sessions/${session.id}/questions`, { text: 'Why us?' }, alice.token)).body;
+      const form = new FormData();
+      form.append('session_id', session.id);
+      form.append('question_id', question.id);
+      form.append('file', new Blob([await readFile(join('test', 'fixtures', 'video_talking_male_en_5s.mp4'))]), 'a.mp4');
+      const video = await api.request('POST', '/api/video/upload', { body: form, token: alice.token });
+      assert.equal(video.status, 200, video.text);
+
+      for (const file_url of [pdf.file_url, video.body.file_path]) {
+        const record = await api.post('/api/portfolios/', { filename: 'copy.pdf', file_url }, alice.token);
+        assert.equal((await api.delete(`/api/portfolios/${record.body.id}`, alice.token)).status, 204);
+        assert.ok(existsSync(join(dataDir, file_url)), `${file_url} is still there`);
+      }
+      // The upload's own record still takes its file with it.
+      assert.equal((await api.delete(`/api/portfolios/${pdf.id}`, alice.token)).status, 204);
+      assert.ok(!existsSync(join(dataDir, pdf.file_url)));
     });
   });
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { basename, dirname } from 'node:path';
 import { open } from 'node:fs/promises';
 import type { Selectable } from 'kysely';
 import type { PdfLimits } from '../config.ts';
@@ -38,8 +39,8 @@ export interface PortfolioServiceOptions {
 }
 
 export function createPortfolioService(db: Db, storage: Storage, { maxBytes, pdf }: PortfolioServiceOptions) {
-  async function insert(userId: string, fields: Omit<Portfolio, 'id' | 'user_id' | 'created_at'>) {
-    const portfolio = { id: randomUUID(), user_id: userId, ...fields, created_at: new Date().toISOString() };
+  async function insert(userId: string, fields: Omit<Portfolio, 'id' | 'user_id' | 'created_at'>, id: string = randomUUID()) {
+    const portfolio = { id, user_id: userId, ...fields, created_at: new Date().toISOString() };
     await db.insertInto('portfolio').values(portfolio).execute();
     return portfolio;
   }
@@ -69,7 +70,8 @@ export function createPortfolioService(db: Db, storage: Storage, { maxBytes, pdf
         await assertPdfHeader(upload.tempPath);
         const parsed_text = await readPdfText(upload.tempPath, pdf);
         kept = await storage.keep(upload.tempPath, userId, 'portfolios', '.pdf');
-        return await insert(userId, { filename: upload.filename, file_url: kept, parsed_text, summary: null });
+        // The record takes its file's name as its id: that is how `remove` knows the file is its own.
+        return await insert(userId, { filename: upload.filename, file_url: kept, parsed_text, summary: null }, basename(kept, '.pdf'));
       } catch (error) {
         if (kept) await storage.remove(storage.ownedPath(userId, kept)!);
         throw error;
@@ -88,12 +90,16 @@ export function createPortfolioService(db: Db, storage: Storage, { maxBytes, pdf
       return listOwned(db, 'portfolio', userId, page);
     },
 
-    /** Deletes the record and, when it is one of ours, the stored PDF; sessions keep going without it. */
+    /**
+     * Deletes the record and the PDF that the upload endpoint stored for it (a record made from JSON
+     * may point its file_url at any file, even another record's or a video: that file stays);
+     * sessions keep going without it.
+     */
     async remove(userId: string, id: string): Promise<void> {
       const portfolio = await this.get(userId, id);
       await db.deleteFrom('portfolio').where('id', '=', id).execute();
       const file = storage.ownedPath(userId, portfolio.file_url);
-      if (file) await storage.remove(file);
+      if (file && basename(file) === `${id}.pdf` && basename(dirname(file)) === 'portfolios') await storage.remove(file);
     },
   };
 }
