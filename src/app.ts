@@ -9,7 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Config } from './config.ts';
 import type { Db } from './db/index.ts';
 import { registerJwt, requireToken } from './http/auth.ts';
-import { Errors, registerErrorHandlers } from './http/errors.ts';
+import { Errors, registerErrorHandlers, sendClientError, sendFrameworkError } from './http/errors.ts';
 import { createMediaUrlSigner, redactSignature } from './http/media-url.ts';
 import { jsonBodyProblem, MAX_JSON_DEPTH } from './http/json-body.ts';
 import { MULTIPART_LIMITS } from './http/multipart.ts';
@@ -59,6 +59,9 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
       },
     },
     bodyLimit: 2 * 1024 * 1024,
+    // What the router and Node's HTTP parser refuse gets our error shape too.
+    frameworkErrors: sendFrameworkError,
+    clientErrorHandler: sendClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   // Set before any plugin is registered: plugins keep the handler in force when they load.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DIALECTS, startApp } from './helpers.ts';
+import { DIALECTS, expectError, signUp, startApp } from './helpers.ts';
 
 // Every non-video path of the original README, plus the account and answer endpoints.
 const EXPECTED_OPERATIONS = [
@@ -83,6 +83,22 @@ describe('system routes and documentation', () => {
     const reply = await api.get('/api/nothing-here');
     assert.equal(reply.status, 404);
     assert.equal(reply.body.code, 'ROUTE_NOT_FOUND');
+  });
+
+  test('what the router and the HTTP parser refuse has the one error shape too', async (t) => {
+    const { api } = await startApp(t, 'sqlite');
+    const user = await signUp(api);
+    // A path parameter over Fastify's maxParamLength (100); GET would reach the web app's catch-all.
+    const longParam = await api.delete(`/api/interviews/videos/${'a'.repeat(200)}`, user.token);
+    expectError(longParam, 414, 'URI_TOO_LONG');
+    assert.deepEqual(Object.keys(longParam.body).sort(), ['code', 'detail']);
+    const badEncoding = await api.delete('/api/interviews/videos/%E0%A4%A', user.token);
+    expectError(badEncoding, 400, 'BAD_URL');
+    assert.deepEqual(Object.keys(badEncoding.body).sort(), ['code', 'detail']);
+    // A request line beyond Node's header size limit never reaches Fastify.
+    const hugeUrl = await api.get(`/api/users/me?padding=${'x'.repeat(20_000)}`, user.token);
+    expectError(hugeUrl, 431, 'HEADERS_TOO_LARGE');
+    assert.deepEqual(Object.keys(hugeUrl.body).sort(), ['code', 'detail']);
   });
 });
 

@@ -1,11 +1,14 @@
 // Every error the API returns on purpose, each with a stable code and status, and the handler
 // that turns any error into the one JSON shape `{detail, code}`.
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import createError from '@fastify/error';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { isInvalidText } from '../db/index.ts';
 
 export const Errors = {
+  BadUrl: createError('BAD_URL', 'The URL is not valid (malformed percent-encoding)', 400),
   NotAuthenticated: createError('NOT_AUTHENTICATED', 'Not authenticated', 401),
   InvalidToken: createError('INVALID_TOKEN', 'Invalid authentication credentials', 401),
   TokenExpired: createError('TOKEN_EXPIRED', 'Token has expired', 401),
@@ -20,6 +23,7 @@ export const Errors = {
   FileTooLarge: createError('FILE_TOO_LARGE', 'File size exceeds %d MB limit', 413),
   TooManyParts: createError('TOO_MANY_PARTS', 'The form has too many parts: at most %d fields and %d file', 413),
   FieldTooLarge: createError('FIELD_TOO_LARGE', 'A form field is too long: at most %d bytes, and %d for its name', 413),
+  UriTooLong: createError('URI_TOO_LONG', 'A path parameter of the URL is too long', 414),
   UnsupportedMedia: createError('UNSUPPORTED_MEDIA', '%s', 415),
   FileMissing: createError('FILE_MISSING', 'Send the file in a multipart field named "file"', 422),
   InvalidFormField: createError('INVALID_FORM_FIELD', 'A form field sent as application/json is not valid JSON (or longer than %d bytes)', 422),
@@ -82,4 +86,42 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     if (status === 401) reply.header('www-authenticate', 'Bearer');
     return reply.status(status).send({ detail: error.message, code: error.code ?? 'BAD_REQUEST' });
   });
+}
+
+/** Errors the router raises before any route, hook or error handler applies (Fastify's `frameworkErrors`). */
+export function sendFrameworkError(error: FastifyError, _request: unknown, reply: FastifyReply): void {
+  const ours =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? new Errors.UriTooLong()
+    : error.code === 'FST_ERR_BAD_URL' ? new Errors.BadUrl()
+    : null;
+  if (ours) void reply.status(ours.statusCode!).send({ detail: ours.message, code: ours.code });
+  else void reply.status(500).send({ detail: 'Internal Server Error', code: 'INTERNAL_ERROR' });
+}
+
+interface RawErrorReply {
+  status: number;
+  detail: string;
+  code: string;
+}
+const CLIENT_ERRORS: Record<string, RawErrorReply> = {
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, detail: 'The request took too long to arrive', code: 'REQUEST_TIMEOUT' },
+  HPE_HEADER_OVERFLOW: { status: 431, detail: 'The request line or headers are too large', code: 'HEADERS_TOO_LARGE' },
+};
+const MALFORMED_REQUEST: RawErrorReply = { status: 400, detail: 'Malformed HTTP request', code: 'BAD_REQUEST' };
+
+/**
+ * Requests Node's HTTP parser refuses (request line or headers too large, a timeout, malformed HTTP)
+ * never reach Fastify; they get our shape too, written on the socket as Fastify's default handler does.
+ */
+export function sendClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const { status, detail, code } = CLIENT_ERRORS[error.code ?? ''] ?? MALFORMED_REQUEST;
+  const body = JSON.stringify({ detail, code });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
