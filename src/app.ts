@@ -115,7 +115,7 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
   app.addHook('onClose', () => jobs.stop());
 
   const web = await registerWebApp(app);
-  await app.register(systemRoutes, { db, name: APP_NAME, version, web });
+  await app.register(systemRoutes, { db, storage, name: APP_NAME, version, web });
   await app.register(
     async (api) => {
       requireToken(api, db, mediaUrls);

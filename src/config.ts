@@ -174,10 +174,14 @@ function jwtSecret(env: Env, dataDir: string): string {
     return configured;
   }
   const file = join(dataDir, 'jwt-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const secret = randomBytes(48).toString('base64url');
-  writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
+  try {
+    if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+    const secret = randomBytes(48).toString('base64url');
+    writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  } catch (error) {
+    throw new ConfigError('JWT_SECRET', `not set, and ${file} cannot be read or written: ${(error as Error).message}`);
+  }
 }
 
 const dataDirOf = (env: Env) => resolve(text(env, 'DATA_DIR') ?? 'data');

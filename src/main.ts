@@ -1,22 +1,43 @@
-// Process entry: configuration → database (migrated) → app → listen.
+// Process entry: configuration → database (migrated) → app → listen. A problem at start that the
+// operator must fix (a bad setting, a database that cannot be opened or written, a port in use) is one
+// line on stderr and exit code 1, not a stack trace.
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig, loadDotEnv } from './config.ts';
-import { migrateToLatest, openDatabase } from './db/index.ts';
+import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.ts';
+import { checkWritable, migrateToLatest, openDatabase, type Db } from './db/index.ts';
+
+function stop(problem: string): never {
+  console.error(problem);
+  process.exit(1);
+}
+
+const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The database URL as it may be printed: without a password. */
+function printable(databaseUrl: string): string {
+  if (databaseUrl.startsWith('sqlite:')) return databaseUrl;
+  const url = new URL(databaseUrl);
+  if (url.password) url.password = '***';
+  return url.toString();
+}
 
 loadDotEnv();
-let config;
+let config: Config;
 try {
   config = loadConfig();
 } catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(1);
-  }
+  if (error instanceof ConfigError) stop(error.message);
   throw error;
 }
 
-const { db } = openDatabase(config.databaseUrl);
-await migrateToLatest(db);
+let db: Db;
+try {
+  ({ db } = openDatabase(config.databaseUrl));
+  await migrateToLatest(db);
+  await checkWritable(db);
+} catch (error) {
+  stop(`Cannot use the database ${printable(config.databaseUrl)}: ${reason(error)}`);
+}
+
 const app = await buildApp({ config, db });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -26,4 +47,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-await app.listen({ port: config.port, host: config.host });
+try {
+  await app.listen({ port: config.port, host: config.host });
+} catch (error) {
+  if ((error as NodeJS.ErrnoException).syscall === 'listen') stop(`Cannot listen on ${config.host}:${config.port}: ${reason(error)}`);
+  throw error;
+}

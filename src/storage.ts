@@ -1,8 +1,8 @@
 // Files users upload live under DATA_DIR/uploads/<user_id>/, so a user's files can be found, checked
 // for ownership and removed with the user. Nothing here is served publicly.
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { constants, createWriteStream } from 'node:fs';
+import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -20,6 +20,8 @@ export interface Storage {
   ownedPath(userId: string, storedPath: string): string | null;
   remove(absolutePath: string): Promise<void>;
   removeUserFiles(userId: string): Promise<void>;
+  /** Throws when DATA_DIR is gone or not writable (uploads would fail or vanish). */
+  checkWritable(): Promise<void>;
 }
 
 export function createStorage(dataDir: string): Storage {
@@ -56,6 +58,9 @@ export function createStorage(dataDir: string): Storage {
     },
     async removeUserFiles(userId) {
       await rm(userDir(userId), { recursive: true, force: true });
+    },
+    async checkWritable() {
+      await access(dataDir, constants.W_OK);
     },
   };
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { rm } from 'node:fs/promises';
 import { DIALECTS, expectError, signUp, startApp } from './helpers.ts';
 
 // Every non-video path of the original README, plus the account and answer endpoints.
@@ -33,11 +34,28 @@ describe('system routes and documentation', () => {
     const { api, db } = await startApp(t, 'sqlite');
     const root = await api.get('/');
     assert.deepEqual(root.body, { message: 'Interview Practice API', version: '0.1.0', docs: '/docs' });
-    assert.deepEqual((await api.get('/health')).body, { status: 'healthy', database: 'connected' });
+    assert.deepEqual((await api.get('/health')).body, { status: 'healthy', database: 'connected', storage: 'writable' });
     await db.destroy();
     const down = await api.get('/health');
-    assert.equal(down.status, 503);
-    assert.deepEqual(down.body, { status: 'unhealthy', database: 'disconnected' });
+    expectError(down, 503, 'DATABASE_UNAVAILABLE');
+    assert.deepEqual(down.body, {
+      status: 'unhealthy',
+      database: 'disconnected',
+      storage: 'writable',
+      detail: 'The database does not answer',
+      code: 'DATABASE_UNAVAILABLE',
+    });
+  });
+
+  test('health answers 503 when the data folder is gone, without naming its path', async (t) => {
+    const { api, dataDir } = await startApp(t, 'sqlite');
+    assert.equal((await api.get('/health')).status, 200);
+    await rm(dataDir, { recursive: true, force: true });
+    const gone = await api.get('/health');
+    expectError(gone, 503, 'STORAGE_UNAVAILABLE');
+    assert.equal(gone.body.database, 'connected');
+    assert.equal(gone.body.storage, 'unwritable');
+    assert.ok(!gone.text.includes(dataDir) && !gone.text.includes('/'), gone.text);
   });
 
   test('the OpenAPI document lists every operation with a summary and typed replies', async (t) => {

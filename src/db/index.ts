@@ -87,6 +87,15 @@ export async function ping(db: Db): Promise<void> {
   await sql`select 1`.execute(db);
 }
 
+/**
+ * Throws when the database cannot be written (a read-only file or folder, a read-only server), which
+ * reading and migrating an up-to-date schema would not reveal: an update needs write access even when
+ * it matches no row.
+ */
+export async function checkWritable(db: Db): Promise<void> {
+  await sql`update kysely_migration_lock set is_locked = is_locked where 1 = 0`.execute(db);
+}
+
 /** A UNIQUE constraint failed (both drivers' codes). */
 export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;

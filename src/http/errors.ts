@@ -37,6 +37,8 @@ export const Errors = {
   AnalysisFailed: createError('ANALYSIS_FAILED', 'Video analysis failed: %s', 422),
   RangeNotSatisfiable: createError('RANGE_NOT_SATISFIABLE', 'The requested range is outside the file', 416),
   TooManyRequests: createError('RATE_LIMITED', 'Too many requests, retry in %s', 429),
+  DatabaseUnavailable: createError('DATABASE_UNAVAILABLE', 'The database does not answer', 503),
+  StorageUnavailable: createError('STORAGE_UNAVAILABLE', 'The data folder is not writable', 503),
 };
 
 export const ErrorReply = Type.Object(
