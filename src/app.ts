@@ -111,6 +111,7 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
     save: (job, result, finishedAt) => videos.saveAnalysis(job, result, finishedAt),
     log: (message, details) => app.log.error(details, message),
   });
+  app.addHook('onReady', () => storage.clearTemporaryFiles());
   app.addHook('onReady', () => jobs.start());
   app.addHook('onClose', () => jobs.stop());
 

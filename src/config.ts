@@ -189,7 +189,8 @@ const dataDirOf = (env: Env) => resolve(text(env, 'DATA_DIR') ?? 'data');
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = dataDirOf(env);
   try {
-    mkdirSync(dataDir, { recursive: true });
+    // The owner's only: it holds the database, the uploads and the JWT secret.
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new ConfigError('DATA_DIR', `cannot create ${dataDir}: ${(error as Error).message}`);
   }

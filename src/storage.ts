@@ -1,8 +1,9 @@
 // Files users upload live under DATA_DIR/uploads/<user_id>/, so a user's files can be found, checked
-// for ownership and removed with the user. Nothing here is served publicly.
+// for ownership and removed with the user. Nothing here is served publicly, and nothing is readable by
+// other accounts on the machine: folders are 0700 and files 0600, whatever the umask.
 import { randomUUID } from 'node:crypto';
 import { constants, createWriteStream } from 'node:fs';
-import { access, mkdir, rename, rm } from 'node:fs/promises';
+import { access, chmod, mkdir, rename, rm } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -10,6 +11,9 @@ import { Errors } from './http/errors.ts';
 
 /** An upload stream; multipart sets `truncated` when the size limit cut it short. */
 export type UploadStream = Readable & { truncated?: boolean };
+
+const PRIVATE_FOLDER_MODE = 0o700;
+const PRIVATE_FILE_MODE = 0o600;
 
 export interface Storage {
   /** Streams an upload to a fresh temporary file in DATA_DIR/tmp; nothing is left when it fails. */
@@ -20,6 +24,8 @@ export interface Storage {
   ownedPath(userId: string, storedPath: string): string | null;
   remove(absolutePath: string): Promise<void>;
   removeUserFiles(userId: string): Promise<void>;
+  /** Removes temporary files a crash left behind; run at start, before any upload can begin. */
+  clearTemporaryFiles(): Promise<void>;
   /** Throws when DATA_DIR is gone or not writable (uploads would fail or vanish). */
   checkWritable(): Promise<void>;
 }
@@ -31,10 +37,10 @@ export function createStorage(dataDir: string): Storage {
 
   return {
     async receive(stream, maxBytes) {
-      await mkdir(tmpDir, { recursive: true });
+      await mkdir(tmpDir, { recursive: true, mode: PRIVATE_FOLDER_MODE });
       const temp = join(tmpDir, randomUUID());
       try {
-        await pipeline(stream, createWriteStream(temp));
+        await pipeline(stream, createWriteStream(temp, { mode: PRIVATE_FILE_MODE }));
         if (stream.truncated) throw new Errors.FileTooLarge(maxBytes / 1024 / 1024);
         return temp;
       } catch (error) {
@@ -44,9 +50,11 @@ export function createStorage(dataDir: string): Storage {
     },
     async keep(tempPath, userId, kind, extension) {
       const folder = join(userDir(userId), kind);
-      await mkdir(folder, { recursive: true });
+      await mkdir(folder, { recursive: true, mode: PRIVATE_FOLDER_MODE });
       const target = join(folder, `${randomUUID()}${extension}`);
       await rename(tempPath, target);
+      // A remuxed copy was written by ffmpeg with the umask's mode.
+      await chmod(target, PRIVATE_FILE_MODE);
       return relative(dataDir, target);
     },
     ownedPath(userId, storedPath) {
@@ -58,6 +66,9 @@ export function createStorage(dataDir: string): Storage {
     },
     async removeUserFiles(userId) {
       await rm(userDir(userId), { recursive: true, force: true });
+    },
+    async clearTemporaryFiles() {
+      await rm(tmpDir, { recursive: true, force: true });
     },
     async checkWritable() {
       await access(dataDir, constants.W_OK);

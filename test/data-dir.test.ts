@@ -1,16 +1,56 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { migrateToLatest, openDatabase } from '../src/db/index.ts';
+import { TALKING_MALE } from './analysis/media-helpers.ts';
+import { filesUnder, signUp, startApp } from './helpers.ts';
+
+// The usual umask, so that the modes checked below come from the server and not from this process.
+process.umask(0o022);
+
+const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
 
 async function scratch(t: { after(fn: () => Promise<void>): void }): Promise<string> {
   const base = await mkdtemp(join(tmpdir(), 'ip-data-'));
   t.after(() => rm(base, { recursive: true, force: true }));
   return base;
 }
+
+test('the data folder, the database, the JWT secret and uploads are readable by their owner only', async (t) => {
+  const dataDir = join(await scratch(t), 'data');
+  const database = join(dataDir, 'interview_app.db');
+  const { api } = await startApp(t, 'sqlite', { DATA_DIR: dataDir, DATABASE_URL: `sqlite:${database}` });
+  const user = await signUp(api);
+  const session = (await api.post('/api/interviews/sessions', { title: 'modes' }, user.token)).body;
+  const question = (await api.post(`/api/interviews/sessions/${session.id}/questions`, { text: 'Q' }, user.token)).body;
+  const form = new FormData();
+  form.append('session_id', session.id);
+  form.append('question_id', question.id);
+  form.append('file', new Blob([await readFile(TALKING_MALE)]), 'answer.mp4');
+  const uploaded = await api.request('POST', '/api/video/upload', { body: form, token: user.token });
+  assert.equal(uploaded.status, 200, uploaded.text);
+
+  const video = join(dataDir, uploaded.body.file_path);
+  const folders = [dataDir, join(dataDir, 'uploads'), join(dataDir, 'uploads', user.id), join(dataDir, 'uploads', user.id, 'videos'), join(dataDir, 'tmp')];
+  const files = [database, `${database}-wal`, `${database}-shm`, join(dataDir, 'jwt-secret'), video];
+  for (const folder of folders) assert.equal(await modeOf(folder), 0o700, folder);
+  for (const file of files) assert.equal(await modeOf(file), 0o600, file);
+});
+
+test('temporary files a crash left behind are removed at start', async (t) => {
+  const first = await startApp(t, 'sqlite');
+  await first.close();
+  const leftovers = join(first.dataDir, 'tmp');
+  await mkdir(leftovers, { recursive: true });
+  await writeFile(join(leftovers, 'a-crashed-upload'), 'partial');
+  await writeFile(join(leftovers, 'a-crashed-upload.seekable.webm'), 'partial');
+  const second = await startApp(t, 'sqlite', {}, first);
+  assert.deepEqual(await filesUnder(leftovers), []);
+  assert.equal((await second.api.get('/health')).status, 200);
+});
 
 test('a read-only database stops the server at start with one line naming the problem', async (t) => {
   const dataDir = await scratch(t);

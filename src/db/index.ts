@@ -1,5 +1,5 @@
 // Opens the database named by a URL (SQLite file or PostgreSQL) behind one Kysely instance.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
@@ -21,7 +21,7 @@ export interface OpenDatabase {
 export function openDatabase(url: string): OpenDatabase {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (file !== ':memory:') makePrivate(file);
     const sqlite = new SQLite(file);
     sqlite.pragma('journal_mode = WAL');
     // NORMAL is safe from corruption in WAL mode and skips an fsync per commit.
@@ -35,6 +35,21 @@ export function openDatabase(url: string): OpenDatabase {
   }
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+}
+
+/**
+ * The database file, its folder and its -wal and -shm files readable by the owner only. SQLite gives the
+ * -wal and -shm files the database file's mode, so a new file is created first with ours; existing
+ * files lose their group and other permissions (and keep the owner's: a read-only file stays so).
+ */
+function makePrivate(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) closeSync(openSync(file, 'wx', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    if (!existsSync(path)) continue;
+    const { mode } = statSync(path);
+    if (mode & 0o077) chmodSync(path, mode & 0o700);
+  }
 }
 
 /**
