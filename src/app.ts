@@ -15,6 +15,7 @@ import { jsonBodyProblem, MAX_JSON_DEPTH } from './http/json-body.ts';
 import { MULTIPART_LIMITS } from './http/multipart.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { systemRoutes } from './http/system-routes.ts';
+import { replaceLoneSurrogates } from './http/text.ts';
 import { registerWebApp } from './http/web-app.ts';
 import { interviewRoutes } from './interviews/routes.ts';
 import { createInterviewService } from './interviews/service.ts';
@@ -74,6 +75,7 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
     if (problem === 'nul') throw new Errors.InvalidText();
     if (problem === 'too-deep') throw new Errors.JsonTooDeep(MAX_JSON_DEPTH);
   });
+  app.addHook('preValidation', async (request) => replaceLoneSurrogates(request.body));
 
   await app.register(cors, {
     origin: config.allowedOrigins,

@@ -82,6 +82,16 @@ function run(binary: string, args: string[], timeoutMs: number): Promise<{ code:
   });
 }
 
+/**
+ * The last line a tool wrote on stderr, fit for an API reply: without the paths of the files it was
+ * given (ffmpeg starts its messages with the input's path, a server path under DATA_DIR).
+ */
+function lastErrorLine(stderr: string, files: string[]): string {
+  let line = stderr.trim().split('\n').pop() ?? '';
+  for (const file of files) line = line.replaceAll(`${file}: `, '').replaceAll(file, 'the file');
+  return line;
+}
+
 const ratio = (value: string | undefined): number => {
   const [num, den] = (value ?? '').split(/[/:]/).map(Number);
   return num && den ? num / den : 0;
@@ -127,7 +137,7 @@ export async function probe(file: string, tools = mediaTools()): Promise<VideoIn
     parsed = {};
   }
   if (result.code !== 0 || !parsed.format) {
-    const reason = result.stderr.trim().split('\n').pop() || `ffprobe exited with ${result.code}`;
+    const reason = lastErrorLine(result.stderr, [file]) || `ffprobe exited with ${result.code}`;
     throw new MediaError('UNREADABLE_MEDIA', `Not a readable media file: ${reason}`);
   }
   const streams = parsed.streams ?? [];
@@ -260,8 +270,7 @@ export async function* readFrames(
     }
     const code = await exited;
     if (code !== 0) {
-      const reason = stderrTail.trim().split('\n').pop() ?? '';
-      throw new MediaError('DECODE_FAILED', `ffmpeg could not decode the video (exit ${code}): ${reason}`);
+      throw new MediaError('DECODE_FAILED', `ffmpeg could not decode the video (exit ${code}): ${lastErrorLine(stderrTail, [file])}`);
     }
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
@@ -280,7 +289,7 @@ export async function readAudio(file: string, info: VideoInfo, tools = mediaTool
     timeoutMs,
   );
   if (code !== 0) {
-    throw new MediaError('DECODE_FAILED', `ffmpeg could not decode the audio: ${stderr.trim().split('\n').pop() ?? ''}`);
+    throw new MediaError('DECODE_FAILED', `ffmpeg could not decode the audio: ${lastErrorLine(stderr, [file])}`);
   }
   // Copy into a fresh, aligned buffer: a Buffer's byte offset need not be a multiple of 4.
   const samples = new Float32Array(stdout.length / 4);
@@ -303,6 +312,6 @@ export async function remuxToSeekable(input: string, output: string, tools = med
     REMUX_TIMEOUT_MS,
   );
   if (code !== 0) {
-    throw new MediaError('REMUX_FAILED', `ffmpeg could not remux the video (exit ${code}): ${stderr.trim().split('\n').pop() ?? ''}`);
+    throw new MediaError('REMUX_FAILED', `ffmpeg could not remux the video (exit ${code}): ${lastErrorLine(stderr, [input, output])}`);
   }
 }

@@ -4,6 +4,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { UploadStream } from '../storage.ts';
 import { Errors } from './errors.ts';
+import { cleanFilename } from './text.ts';
 
 /** The parser's limits (registered with the plugin in app.ts). Our forms hold one file and a few ids. */
 export const MULTIPART_LIMITS = { files: 1, fields: 10, parts: 11, fieldSize: 1024 };
@@ -39,7 +40,8 @@ export async function receiveForm(request: FastifyRequest, sink: FileSink): Prom
         // client went away, or a limit was hit and its error comes next): piping it would wait forever.
         part.file.resume();
       } else {
-        file = { tempPath: await sink.receive({ filename: part.filename, stream: part.file }), filename: part.filename };
+        const filename = cleanFilename(part.filename);
+        file = { tempPath: await sink.receive({ filename, stream: part.file }), filename };
       }
     }
     if (!file) throw new Errors.FileMissing();

@@ -1,0 +1,44 @@
+// Text as clients send it, made into text we store and echo the same way on every database.
+
+/** Longer upload file names are shortened (most file systems allow 255). */
+export const MAX_FILENAME_CHARS = 255;
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// C0 and C1 controls (NUL, tabs, newlines, escape…) and the bidirectional overrides and isolates that
+// make a name display as something else ("evil\u202Efdp.mp4" shows as "evil4pm.pdf").
+const CONTROL = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/gu;
+
+/**
+ * An upload's file name as it is stored and echoed: without control characters and lone surrogates,
+ * in NFC (a macOS NFD name and its NFC twin are one name), at most MAX_FILENAME_CHARS characters with
+ * its extension kept.
+ */
+export function cleanFilename(name: string): string {
+  const clean = [...name.replace(LONE_SURROGATE, '').replace(CONTROL, '').normalize('NFC')];
+  if (clean.length <= MAX_FILENAME_CHARS) return clean.join('');
+  const dot = clean.lastIndexOf('.');
+  const extension = dot > 0 && clean.length - dot <= 16 ? clean.slice(dot) : [];
+  return [...clean.slice(0, MAX_FILENAME_CHARS - extension.length), ...extension].join('');
+}
+
+/**
+ * Replaces lone surrogates (which JSON's \uD800 escapes can carry) with U+FFFD in every string of a
+ * parsed body, in place. Both databases' drivers would store U+FFFD anyway; doing it first makes the
+ * reply to a write the same as every later read. The walk keeps its own stack (bodies can nest deep).
+ */
+export function replaceLoneSurrogates(body: unknown): void {
+  const pending: unknown[] = [body];
+  while (pending.length) {
+    const container = pending.pop();
+    if (container === null || typeof container !== 'object') continue;
+    const entries = container as Record<string, unknown>;
+    for (const key of Object.keys(entries)) {
+      const value = entries[key];
+      if (typeof value === 'string') {
+        entries[key] = value.replace(LONE_SURROGATE, '\uFFFD');
+      } else if (value !== null && typeof value === 'object') {
+        pending.push(value);
+      }
+    }
+  }
+}
