@@ -5,7 +5,7 @@ import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from './config.ts';
 import type { Db } from './db/index.ts';
 import { registerJwt, requireToken } from './http/auth.ts';
@@ -133,8 +133,14 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
   );
 
   // Rate-limited so unknown paths cannot be probed cheaply.
+  const limitUnknownPaths = app.rateLimit({ max: 120, timeWindow: '1 minute' });
   app.setNotFoundHandler(
-    { preHandler: app.rateLimit({ max: 120, timeWindow: '1 minute' }) },
+    {
+      // A page of the web app is not a probe: reloads and bookmarks are never limited.
+      preHandler: async (request: FastifyRequest, reply: FastifyReply) => {
+        if (!web?.wantsPage(request)) await limitUnknownPaths.call(app, request, reply);
+      },
+    },
     async (request, reply) => {
       if (web?.wantsPage(request)) return web.sendPage(reply);
       return reply.status(404).send({ detail: `Route ${request.method} ${request.url} not found`, code: 'ROUTE_NOT_FOUND' });

@@ -36,7 +36,7 @@ export async function registerWebApp(app: FastifyInstance, root = WEB_DIST_DIR):
   return {
     wantsPage: (request) =>
       (request.method === 'GET' || request.method === 'HEAD') &&
-      !request.url.startsWith('/api/') &&
+      !/^\/api(\/|\?|$)/.test(request.url) &&
       (request.headers.accept ?? '').includes('text/html'),
     sendPage: (reply) => reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').sendFile('index.html'),
   };
