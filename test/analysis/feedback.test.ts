@@ -98,6 +98,7 @@ describe('rule-based feedback at and around every range boundary', () => {
     assert.match(one(shaky, 'Reliability').message, /8%/);
     const noTranscript = ruleBasedFeedback(metrics({ speech: speech({ stt_status: 'failed', stt_message: 'whisper: no model' }) }), 'en');
     assert.match(one(noTranscript, 'Speech analysis').message, /whisper: no model/);
+    assert.equal(one(noTranscript, 'Speech analysis').severity, 'suggestion', 'a note, not a strength');
     assert.equal(topic(noTranscript, 'Pace').length, 0);
     assert.equal(topic(noTranscript, 'Filler words').length, 0);
   });

@@ -221,6 +221,10 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     await writeFile(notPdf, 'just some text, not a PDF');
     await page.getByLabel('Choose a PDF').setInputFiles(notPdf);
     await page.getByRole('alert').filter({ hasText: 'Only PDF files are allowed' }).waitFor();
+    await page.getByRole('button', { name: '한국어' }).click();
+    await page.getByLabel('PDF 선택').setInputFiles(notPdf);
+    await page.getByRole('alert').filter({ hasText: '올릴 수 없는 파일입니다' }).waitFor();
+    await page.getByRole('button', { name: 'English' }).click();
 
     await page.goto(`${app.api.baseUrl}/videos/${uploaded.body.video_id}`);
     await page.getByRole('heading', { name: 'Not found. Please check the address.' }).waitFor();
@@ -241,6 +245,44 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     } finally {
       await denying.close();
     }
+  });
+
+  test('the recorder: closing mid-countdown records nothing; an unsent take asks before it is left', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await signUpInPage(page, 'en');
+    await page.getByRole('link', { name: 'Start a new practice' }).click();
+    await page.getByRole('button', { name: 'Create questions and start' }).click();
+    await page.getByRole('link', { name: /^Record an answer/ }).first().click();
+    const recordAddress = page.url();
+
+    await page.getByRole('button', { name: 'Start recording' }).click();
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('heading', { name: 'Questions' }).waitFor();
+    await page.waitForTimeout(3_500); // past the end of the countdown
+    assert.deepEqual(pageErrors, [], 'nothing started recording for the closed recorder');
+
+    await page.goto(recordAddress);
+    await page.getByRole('button', { name: 'Start recording' }).click();
+    await page.getByRole('button', { name: 'Stop recording' }).click({ timeout: 10_000 });
+    await page.getByRole('button', { name: 'Submit answer' }).waitFor();
+    const questions: string[] = [];
+    page.on('dialog', (dialog) => {
+      questions.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('link', { name: 'Documents' }).click();
+    await page.evaluate(() => history.back());
+    await page.waitForFunction(() => document.readyState === 'complete');
+    await page.waitForTimeout(300);
+    assert.equal(questions.length, 3, `asked on Close, on a link and on Back: ${questions.join(' | ')}`);
+    assert.match(questions[0]!, /not submitted/);
+    assert.equal(page.url(), recordAddress);
+    await page.getByRole('button', { name: 'Submit answer' }).waitFor();
+    await context.close();
   });
 
   test('logged out, a bookmarked page asks to log in, then shows that page', async () => {

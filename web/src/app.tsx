@@ -35,6 +35,11 @@ export function App() {
     setApiLanguage(lang);
   }, [lang]);
   useEffect(() => setAnnouncer(live.current), []);
+  // A new screen: keyboard and screen-reader users start at its content, not where the old one was.
+  const firstPath = useRef(path);
+  useEffect(() => {
+    if (path !== firstPath.current) document.getElementById('main')?.focus({ preventScroll: true });
+  }, [path]);
   useEffect(() => {
     setUnauthorisedHandler(() => {
       tokenStore.clear();

@@ -6,13 +6,6 @@ type Listener = () => void;
 const listeners = new Set<Listener>();
 const notify = () => listeners.forEach((listener) => listener());
 
-export function navigate(to: string, { replace = false } = {}): void {
-  if (to === location.pathname + location.search) return;
-  history[replace ? 'replaceState' : 'pushState'](null, '', to);
-  notify();
-  window.scrollTo(0, 0);
-}
-
 /** Guards against leaving (e.g. an unsent recording); return a question to ask, or null. */
 let leaveGuard: (() => string | null) | null = null;
 export function setLeaveGuard(guard: (() => string | null) | null): void {
@@ -23,14 +16,31 @@ const mayLeave = () => {
   return !question || confirm(question);
 };
 
-addEventListener('popstate', notify);
+const here = () => location.pathname + location.search;
+let current = here();
+
+/** Goes to `to`, asking first when something would be lost; `force` skips the question. */
+export function navigate(to: string, { replace = false, force = false } = {}): void {
+  if (to === here() || (!force && !mayLeave())) return;
+  history[replace ? 'replaceState' : 'pushState'](null, '', to);
+  current = to;
+  notify();
+  window.scrollTo(0, 0);
+}
+
+addEventListener('popstate', () => {
+  // Back and forward ask too; staying puts the address back.
+  if (!mayLeave()) return history.pushState(null, '', current);
+  current = here();
+  notify();
+});
 addEventListener('click', (event) => {
   const link = (event.target as Element | null)?.closest?.('a');
   if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   const url = new URL(link.href, location.href);
-  if (url.origin !== location.origin || link.target || link.hasAttribute('download') || url.pathname.startsWith('/api/')) return;
+  if (url.origin !== location.origin || link.target || link.hasAttribute('download') || /^\/api(\/|$)/.test(url.pathname)) return;
   event.preventDefault();
-  if (mayLeave()) navigate(url.pathname + url.search);
+  navigate(url.pathname + url.search);
 });
 
 export function useLocation(): { path: string; query: URLSearchParams } {

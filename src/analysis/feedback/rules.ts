@@ -190,7 +190,8 @@ export function ruleBasedFeedback(metrics: AnalysisMetrics, lang: FeedbackLang =
       add('suggestion', 'fillerCluster', say.fillerCluster(cluster.start, cluster.end, cluster.count), cluster);
     }
   } else if (speech && speech.stt_status !== 'no_speech') {
-    add('info', 'speech', say.noTranscript(speech.stt_message ?? speech.stt_status));
+    // A note about the analysis, not a strength: info items are titled as strengths.
+    add('suggestion', 'speech', say.noTranscript(speech.stt_message ?? speech.stt_status));
   }
   for (const pause of speech?.pauses ?? []) {
     if (pause.duration_sec >= rules.long_pause_sec) {

@@ -1,7 +1,7 @@
 // One card per measure: its value, its target range and its state in words, colour and an icon (never
 // colour alone). The ranges are the ones the feedback rules used, echoed in the result's metadata.
 import { useI18n, type I18n } from '../i18n/index.ts';
-import type { FeedbackRules, Results, Speech } from '../types.ts';
+import type { FeedbackRules, Frame, Results, Speech } from '../types.ts';
 
 type State = 'ok' | 'watch' | 'practise' | 'none';
 const ICONS: Record<State, string> = { ok: '✓', watch: '!', practise: '▲', none: '–' };
@@ -21,7 +21,7 @@ type Metrics = NonNullable<Results['metrics']>;
 
 const within = (value: number, [low, high]: [number, number]) => value >= low && value <= high;
 
-export function metricCards(metrics: Metrics, rules: FeedbackRules | null, i18n: I18n, language: string | null): Card[] {
+export function metricCards(metrics: Metrics, rules: FeedbackRules | null, i18n: I18n, language: string | null, frames: Frame[]): Card[] {
   const { t, percent, number } = i18n;
   // The speech block is typed `unknown` in the route schema; its shape is the pipeline's SpeechMeasures.
   const s = metrics.speech as Speech | null;
@@ -45,7 +45,8 @@ export function metricCards(metrics: Metrics, rules: FeedbackRules | null, i18n:
     target: rules ? range(rules.smile_natural, percent) : null,
     state:
       smile === null || !rules ? 'none' : within(smile, rules.smile_natural) ? 'ok' : smile < rules.smile_weak_below ? 'practise' : 'watch',
-    moment: null,
+    // The broadest smile: what a natural one of yours looks like.
+    moment: frames.reduce<Frame | null>((best, frame) => ((frame.smile ?? -1) > (best?.smile ?? -1) ? frame : best), null)?.t ?? null,
   });
 
   const nods = metrics.nod_count;

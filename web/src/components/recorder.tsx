@@ -54,7 +54,7 @@ export function Recorder({ question, sessionId, onClose, onSubmitted }: {
   const [cameraId, setCameraId] = useState<string | undefined>();
   const [micId, setMicId] = useState<string | undefined>();
   const [attempt, setAttempt] = useState(0);
-  const [level, setLevel] = useState(0);
+  const meter = useRef<HTMLMeterElement>(null);
   const [phase, setPhase] = useState<Phase>('preview');
   const [count, setCount] = useState(COUNTDOWN_SEC);
   const [elapsed, setElapsed] = useState(0);
@@ -64,6 +64,17 @@ export function Recorder({ question, sessionId, onClose, onSubmitted }: {
   const [error, setError] = useState<unknown>(null);
   const recorder = useRef<MediaRecorder | null>(null);
   const uploading = useRef<UploadHandle<Upload> | null>(null);
+  const countdownTimer = useRef<ReturnType<typeof setInterval> | undefined>(undefined);
+
+  // Leaving mid-countdown or mid-upload stops both: nothing records or arrives for a closed recorder.
+  useEffect(
+    () => () => {
+      clearInterval(countdownTimer.current);
+      if (recorder.current?.state === 'recording') recorder.current.stop();
+      uploading.current?.cancel();
+    },
+    [],
+  );
 
   // The camera and microphone, again whenever a device is picked.
   useEffect(() => {
@@ -100,6 +111,7 @@ export function Recorder({ question, sessionId, onClose, onSubmitted }: {
     return () => {
       cancelled = true;
       current?.getTracks().forEach((track) => track.stop());
+      setStream(null);
     };
   }, [cameraId, micId, attempt]);
 
@@ -111,6 +123,8 @@ export function Recorder({ question, sessionId, onClose, onSubmitted }: {
   useEffect(() => {
     if (!stream || stream.getAudioTracks().length === 0) return;
     const context = new AudioContext();
+    // Safari starts audio contexts suspended until the page is used; the preview's start is enough.
+    void context.resume();
     const analyser = context.createAnalyser();
     analyser.fftSize = 1024;
     context.createMediaStreamSource(stream).connect(analyser);
@@ -122,7 +136,8 @@ export function Recorder({ question, sessionId, onClose, onSubmitted }: {
       for (const sample of samples) sum += sample * sample;
       // RMS in dBFS mapped from [-60, 0] to [0, 1].
       const db = 10 * Math.log10(sum / samples.length + 1e-10);
-      setLevel(Math.min(1, Math.max(0, (db + 60) / 60)));
+      // Written straight to the element: a re-render 60 times a second would cost the recording.
+      if (meter.current) meter.current.value = Math.min(1, Math.max(0, (db + 60) / 60));
       frame = requestAnimationFrame(tick);
     };
     tick();
@@ -134,14 +149,14 @@ export function Recorder({ question, sessionId, onClose, onSubmitted }: {
 
   // An unsent take is not lost by accident: leaving asks first.
   useEffect(() => {
-    const unsent = take !== null && phase !== 'uploading';
+    const atRisk = take !== null || phase === 'recording';
     const warn = (event: BeforeUnloadEvent) => {
-      if (!unsent) return;
+      if (!atRisk) return;
       event.preventDefault();
       event.returnValue = t.leaveUnsent;
     };
     addEventListener('beforeunload', warn);
-    setLeaveGuard(() => (unsent || phase === 'recording' ? t.leaveUnsent : null));
+    setLeaveGuard(() => (atRisk ? t.leaveUnsent : null));
     return () => {
       removeEventListener('beforeunload', warn);
       setLeaveGuard(null);
@@ -168,17 +183,21 @@ export function Recorder({ question, sessionId, onClose, onSubmitted }: {
     setCount(COUNTDOWN_SEC);
     announce(t.countdown(COUNTDOWN_SEC));
     let left = COUNTDOWN_SEC;
-    const timer = setInterval(() => {
+    countdownTimer.current = setInterval(() => {
       left -= 1;
       setCount(left);
       if (left > 0) return;
-      clearInterval(timer);
+      clearInterval(countdownTimer.current);
       record();
     }, 1000);
   };
 
   const record = () => {
-    if (!stream) return;
+    if (!stream?.active) {
+      setProblem('failed');
+      setPhase('preview');
+      return;
+    }
     const mimeType = recordingType((type) => MediaRecorder.isTypeSupported(type));
     if (!mimeType) {
       setNotice(t.noRecorder);
@@ -236,9 +255,11 @@ export function Recorder({ question, sessionId, onClose, onSubmitted }: {
     uploading.current = handle;
     try {
       const video = await handle.done;
-      await api<Job>('POST', `/api/video/analyze/${video.video_id}?async=true`);
-      setTake(null);
+      // The answer is sent: whatever happens next, the review page shows it (and can start the analysis).
+      await api<Job>('POST', `/api/video/analyze/${video.video_id}?async=true`).catch(() => {});
+      uploading.current = null;
       onSubmitted(video.video_id);
+      return;
     } catch (caught) {
       if ((caught as Error).name === 'AbortError') {
         setNotice(t.uploadCancelled);
@@ -266,7 +287,7 @@ export function Recorder({ question, sessionId, onClose, onSubmitted }: {
     <section class="recorder panel" aria-labelledby="recorder-heading">
       <div class="recorder-head">
         <h2 id="recorder-heading">{t.recorderTitle}</h2>
-        <button type="button" class="link" onClick={onClose} disabled={phase === 'recording' || phase === 'uploading'}>
+        <button type="button" class="link" onClick={onClose} disabled={phase === 'recording'}>
           {t.close}
         </button>
       </div>
@@ -285,7 +306,7 @@ export function Recorder({ question, sessionId, onClose, onSubmitted }: {
         {phase === 'recorded' || phase === 'uploading' ? (
           <video class="playback" src={take?.url} controls playsInline aria-label={t.player} />
         ) : (
-          <video ref={preview} class="mirror" autoPlay muted playsInline aria-label={t.camera} />
+          <video ref={preview} class="mirror" autoPlay muted playsInline aria-label={t.cameraPreview} />
         )}
         {phase === 'countdown' && (
           <div class="countdown" aria-hidden="true">
@@ -323,7 +344,7 @@ export function Recorder({ question, sessionId, onClose, onSubmitted }: {
           </label>
           <label class="meter-label">
             {t.micLevel}
-            <meter min={0} max={1} low={0.15} high={0.9} optimum={0.5} value={level} />
+            <meter ref={meter} min={0} max={1} low={0.15} high={0.9} optimum={0.5} value={0} />
           </label>
         </div>
       )}

@@ -5,13 +5,25 @@ import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { useI18n } from '../i18n/index.ts';
 import type { Alert, Frame, Speech } from '../types.ts';
 
+// Okabe–Ito colours, told apart with every common colour-vision deficiency; each also has a word.
 export const GAZE_COLOURS: Record<string, string> = {
-  CENTER: '#2a9d8f',
-  LEFT: '#e9a23b',
-  RIGHT: '#d1762a',
-  UP: '#8c6bb1',
-  DOWN: '#b5527a',
-  none: '#c9ccd1',
+  CENTER: '#009E73',
+  LEFT: '#E69F00',
+  RIGHT: '#D55E00',
+  UP: '#56B4E9',
+  DOWN: '#CC79A7',
+  none: '#C9CCD1',
+};
+const COLOURS = {
+  smileLine: '#B07800',
+  smileFill: 'rgba(230, 159, 0, 0.3)',
+  pitch: '#0072B2',
+  yaw: '#D55E00',
+  speech: '#0072B2',
+  pauseFill: 'rgba(0, 0, 0, 0.08)',
+  pauseMark: '#555B63',
+  filler: '#1D232B',
+  alert: 'rgba(213, 94, 0, 0.28)',
 };
 const LANE_HEIGHT = 34;
 const MARK_LANE_HEIGHT = 26;
@@ -133,7 +145,7 @@ export function Timeline({ data, video }: { data: TimelineData; video: HTMLVideo
 function Legend() {
   const { t } = useI18n();
   return (
-    <ul class="legend" aria-label={t.lanes.gaze}>
+    <ul class="legend" aria-label={t.legend}>
       {Object.entries(GAZE_COLOURS).map(([gaze, colour]) => (
         <li key={gaze}>
           <span class="swatch" style={{ background: colour }} aria-hidden="true" />
@@ -141,12 +153,32 @@ function Legend() {
         </li>
       ))}
       <li>
-        <span class="swatch filler-swatch" aria-hidden="true">▲</span>
+        <span class="line-swatch" style={{ borderTopColor: COLOURS.smileLine, borderTopStyle: 'dashed' }} aria-hidden="true" />
+        {t.smileThreshold}
+      </li>
+      <li>
+        <span class="line-swatch" style={{ borderTopColor: COLOURS.pitch }} aria-hidden="true" />
+        {t.headPitch}
+      </li>
+      <li>
+        <span class="line-swatch" style={{ borderTopColor: COLOURS.yaw, borderTopStyle: 'dashed' }} aria-hidden="true" />
+        {t.headYaw}
+      </li>
+      <li>
+        <span class="swatch" style={{ background: COLOURS.speech }} aria-hidden="true" />
+        {t.speaking}
+      </li>
+      <li>
+        <span class="swatch" style={{ color: COLOURS.pauseMark }} aria-hidden="true">◆</span>
+        {t.pause}
+      </li>
+      <li>
+        <span class="swatch" style={{ color: COLOURS.filler }} aria-hidden="true">▲</span>
         {t.filler}
       </li>
       <li>
-        <span class="swatch pause-swatch" aria-hidden="true" />
-        {t.pause}
+        <span class="swatch" style={{ background: COLOURS.alert }} aria-hidden="true" />
+        {t.alerts}
       </li>
     </ul>
   );
@@ -189,8 +221,8 @@ function draw(canvas: HTMLCanvasElement, data: TimelineData, height: number): vo
   const smileTop = LANE_HEIGHT + 3;
   const smileHeight = LANE_HEIGHT - 6;
   const smileY = (value: number) => smileTop + smileHeight * (1 - value);
-  g.fillStyle = 'rgba(233, 162, 59, 0.35)';
-  g.strokeStyle = '#c77d12';
+  g.fillStyle = COLOURS.smileFill;
+  g.strokeStyle = COLOURS.smileLine;
   g.lineWidth = 1.25;
   plotLine(g, frames, (frame) => frame.smile, x, smileY, smileY(0));
   g.setLineDash([3, 3]);
@@ -210,30 +242,32 @@ function draw(canvas: HTMLCanvasElement, data: TimelineData, height: number): vo
   g.lineTo(width, headMiddle);
   g.stroke();
   g.lineWidth = 1.25;
-  g.strokeStyle = '#3a6ea5';
+  g.strokeStyle = COLOURS.pitch;
   plotLine(g, frames, (frame) => frame.pitch, x, headY, null);
-  g.strokeStyle = '#8c6bb1';
+  g.strokeStyle = COLOURS.yaw;
+  g.setLineDash([4, 2]);
   plotLine(g, frames, (frame) => frame.yaw, x, headY, null);
+  g.setLineDash([]);
 
   // Speech stretches and pauses.
   const speechTop = LANE_HEIGHT * 3;
   for (const stretch of data.speech?.speech_segments ?? []) {
-    g.fillStyle = '#3a6ea5';
+    g.fillStyle = COLOURS.speech;
     g.fillRect(x(stretch.start_sec), speechTop + 9, Math.max(1, x(stretch.end_sec) - x(stretch.start_sec)), LANE_HEIGHT - 18);
   }
   for (const pause of data.speech?.pauses ?? []) {
-    g.fillStyle = 'rgba(181, 82, 122, 0.18)';
+    g.fillStyle = COLOURS.pauseFill;
     g.fillRect(x(pause.start_sec), speechTop + 3, Math.max(1, x(pause.end_sec) - x(pause.start_sec)), LANE_HEIGHT - 6);
-    diamond(g, (x(pause.start_sec) + x(pause.end_sec)) / 2, speechTop + LANE_HEIGHT / 2, 5, '#b5527a');
+    diamond(g, (x(pause.start_sec) + x(pause.end_sec)) / 2, speechTop + LANE_HEIGHT / 2, 5, COLOURS.pauseMark);
   }
 
   // Marks: alerts as ranges, fillers as triangles.
   const marksTop = LANE_HEIGHT * 4;
   for (const alert of data.alerts) {
-    g.fillStyle = alert.severity >= 2 ? 'rgba(209, 118, 42, 0.35)' : 'rgba(233, 162, 59, 0.25)';
+    g.fillStyle = COLOURS.alert;
     g.fillRect(x(alert.start_t), marksTop + 2, Math.max(2, x(alert.end_t) - x(alert.start_t)), MARK_LANE_HEIGHT - 4);
   }
-  g.fillStyle = '#b5527a';
+  g.fillStyle = COLOURS.filler;
   for (const filler of data.speech?.fillers ?? []) {
     if (filler.t === null) continue;
     const cx = x(filler.t);

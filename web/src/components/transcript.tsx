@@ -31,13 +31,30 @@ export function Transcript({ data, seek, video }: { data: TranscriptData; seek: 
 
   const fillers = data.speech?.fillers ?? [];
   const timedWords = data.words?.filter((word) => typeof word.start === 'number') ?? [];
-  // A filler is marked where its time matches the word's (or falls in the segment when a time is missing).
-  const isFiller = (word: string, start: number | null, segment: TranscriptSegment) =>
-    fillers.some((filler) => {
-      if (bare(filler.word) !== bare(word)) return false;
-      if (filler.t !== null && start !== null) return Math.abs(filler.t - start) < 0.3;
-      return filler.t === null || (filler.t >= segment.start - 0.5 && filler.t <= segment.end + 0.5);
-    });
+  // A timed word is a filler when a filler of the same word was found at its time.
+  const isFiller = (word: string, start: number) =>
+    fillers.some((filler) => bare(filler.word) === bare(word) && filler.t !== null && Math.abs(filler.t - start) < 0.3);
+
+  /**
+   * Without word times, a segment's words that match its fillers are marked, each filler once: "그"
+   * said once as a filler marks one "그", not every one.
+   */
+  const markFillers = (segment: TranscriptSegment, all: typeof fillers) => {
+    const left = new Map<string, number>();
+    for (const filler of all) {
+      if (filler.t !== null && (filler.t < segment.start - 0.5 || filler.t > segment.end + 0.5)) continue;
+      left.set(bare(filler.word), (left.get(bare(filler.word)) ?? 0) + 1);
+    }
+    return segment.text
+      .trim()
+      .split(/(\s+)/)
+      .map((token, w) => {
+        const remaining = left.get(bare(token)) ?? 0;
+        if (!bare(token) || remaining === 0) return token;
+        left.set(bare(token), remaining - 1);
+        return <mark key={w}>{token}</mark>;
+      });
+  };
 
   // Segments and pauses in time order.
   type Item = { kind: 'segment'; segment: TranscriptSegment } | { kind: 'pause'; start: number; duration: number };
@@ -67,15 +84,12 @@ export function Transcript({ data, seek, video }: { data: TranscriptData; seek: 
             {words.length ? (
               words.map((word, w) => (
                 <span key={w} class="word" data-start={word.start} onClick={() => seek(word.start!)}>
-                  {isFiller(word.word, word.start ?? null, segment) ? <mark>{word.word.trim()}</mark> : word.word.trim()}{' '}
+                  {isFiller(word.word, word.start!) ? <mark>{word.word.trim()}</mark> : word.word.trim()}{' '}
                 </span>
               ))
             ) : (
               <span class="segment-text" data-start={segment.start} onClick={() => seek(segment.start)}>
-                {segment.text
-                  .trim()
-                  .split(/(\s+)/)
-                  .map((token, w) => (isFiller(token, null, segment) && bare(token) ? <mark key={w}>{token}</mark> : token))}
+                {markFillers(segment, fillers)}
               </span>
             )}{' '}
           </span>

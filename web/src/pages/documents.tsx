@@ -3,12 +3,14 @@ import { useState } from 'preact/hooks';
 import { api, upload } from '../api.ts';
 import { ErrorText } from '../components/error-text.tsx';
 import { useLoad } from '../components/use-load.ts';
+import { usePageTitle } from '../components/use-page-title.ts';
 import { useI18n } from '../i18n/index.ts';
 import { announce } from '../announce.ts';
 import type { JobPosting, Portfolio } from '../types.ts';
 
 export function Documents() {
   const { t } = useI18n();
+  usePageTitle(t.documentsTitle);
   return (
     <section class="page">
       <h1>{t.documentsTitle}</h1>

@@ -2,6 +2,7 @@
 import { api } from '../api.ts';
 import { ErrorText } from '../components/error-text.tsx';
 import { useLoad } from '../components/use-load.ts';
+import { usePageTitle } from '../components/use-page-title.ts';
 import { useI18n } from '../i18n/index.ts';
 import type { Question, Session, Video } from '../types.ts';
 
@@ -16,6 +17,7 @@ const SHOWN = 30;
 
 export function Home() {
   const { t, date } = useI18n();
+  usePageTitle(t.homeTitle);
   const rows = useLoad(async (): Promise<SessionRow[]> => {
     const sessions = await api<Session[]>('GET', `/api/interviews/sessions/?limit=${SHOWN}`);
     return Promise.all(

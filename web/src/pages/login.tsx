@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { api, tokenStore } from '../api.ts';
 import { ErrorText } from '../components/error-text.tsx';
+import { usePageTitle } from '../components/use-page-title.ts';
 import { useI18n } from '../i18n/index.ts';
 import { navigate, useLocation } from '../router.ts';
 import type { Token } from '../types.ts';
@@ -10,6 +11,7 @@ export function Login({ notice, onSignedIn }: { notice: string | null; onSignedI
   const { t } = useI18n();
   const { path } = useLocation();
   const [mode, setMode] = useState<'login' | 'signup'>(path === '/signup' ? 'signup' : 'login');
+  usePageTitle(mode === 'login' ? t.loginTitle : t.signupTitle);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 

@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { ErrorText } from '../components/error-text.tsx';
 import { useLoad } from '../components/use-load.ts';
+import { usePageTitle } from '../components/use-page-title.ts';
 import { useI18n } from '../i18n/index.ts';
 import { navigate } from '../router.ts';
 import { announce } from '../announce.ts';
@@ -10,6 +11,7 @@ import type { JobPosting, Portfolio, Session } from '../types.ts';
 
 export function NewSession() {
   const { t } = useI18n();
+  usePageTitle(t.newSessionTitle);
   const documents = useLoad(
     () => Promise.all([api<Portfolio[]>('GET', '/api/portfolios/'), api<JobPosting[]>('GET', '/api/job-postings/')]),
     [],

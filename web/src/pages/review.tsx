@@ -1,6 +1,6 @@
 // The review of one answer: the player, the timeline lanes on its time axis, the feedback and the
 // measures (each pointing at its moment), and the transcript. While an analysis runs, its progress.
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.ts';
 import { ErrorText } from '../components/error-text.tsx';
 import { FeedbackList } from '../components/feedback-list.tsx';
@@ -9,6 +9,7 @@ import { MetricCards, metricCards } from '../components/metric-cards.tsx';
 import { Timeline, type TimelineData } from '../components/timeline.tsx';
 import { Transcript, type TranscriptData } from '../components/transcript.tsx';
 import { useLoad } from '../components/use-load.ts';
+import { usePageTitle } from '../components/use-page-title.ts';
 import { useI18n } from '../i18n/index.ts';
 import { navigate } from '../router.ts';
 import type { FeedbackRules, Frame, Job, Question, Results, Speech, Video } from '../types.ts';
@@ -35,6 +36,10 @@ export function Review({ videoId }: { videoId: string }) {
   const [running, setRunning] = useState<Job | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [followUp, setFollowUp] = useState<Question | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [unplayable, setUnplayable] = useState(false);
+  const refreshedFor = useRef<string | null>(null);
+  usePageTitle(t.reviewTitle);
 
   // A short-lived signed address for the player: a <video> cannot send the Authorization header.
   const refreshSource = useCallback(async () => {
@@ -75,14 +80,20 @@ export function Review({ videoId }: { videoId: string }) {
   }
   const { video, question } = loaded.data;
 
-  const analyse = async () => {
+  /** One action at a time: a double click does not ask twice. */
+  const act = async (action: () => Promise<void>) => {
+    if (busy) return;
+    setBusy(true);
     setError(null);
     try {
-      setRunning(await api<Job>('POST', `/api/video/analyze/${videoId}?async=true`));
+      await action();
     } catch (caught) {
       setError(caught);
+    } finally {
+      setBusy(false);
     }
   };
+  const analyse = () => act(async () => setRunning(await api<Job>('POST', `/api/video/analyze/${videoId}?async=true`)));
   const remove = async () => {
     if (!confirm(t.confirmDelete(t.answerAt(i18n.date(video.created_at))))) return;
     try {
@@ -92,16 +103,10 @@ export function Review({ videoId }: { videoId: string }) {
       setError(caught);
     }
   };
-  const askFollowUp = async () => {
-    setError(null);
-    try {
-      setFollowUp(await api<Question>('POST', `/api/interviews/questions/${video.question_id}/followup?lang=${lang}`, {}));
-    } catch (caught) {
-      setError(caught);
-    }
-  };
+  const askFollowUp = () =>
+    act(async () => setFollowUp(await api<Question>('POST', `/api/interviews/questions/${video.question_id}/followup?lang=${lang}`, {})));
 
-  const cards = results.metrics ? metricCards(results.metrics, view?.rules ?? null, i18n, results.transcript_language) : [];
+  const cards = results.metrics ? metricCards(results.metrics, view?.rules ?? null, i18n, results.transcript_language, view?.timeline.frames ?? []) : [];
   const failed = !running && job?.status === 'failed';
 
   return (
@@ -120,10 +125,10 @@ export function Review({ videoId }: { videoId: string }) {
           )}
         </div>
         <div class="row wrap">
-          <button type="button" onClick={askFollowUp}>
+          <button type="button" onClick={askFollowUp} disabled={busy}>
             {t.followUp}
           </button>
-          <button type="button" onClick={analyse} disabled={running !== null}>
+          <button type="button" onClick={analyse} disabled={busy || running !== null}>
             {results.metrics ? t.reanalyse : t.analyse}
           </button>
           <button type="button" class="danger" onClick={remove}>
@@ -170,11 +175,19 @@ export function Review({ videoId }: { videoId: string }) {
               preload="metadata"
               aria-label={t.player}
               onError={() => {
-                // The signed address may have expired: get a fresh one and carry on where we were.
+                // The signed address may have expired: get a fresh one, once, and carry on where we
+                // were. A second failure is the format (an AVI, say): the analysis is still below.
+                if (!source || refreshedFor.current === source) return setUnplayable(true);
+                refreshedFor.current = source;
                 const at = player?.currentTime ?? 0;
                 void refreshSource().then(() => player && (player.currentTime = at));
               }}
             />
+            {unplayable && (
+              <p class="notice" role="status">
+                {t.unplayable}
+              </p>
+            )}
           </div>
           {view && (
             <section class="area-timeline panel" aria-label={t.timeline}>
@@ -188,7 +201,7 @@ export function Review({ videoId }: { videoId: string }) {
                 <Transcript data={view.transcript} seek={seek} video={player} />
               ) : (
                 <p class="muted">
-                  {view.transcript.speech?.stt_message ? t.transcriptUnavailable(view.transcript.speech.stt_message) : t.noTranscript}
+                  {t.sttStatus[view.transcript.speech?.stt_status ?? 'disabled'] ?? t.noTranscript}
                 </p>
               )}
             </section>

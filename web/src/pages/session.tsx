@@ -5,6 +5,7 @@ import { announce } from '../announce.ts';
 import { ErrorText } from '../components/error-text.tsx';
 import { Recorder } from '../components/recorder.tsx';
 import { useLoad } from '../components/use-load.ts';
+import { usePageTitle } from '../components/use-page-title.ts';
 import { useI18n } from '../i18n/index.ts';
 import { navigate } from '../router.ts';
 import type { Question, Session, Video } from '../types.ts';
@@ -23,6 +24,7 @@ export function SessionPage({ sessionId, recordFor }: { sessionId: string; recor
   );
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  usePageTitle(data.data ? data.data[0].title || t.untitledSession : null);
 
   if (data.error instanceof ApiError && data.error.status === 404) return <NotFound />;
   if (!data.data) {
@@ -80,7 +82,7 @@ export function SessionPage({ sessionId, recordFor }: { sessionId: string; recor
           question={recording}
           sessionId={sessionId}
           onClose={() => navigate(`/sessions/${sessionId}`)}
-          onSubmitted={(videoId) => navigate(`/videos/${videoId}`)}
+          onSubmitted={(videoId) => navigate(`/videos/${videoId}`, { force: true })}
         />
       ) : (
         questionList()
