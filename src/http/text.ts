@@ -1,7 +1,7 @@
 // Text as clients send it, made into text we store and echo the same way on every database.
 
 /** Longer upload file names are shortened (most file systems allow 255). */
-export const MAX_FILENAME_CHARS = 255;
+const MAX_FILENAME_CHARS = 255;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 // C0 and C1 controls (NUL, tabs, newlines, escape…) and the bidirectional overrides and isolates that
