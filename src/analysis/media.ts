@@ -283,18 +283,38 @@ export const AUDIO_SAMPLE_RATE = 16_000;
 export async function readAudio(file: string, info: VideoInfo, tools = mediaTools()): Promise<Float32Array | null> {
   if (!info.hasAudio) return null;
   const timeoutMs = Math.ceil(60_000 + info.durationSec * 1000);
-  const { code, stdout, stderr } = await run(
+  const child = spawn(
     tools.ffmpeg,
     ['-nostdin', '-v', 'error', '-i', file, '-vn', '-ac', '1', '-ar', String(AUDIO_SAMPLE_RATE), '-f', 'f32le', 'pipe:1'],
-    timeoutMs,
+    { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs },
   );
+  runProcessInBackground(child.pid);
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  // Each piece is copied into one array sized from the duration as it arrives, so the audio is never
+  // held twice (all the pieces, then the joined copy). Should the duration fall short, the array grows.
+  let bytes = new Uint8Array(Math.ceil((info.durationSec + 1) * AUDIO_SAMPLE_RATE) * 4);
+  let filled = 0;
+  child.stdout.on('data', (chunk: Buffer) => {
+    if (filled + chunk.length > bytes.length) {
+      const grown = new Uint8Array(Math.ceil(((filled + chunk.length) * 1.25) / 4) * 4);
+      grown.set(bytes.subarray(0, filled));
+      bytes = grown;
+    }
+    bytes.set(chunk, filled);
+    filled += chunk.length;
+  });
+  const code = await exited;
   if (code !== 0) {
     throw new MediaError('DECODE_FAILED', `ffmpeg could not decode the audio: ${lastErrorLine(stderr, [file])}`);
   }
-  // Copy into a fresh, aligned buffer: a Buffer's byte offset need not be a multiple of 4.
-  const samples = new Float32Array(stdout.length / 4);
-  new Uint8Array(samples.buffer).set(stdout.subarray(0, samples.length * 4));
-  return samples;
+  return new Float32Array(bytes.buffer, 0, Math.floor(filled / 4));
 }
 
 // A stream copy runs at disk speed; this only stops a stuck process.

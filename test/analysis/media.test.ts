@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -80,6 +81,22 @@ describe('media', () => {
     const silent = join(dir, 'video-only.mp4');
     await ffmpeg('-i', TALKING_MALE, '-t', '1', '-an', '-c:v', 'copy', silent);
     assert.equal(await readAudio(silent, await probe(silent)), null);
+  });
+
+  test('audio is read without holding it twice: memory rises by about one copy of the samples', async (t) => {
+    const dir = await scratchDir(t);
+    const long = join(dir, 'long.flac'); // an hour of silence: 230 MB as samples, a few KB as FLAC
+    await ffmpeg('-f', 'lavfi', '-i', `anullsrc=r=${AUDIO_SAMPLE_RATE}:cl=mono`, '-t', '3600', '-c:a', 'flac', long);
+    const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'audio-memory.ts'), long, '3600'], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    assert.equal(child.status, 0, child.stderr.slice(0, 400));
+    const { samplesBytes, rise } = JSON.parse(child.stdout) as { samplesBytes: number; rise: number };
+    assert.equal(samplesBytes, 3600 * AUDIO_SAMPLE_RATE * 4);
+    // Holding the pieces and the joined copy at once would double it; garbage pieces awaiting collection
+    // add some tens of MB at most.
+    assert.ok(rise < 1.5 * samplesBytes, `memory rose by ${(rise / 2 ** 20).toFixed(0)} MB for ${(samplesBytes / 2 ** 20).toFixed(0)} MB of samples`);
   });
 
   test('bad input: clear errors, no crash', async (t) => {
