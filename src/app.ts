@@ -102,6 +102,7 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
   const mediaUrls = createMediaUrlSigner(config.jwtSecret, config.mediaUrlTtlSec);
   const videos = createVideoService(db, storage, interviews, {
     maxBytes: config.maxUploadMb * 1024 * 1024,
+    maxVideoSec: config.maxVideoSec,
     gemini,
     geminiTimeoutMs: config.geminiTimeoutSec * 1000,
     mediaUrls,

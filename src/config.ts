@@ -64,6 +64,8 @@ export interface Config {
   maxPortfolioMb: number;
   maxUploadMb: number;
   pdf: PdfLimits;
+  /** Longest answer video accepted at upload. */
+  maxVideoSec: number;
   /** Analyses run at the same time by the embedded worker. */
   analysisConcurrency: number;
   allowedOrigins: string[];
@@ -198,6 +200,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}`);
   }
+  const maxVideoSec = integer(env, 'MAX_VIDEO_SEC', 900, 1, 86_400);
   const jwtExpiresIn = text(env, 'JWT_EXPIRES_IN') ?? '7d';
   if (!/^\d+[smhd]$/.test(jwtExpiresIn)) {
     throw new ConfigError('JWT_EXPIRES_IN', 'expected a number with s, m, h or d, e.g. 7d');
@@ -220,6 +223,7 @@ export function loadConfig(env: Env = process.env): Config {
       timeoutSec: integer(env, 'PDF_PARSE_TIMEOUT_SEC', 20, 1, 600),
       maxTextChars: integer(env, 'PDF_MAX_TEXT_CHARS', 500_000, 1, 10_000_000),
     },
+    maxVideoSec,
     analysisConcurrency: integer(env, 'ANALYSIS_CONCURRENCY', 1, 1, 16),
     allowedOrigins: (text(env, 'ALLOWED_ORIGINS') ?? 'http://localhost:3000,http://localhost:5173')
       .split(',')

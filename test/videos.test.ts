@@ -275,6 +275,19 @@ for (const dialect of DIALECTS) {
       assert.deepEqual([counts.interview_video, counts.nonverbal_metrics, counts.analysis_job, counts.feedback], [0, 0, 0, 0]);
     });
 
+    test('a video longer than MAX_VIDEO_SEC is refused at upload, with the limit, and nothing is kept', async (t) => {
+      const { api, db, dataDir } = await startApp(t, dialect.name, { MAX_VIDEO_SEC: '2' });
+      const user = await signUp(api);
+      const { sessionId, questionId } = await sessionWithQuestion(api, user);
+      const before = await rowCounts(db);
+      const refused = await upload(api, user.token, { session_id: sessionId, question_id: questionId }, { bytes: MALE_BYTES, name: 'answer.mp4' });
+      expectError(refused, 422, 'VIDEO_TOO_LONG');
+      assert.match(refused.body.detail, /5\.0 s long; the limit is 2 s/);
+      assert.deepEqual(await rowCounts(db), before);
+      assert.deepEqual(await filesUnder(join(dataDir, 'uploads')), []);
+      assert.deepEqual(await filesUnder(join(dataDir, 'tmp')), []);
+    });
+
     test('status says what is switched on, and never a path or a key', async (t) => {
       const { api } = await startApp(t, dialect.name, { GEMINI_API_KEY: 'secret-gemini-key', STT_ENGINE: 'auto' });
       const user = await signUp(api);

@@ -45,6 +45,8 @@ const parse = <T>(json: string | null): T | null => (json === null ? null : (JSO
 
 export interface VideoServiceOptions {
   maxBytes: number;
+  /** Longer videos are refused at upload: every second of video costs analysis time. */
+  maxVideoSec: number;
   gemini: GeminiClient | null;
   geminiTimeoutMs: number;
   mediaUrls: MediaUrlSigner;
@@ -55,7 +57,7 @@ export function createVideoService(
   db: Db,
   storage: Storage,
   interviews: InterviewService,
-  { maxBytes, gemini, geminiTimeoutMs, mediaUrls, log }: VideoServiceOptions,
+  { maxBytes, maxVideoSec, gemini, geminiTimeoutMs, mediaUrls, log }: VideoServiceOptions,
 ) {
   async function get(userId: string, videoId: string): Promise<Video> {
     const video = await db
@@ -82,6 +84,10 @@ export function createVideoService(
           .limit(1)
           .as('analysis_status'),
       );
+  }
+
+  function assertShortEnough(durationSec: number): void {
+    if (durationSec > maxVideoSec) throw new Errors.VideoTooLong(durationSec.toFixed(1), maxVideoSec);
   }
 
   /**
@@ -163,8 +169,10 @@ export function createVideoService(
           if (error instanceof MediaError) throw new Errors.UnsupportedMedia(error.message);
           throw error;
         }
+        assertShortEnough(info.durationSec);
         const { path, durationSec } = await seekableFile(input.tempPath, info);
         toKeep = path;
+        assertShortEnough(durationSec); // the remuxed file's, which is the one kept
         kept = await storage.keep(toKeep, userId, 'videos', extname(input.filename).toLowerCase());
         const video: Video = {
           id: randomUUID(),
