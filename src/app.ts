@@ -32,7 +32,7 @@ import { interviewVideoRoutes, videoRoutes } from './videos/routes.ts';
 import { createVideoService } from './videos/service.ts';
 import { videoStatus } from './videos/status.ts';
 import { userRoutes } from './users/routes.ts';
-import { createUserService } from './users/service.ts';
+import { createUserService, type UserService } from './users/service.ts';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 export const APP_NAME = 'Interview Practice API';
@@ -94,7 +94,15 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
   await registerOpenApi(app, { title: APP_NAME, version });
 
   const storage = createStorage(config.dataDir);
-  const users = createUserService(db, storage);
+  const userService = createUserService(db, storage);
+  // A deleted user's analyses stop with them (the queue is made below, with the video service).
+  const users: UserService = {
+    ...userService,
+    remove: async (userId) => {
+      await userService.remove(userId);
+      jobs.userDeleted(userId);
+    },
+  };
   const portfolios = createPortfolioService(db, storage, { maxBytes: config.maxPortfolioMb * 1024 * 1024, pdf: config.pdf });
   const jobPostings = createJobPostingService(db);
   const gemini = geminiClient(config.gemini);
@@ -107,13 +115,19 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
     geminiTimeoutMs: config.geminiTimeoutSec * 1000,
     mediaUrls,
     log: app.log,
+    onRemoved: (videoId) => jobs.videoDeleted(videoId),
   });
   const runner = new AnalysisRunner(config.analysisConcurrency, config.analysis.faceWorkers, config.speech);
-  const jobs = new JobQueue(db, runner, config.analysisConcurrency, {
-    fileOf: (videoId) => videos.fileOf(videoId),
-    save: (job, result, finishedAt) => videos.saveAnalysis(job, result, finishedAt),
-    log: (message, details) => app.log.error(details, message),
-  });
+  const jobs = new JobQueue(
+    db,
+    runner,
+    {
+      fileOf: (videoId) => videos.fileOf(videoId),
+      save: (job, result, finishedAt) => videos.saveAnalysis(job, result, finishedAt),
+      log: app.log,
+    },
+    { concurrency: config.analysisConcurrency, timeoutSec: config.analysisTimeoutSec },
+  );
   app.addHook('onReady', () => storage.clearTemporaryFiles());
   app.addHook('onReady', () => jobs.start());
   app.addHook('onClose', () => jobs.stop());
@@ -128,7 +142,13 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
       await api.register(jobPostingRoutes, { prefix: '/job-postings', jobPostings });
       await api.register(interviewRoutes, { prefix: '/interviews', interviews, defaultLang: config.feedbackLang });
       await api.register(interviewVideoRoutes, { prefix: '/interviews', videos });
-      await api.register(videoRoutes, { prefix: '/video', videos, jobs, defaultLang: config.feedbackLang, status: () => videoStatus(config, jobs) });
+      await api.register(videoRoutes, {
+        prefix: '/video',
+        videos,
+        jobs,
+        defaultLang: config.feedbackLang,
+        status: () => videoStatus(config, jobs),
+      });
     },
     { prefix: '/api' },
   );

@@ -68,6 +68,8 @@ export interface Config {
   maxVideoSec: number;
   /** Analyses run at the same time by the embedded worker. */
   analysisConcurrency: number;
+  /** An analysis still running after this long is stopped and fails. */
+  analysisTimeoutSec: number;
   allowedOrigins: string[];
   logLevel: string;
   analysis: AnalysisSettings;
@@ -225,6 +227,9 @@ export function loadConfig(env: Env = process.env): Config {
     },
     maxVideoSec,
     analysisConcurrency: integer(env, 'ANALYSIS_CONCURRENCY', 1, 1, 16),
+    // An analysis takes 0.1–0.3 s per second of video at the defaults and up to about 1.5 s at 30 fps
+    // with one face thread; three times the longest video covers that with room for a busy machine.
+    analysisTimeoutSec: integer(env, 'ANALYSIS_TIMEOUT_SEC', 3 * maxVideoSec, 1, 7 * 86_400),
     allowedOrigins: (text(env, 'ALLOWED_ORIGINS') ?? 'http://localhost:3000,http://localhost:5173')
       .split(',')
       .map((origin) => origin.trim())

@@ -21,6 +21,8 @@ test('defaults: port 8000, SQLite file in DATA_DIR, seven-day tokens', async (t)
   assert.equal(config.mediaUrlTtlSec, 600);
   assert.equal(config.maxPortfolioMb, 10);
   assert.deepEqual(config.pdf, { maxPages: 200, timeoutSec: 20, maxTextChars: 500_000 });
+  assert.deepEqual([config.maxVideoSec, config.analysisTimeoutSec], [900, 2700]);
+  assert.equal(loadConfig({ DATA_DIR: dir, MAX_VIDEO_SEC: '60' }).analysisTimeoutSec, 180, 'three times the longest video');
   assert.deepEqual(config.gemini.apiKeys, []);
   assert.equal(config.analysis.fps, 5);
   assert.ok(config.analysis.faceWorkers >= 1 && config.analysis.faceWorkers <= 2);
@@ -71,6 +73,8 @@ test('bad values fail at start, naming the variable', async (t) => {
     [{ PDF_PARSE_TIMEOUT_SEC: '0.5' }, 'PDF_PARSE_TIMEOUT_SEC'],
     [{ PDF_MAX_TEXT_CHARS: 'lots' }, 'PDF_MAX_TEXT_CHARS'],
     [{ FEEDBACK_LANG: 'fr' }, 'FEEDBACK_LANG'],
+    [{ MAX_VIDEO_SEC: '0' }, 'MAX_VIDEO_SEC'],
+    [{ ANALYSIS_TIMEOUT_SEC: 'never' }, 'ANALYSIS_TIMEOUT_SEC'],
     [{ ANALYSIS_FPS: '0' }, 'ANALYSIS_FPS'],
     [{ ANALYSIS_FPS: '2.5' }, 'ANALYSIS_FPS'],
     [{ FACE_WORKERS: 'many' }, 'FACE_WORKERS'],

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test, type TestContext } from 'node:test';
 import { FaceWorkerPool } from '../src/analysis/face-pool.ts';
 import { analyze } from '../src/analysis/pipeline.ts';
 import { FEEDBACK_RULES } from '../src/analysis/feedback/index.ts';
@@ -43,6 +43,78 @@ async function readEvents(api: Api, path: string, token: string): Promise<Array<
       const event = /^event: (.*)$/m.exec(block)![1]!;
       return { event, data: JSON.parse(/^data: (.*)$/m.exec(block)![1]!) };
     });
+}
+
+type EventBlock = { comment: string } | { event: string; data: any };
+
+/** Opens a job's event stream to read it as it comes: `next` gives each event or comment, null at the end. */
+async function openEvents(api: Api, path: string, token: string, headers: Record<string, string> = {}) {
+  const response = await fetch(api.baseUrl + path, { headers: { authorization: `Bearer ${token}`, ...headers } });
+  assert.equal(response.status, 200);
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  return {
+    response,
+    async next(): Promise<EventBlock | null> {
+      for (;;) {
+        const end = buffer.indexOf('\n\n');
+        if (end >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (block.startsWith(':')) return { comment: block.slice(1).trim() };
+          return { event: /^event: (.*)$/m.exec(block)![1]!, data: JSON.parse(/^data: (.*)$/m.exec(block)![1]!) };
+        }
+        const { value, done } = await reader.read();
+        if (done) return null;
+        buffer += value;
+      }
+    },
+    close: () => reader.cancel(),
+  };
+}
+
+function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((settle) => (resolve = settle));
+  return { promise, resolve };
+}
+
+const TRANSCRIPTION = {
+  task: 'transcribe',
+  language: 'english',
+  duration: 5,
+  text: ' Well, I think so.',
+  segments: [{ id: 0, seek: 0, start: 0.4, end: 2.1, text: ' Well, I think so.', tokens: [], temperature: 0 }],
+  words: [['Well,', 0.4, 0.8], ['I', 0.9, 1.0], ['think', 1.0, 1.5], ['so.', 1.5, 2.1]].map(([word, start, end]) => ({ word, start, end })),
+};
+
+/**
+ * An OpenAI-compatible transcription server that holds every request until released, so that an
+ * analysis is known to be running (`asked`); `hungUp` settles when a client goes away unanswered,
+ * which is what a stopped analysis thread does.
+ */
+async function heldTranscriber(t: TestContext) {
+  const asked = deferred();
+  const released = deferred();
+  const hungUp = deferred();
+  const server = await fakeServer(t, (_request, response) => {
+    asked.resolve();
+    response.on('close', () => {
+      if (!response.writableEnded) hungUp.resolve();
+    });
+    void released.promise.then(() => sendJson(response, 200, TRANSCRIPTION));
+  });
+  return {
+    env: { STT_ENGINE: 'openai', STT_OPENAI_URL: `${server.url}/v1`, STT_LANGUAGE: 'en' },
+    asked: asked.promise,
+    hungUp: hungUp.promise,
+    release: () => released.resolve(),
+    requests: server.requests,
+  };
+}
+
+async function jobOf(api: Api, videoId: string, token: string): Promise<string> {
+  return (await api.get(`/api/video/results/${videoId}`, token)).body.analysis.job_id;
 }
 
 async function pollUntilDone(api: Api, jobId: string, token: string) {
@@ -162,7 +234,7 @@ for (const dialect of DIALECTS) {
       assert.deepEqual([counts.analysis_job, counts.nonverbal_metrics, counts.nonverbal_timeline], [1, 1, 1]);
     });
 
-    test('re-analysis replaces the results; a failed run keeps the previous ones and records why', async (t) => {
+    test('re-analysis replaces the results; a failed run keeps the previous ones and records why, and whose fault', async (t) => {
       const { api, db, dataDir } = await startApp(t, dialect.name);
       const user = await signUp(api);
       const { videoId, upload: uploaded } = await uploadFixture(api, user);
@@ -172,12 +244,23 @@ for (const dialect of DIALECTS) {
       const counts = await rowCounts(db);
       assert.deepEqual([counts.nonverbal_metrics, counts.nonverbal_timeline, counts.feedback], [1, 1, twice.feedback.length]);
 
-      await rm(join(dataDir, uploaded.file_path));
+      // The stored file is no video any more: the file's fault, a 422 with the reason and no server path.
+      await writeFile(join(dataDir, uploaded.file_path), 'not a video any more\n'.repeat(50));
       const failed = await api.post(`/api/video/analyze/${videoId}`, undefined, user.token);
       expectError(failed, 422, 'ANALYSIS_FAILED');
-      assert.match(failed.body.detail, /Video file not found/);
-      const results = (await api.get(`/api/video/results/${videoId}`, user.token)).body;
-      assert.equal(results.analysis.status, 'failed');
+      assert.match(failed.body.detail, /Not a readable media file/);
+      assert.ok(!failed.text.includes(dataDir), failed.text);
+      let results = (await api.get(`/api/video/results/${videoId}`, user.token)).body;
+      assert.deepEqual([results.analysis.status, results.analysis.error_kind], ['failed', 'media']);
+      assert.match(results.analysis.error, /Not a readable media file/);
+      assert.deepEqual(results.metrics, twice.metrics);
+
+      // The file is gone from the disk: our fault, a 500, and the job says so.
+      await rm(join(dataDir, uploaded.file_path));
+      const crashed = await api.post(`/api/video/analyze/${videoId}`, undefined, user.token);
+      expectError(crashed, 500, 'INTERNAL_ERROR');
+      results = (await api.get(`/api/video/results/${videoId}`, user.token)).body;
+      assert.deepEqual([results.analysis.status, results.analysis.error_kind], ['failed', 'internal']);
       assert.match(results.analysis.error, /Video file not found/);
       assert.deepEqual(results.metrics, twice.metrics);
       assert.equal((await rowCounts(db)).nonverbal_metrics, 1);
@@ -286,6 +369,94 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(await rowCounts(db), before);
       assert.deepEqual(await filesUnder(join(dataDir, 'uploads')), []);
       assert.deepEqual(await filesUnder(join(dataDir, 'tmp')), []);
+    });
+
+    test('deleting a video stops its analysis: waiting requests answer 404, its stream ends "deleted", the thread stops', { timeout: 180_000 }, async (t) => {
+      const stt = await heldTranscriber(t);
+      const { api, db } = await startApp(t, dialect.name, stt.env);
+      const user = await signUp(api);
+      const running = await uploadFixture(api, user);
+      const queued = await uploadFixture(api, user);
+      const runningWait = api.post(`/api/video/analyze/${running.videoId}`, undefined, user.token);
+      await stt.asked; // its transcription has been asked for: the job is running
+      const queuedWait = api.post(`/api/video/analyze/${queued.videoId}`, undefined, user.token);
+      const stream = await openEvents(api, `/api/video/jobs/${await jobOf(api, running.videoId, user.token)}/events`, user.token);
+
+      // Deleting the queued one (ANALYSIS_CONCURRENCY is 1) ends its waiting request.
+      assert.equal((await api.delete(`/api/interviews/videos/${queued.videoId}`, user.token)).status, 204);
+      const queuedReply = await queuedWait;
+      expectError(queuedReply, 404, 'NOT_FOUND');
+      assert.match(queuedReply.body.detail, /deleted/);
+
+      assert.equal((await api.delete(`/api/interviews/videos/${running.videoId}`, user.token)).status, 204);
+      const runningReply = await runningWait;
+      expectError(runningReply, 404, 'NOT_FOUND');
+      assert.match(runningReply.body.detail, /deleted/);
+      let last: EventBlock | null = null;
+      for (let block = await stream.next(); block; block = await stream.next()) last = block;
+      assert.ok(last && 'event' in last && last.event === 'end', JSON.stringify(last));
+      assert.equal(last.data.status, 'deleted');
+      await stt.hungUp; // the analysis thread was stopped mid-transcription
+      const counts = await rowCounts(db);
+      assert.deepEqual([counts.interview_video, counts.analysis_job, counts.nonverbal_metrics], [0, 0, 0]);
+
+      // The queue goes on with a fresh thread.
+      stt.release();
+      const next = await uploadFixture(api, user);
+      const analysed = await api.post(`/api/video/analyze/${next.videoId}`, undefined, user.token);
+      assert.equal(analysed.status, 200, analysed.text);
+      assert.equal(analysed.body.transcript, TRANSCRIPTION.text.trim());
+    });
+
+    test('deleting the account stops its running analysis and ends the waiting request', { timeout: 180_000 }, async (t) => {
+      const stt = await heldTranscriber(t);
+      const { api, db } = await startApp(t, dialect.name, stt.env);
+      const user = await signUp(api);
+      const { videoId } = await uploadFixture(api, user);
+      const waiting = api.post(`/api/video/analyze/${videoId}`, undefined, user.token);
+      await stt.asked;
+      assert.equal((await api.delete(`/api/users/${user.id}`, user.token)).status, 204);
+      expectError(await waiting, 404, 'NOT_FOUND');
+      await stt.hungUp;
+      assert.equal((await rowCounts(db)).analysis_job, 0);
+    });
+
+    test('an analysis still running at ANALYSIS_TIMEOUT_SEC is stopped and answers 422 with the limit', { timeout: 180_000 }, async (t) => {
+      const stt = await heldTranscriber(t); // never answers
+      const { api } = await startApp(t, dialect.name, { ...stt.env, ANALYSIS_TIMEOUT_SEC: '1' });
+      const user = await signUp(api);
+      const { videoId } = await uploadFixture(api, user);
+      const failed = await api.post(`/api/video/analyze/${videoId}`, undefined, user.token);
+      expectError(failed, 422, 'ANALYSIS_FAILED');
+      assert.match(failed.body.detail, /longer than the limit of 1 s/);
+      const results = (await api.get(`/api/video/results/${videoId}`, user.token)).body;
+      assert.deepEqual([results.analysis.status, results.analysis.error_kind], ['failed', 'timeout']);
+    });
+
+    test('with transcription running beside the face stage, progress never goes back and the stage never flips', { timeout: 180_000 }, async (t) => {
+      const stt = await heldTranscriber(t);
+      const { api } = await startApp(t, dialect.name, stt.env);
+      const user = await signUp(api);
+      const { videoId } = await uploadFixture(api, user);
+      const { job_id: jobId } = (await api.post(`/api/video/analyze/${videoId}?async=true`, undefined, user.token)).body;
+      const stream = await openEvents(api, `/api/video/jobs/${jobId}/events`, user.token);
+      const events: Array<{ event: string; data: any }> = [];
+      for (let block = await stream.next(); block; block = await stream.next()) {
+        if (!('event' in block)) continue;
+        events.push(block);
+        // The transcript arrives once the face stage is well under way, so the two overlap.
+        if (block.data.stage === 'face' && block.data.progress >= 0.2) stt.release();
+      }
+      assert.equal(stt.requests.length, 1, 'the transcription engine was asked');
+      assert.equal(events.at(-1)!.data.status, 'succeeded');
+      const progress = events.map((e) => e.data.progress as number);
+      assert.ok(progress.every((value, i) => i === 0 || value >= progress[i - 1]!), progress.join(' '));
+      const order = ['queued', 'probe', 'face', 'speech', 'metrics', 'done'];
+      const stages = events.map((e) => order.indexOf(e.data.stage ?? 'queued'));
+      assert.ok(stages.every((stage, i) => stage >= 0 && (i === 0 || stage >= stages[i - 1]!)), events.map((e) => e.data.stage).join(' '));
+      assert.ok(events.some((e) => e.data.stage === 'face' && e.data.progress > 0.2 && e.data.progress < 0.95));
+      const results = (await api.get(`/api/video/results/${videoId}`, user.token)).body;
+      assert.equal(results.transcript, TRANSCRIPTION.text.trim());
     });
 
     test('status says what is switched on, and never a path or a key', async (t) => {

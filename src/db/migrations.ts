@@ -206,9 +206,21 @@ const analysisJobs: Migration = {
   },
 };
 
+/**
+ * A failed job keeps whose fault it was, so the file's faults answer 422 and ours 500; and jobs are
+ * looked up by user, to take turns between users when claiming the next one.
+ */
+const jobErrorKindAndUserIndex: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('analysis_job').addColumn('error_kind', 'text').execute();
+    await db.schema.createIndex('analysis_job_user_id_idx').on('analysis_job').column('user_id').execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   '001_initial': initial,
   '002_analysis_jobs': analysisJobs,
+  '003_job_error_kind_and_user_index': jobErrorKindAndUserIndex,
 };
 
 /** Tables in the order they can be dropped (children first). */

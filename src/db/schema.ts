@@ -123,6 +123,9 @@ export interface FeedbackTable {
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 
+/** Why a job failed: the file (not a readable video), the time limit, or our own fault. */
+export type JobErrorKind = 'media' | 'timeout' | 'internal';
+
 export interface AnalysisJobTable {
   id: string;
   video_id: string;
@@ -131,6 +134,8 @@ export interface AnalysisJobTable {
   stage: string | null;
   progress: number;
   error: string | null;
+  /** Set with `error`; null on failures recorded before the kind was kept. */
+  error_kind: JobErrorKind | null;
   attempts: number;
   /** Language of the feedback: ko or en. */
   language: string;

@@ -36,6 +36,7 @@ export const Errors = {
   JsonTooDeep: createError('JSON_TOO_DEEP', 'The JSON body is nested more than %d levels deep', 422),
   AnalysisFailed: createError('ANALYSIS_FAILED', 'Video analysis failed: %s', 422),
   VideoTooLong: createError('VIDEO_TOO_LONG', 'The video is %s s long; the limit is %d s', 422),
+  VideoDeleted: createError('NOT_FOUND', 'The video was deleted before its analysis finished', 404),
   RangeNotSatisfiable: createError('RANGE_NOT_SATISFIABLE', 'The requested range is outside the file', 416),
   TooManyRequests: createError('RATE_LIMITED', 'Too many requests, retry in %s', 429),
   DatabaseUnavailable: createError('DATABASE_UNAVAILABLE', 'The database does not answer', 503),

@@ -3,19 +3,32 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Selectable } from 'kysely';
-import type { AnalysisResult } from '../analysis/pipeline.ts';
+import type { AnalysisResult, ProgressListener } from '../analysis/pipeline.ts';
 import { isUniqueViolation, type Db } from '../db/index.ts';
-import type { AnalysisJobTable } from '../db/schema.ts';
-import { AnalysisFailed, type AnalysisRunner } from './runner.ts';
+import type { AnalysisJobTable, JobErrorKind } from '../db/schema.ts';
+import { JobProgress } from './progress.ts';
+import { AnalysisFailed, type Runner } from './runner.ts';
 
 export type Job = Selectable<AnalysisJobTable>;
+
+export interface JobLog {
+  error(details: Record<string, unknown>, message: string): void;
+  warn(details: Record<string, unknown>, message: string): void;
+}
 
 export interface JobHooks {
   /** The absolute path of the video to analyse (throws when it is gone). */
   fileOf(videoId: string): Promise<string>;
   /** Stores the results and marks the job succeeded, in one transaction. */
   save(job: Job, result: AnalysisResult, finishedAt: string): Promise<void>;
-  log(message: string, details: Record<string, unknown>): void;
+  log: JobLog;
+}
+
+export interface JobQueueOptions {
+  /** Jobs run at the same time. */
+  concurrency: number;
+  /** A job still running after this long is stopped and fails. */
+  timeoutSec: number;
 }
 
 export interface JobUpdate {
@@ -23,23 +36,40 @@ export interface JobUpdate {
   stage: string | null;
   progress: number;
   error: string | null;
+  error_kind: JobErrorKind | null;
 }
+
+/** What followers of a job hear: its updates, or that it is gone with its video (or user). */
+export type JobEvent = JobUpdate | { status: 'deleted' };
+
+/** After this event nothing more is heard of the job. */
+export const isLastEvent = (event: JobEvent): boolean =>
+  event.status === 'succeeded' || event.status === 'failed' || event.status === 'deleted';
 
 /** Stopped jobs are retried on restart this many times in all. */
 const MAX_ATTEMPTS = 3;
 /** Progress is written to the database at most this often; listeners hear every step. */
 const PROGRESS_WRITE_MS = 500;
 
+const videoChannel = (videoId: string) => `video:${videoId}`;
+const userChannel = (userId: string) => `user:${userId}`;
+const updateOf = ({ status, stage, progress, error, error_kind }: Job): JobUpdate => ({ status, stage, progress, error, error_kind });
+
 export class JobQueue {
   private readonly events = new EventEmitter();
-  private running = 0;
+  /** Slots taken: jobs running, and loops claiming one. */
+  private slots = 0;
+  /** Set when a job may have been queued while a loop was claiming. */
+  private claimAgain = false;
+  /** Running jobs, each with what stops it when its video or user is deleted. */
+  private readonly active = new Map<string, { job: Job; cancel: AbortController }>();
   private stopped = false;
 
   constructor(
     private readonly db: Db,
-    private readonly runner: AnalysisRunner,
-    private readonly concurrency: number,
+    private readonly runner: Runner,
     private readonly hooks: JobHooks,
+    private readonly options: JobQueueOptions,
   ) {
     this.events.setMaxListeners(0);
   }
@@ -67,6 +97,7 @@ export class JobQueue {
       stage: null,
       progress: 0,
       error: null,
+      error_kind: null,
       attempts: 0,
       language,
       created_at: new Date().toISOString(),
@@ -120,50 +151,136 @@ export class JobQueue {
     return { queued: count('queued'), running: count('running') };
   }
 
-  /** Calls `listener` with every update of the job until it ends; returns the unsubscribe function. */
-  subscribe(jobId: string, listener: (update: JobUpdate) => void): () => void {
-    this.events.on(jobId, listener);
-    return () => this.events.off(jobId, listener);
+  /**
+   * Calls `listener` with the job's state now, then with every event until the last one (it ended, or
+   * its video or user was deleted). Subscribes before reading the job, so that nothing that happens in
+   * between is missed. Returns the function that stops listening earlier.
+   */
+  async follow(job: Pick<Job, 'id' | 'video_id' | 'user_id'>, listener: (event: JobEvent) => void): Promise<() => void> {
+    const channels = [job.id, videoChannel(job.video_id), userChannel(job.user_id)];
+    let reading = true;
+    let heard: JobEvent | undefined;
+    let over = false;
+    const unsubscribe = () => {
+      for (const channel of channels) this.events.off(channel, onEvent);
+    };
+    const deliver = (event: JobEvent) => {
+      if (over) return;
+      if (isLastEvent(event)) {
+        over = true;
+        unsubscribe();
+      }
+      listener(event);
+    };
+    const onEvent = (event: JobEvent) => {
+      if (reading) heard = event;
+      else deliver(event);
+    };
+    for (const channel of channels) this.events.on(channel, onEvent);
+    let row: Job | undefined;
+    try {
+      row = await this.get(job.id);
+    } catch (error) {
+      unsubscribe();
+      throw error;
+    }
+    reading = false;
+    // Progress reaches the row at most every PROGRESS_WRITE_MS, so an event heard while reading is newer,
+    // unless the row already says how the job ended.
+    deliver(!row ? { status: 'deleted' } : heard && !isLastEvent(updateOf(row)) ? heard : updateOf(row));
+    return unsubscribe;
   }
 
-  /** Resolves with the job once it has succeeded or failed. */
-  async waitFor(jobId: string): Promise<Job> {
-    const ended = new Promise<void>((resolve) => {
-      const unsubscribe = this.subscribe(jobId, (update) => {
-        if (update.status === 'succeeded' || update.status === 'failed') {
-          unsubscribe();
-          resolve();
-        }
-      });
+  /** The job once it has succeeded or failed; undefined when its video or user was deleted first. */
+  async waitFor(job: Job): Promise<Job | undefined> {
+    const last = await new Promise<JobEvent>((resolve, reject) => {
+      this.follow(job, (event) => {
+        if (isLastEvent(event)) resolve(event);
+      }).catch(reject);
     });
-    const now = await this.get(jobId);
-    if (now && (now.status === 'queued' || now.status === 'running')) await ended;
-    return (await this.get(jobId))!;
+    return last.status === 'deleted' ? undefined : this.get(job.id);
+  }
+
+  /** Call once the video's rows are deleted: stops its running job and ends whatever follows its jobs. */
+  videoDeleted(videoId: string): void {
+    this.dropJobs((job) => job.video_id === videoId, videoChannel(videoId));
+  }
+
+  /** Call once the user's rows are deleted: stops their running jobs and ends whatever follows them. */
+  userDeleted(userId: string): void {
+    this.dropJobs((job) => job.user_id === userId, userChannel(userId));
+  }
+
+  private dropJobs(matches: (job: Job) => boolean, channel: string): void {
+    for (const { job, cancel } of this.active.values()) {
+      if (matches(job)) cancel.abort(new Error('the video was deleted'));
+    }
+    this.events.emit(channel, { status: 'deleted' } satisfies JobEvent);
   }
 
   private async pump(): Promise<void> {
-    while (!this.stopped && this.running < this.concurrency) {
-      const job = await this.claim();
-      if (!job) return;
-      this.running += 1;
-      void this.execute(job).finally(() => {
-        this.running -= 1;
-        void this.pump();
-      });
+    this.claimAgain = true;
+    // The slot is taken before claiming: loops started at once must not all pass the check, then claim.
+    while (!this.stopped && this.slots < this.options.concurrency) {
+      this.slots += 1;
+      this.claimAgain = false;
+      let job: Job | undefined;
+      try {
+        job = await this.claim();
+      } catch (error) {
+        this.slots -= 1;
+        this.hooks.log.error({ err: error }, 'could not claim an analysis job');
+        return;
+      }
+      if (!job) {
+        this.slots -= 1;
+        if (this.claimAgain) continue;
+        return;
+      }
+      const claimed = job;
+      void this.execute(claimed)
+        .catch((error: unknown) => this.hooks.log.error({ err: error, jobId: claimed.id }, 'could not record the end of an analysis job'))
+        .finally(() => {
+          this.slots -= 1;
+          void this.pump();
+        });
     }
   }
 
-  /** Takes the oldest queued job, unless another loop took it first. */
+  /**
+   * Takes a queued job, fairly between users: one of the user with the fewest running jobs, among them
+   * the user whose last job started longest ago (or never), and that user's oldest. One user's many
+   * uploads thus take turns with everyone else's instead of going first.
+   */
   private async claim(): Promise<Job | undefined> {
     for (;;) {
+      const users = await this.db
+        .selectFrom('analysis_job')
+        .select((eb) => [
+          'user_id',
+          eb.fn.max('started_at').as('last_started'),
+          eb.fn.sum<number | string>(eb.case().when('status', '=', 'running').then(1).else(0).end()).as('running'),
+          eb.fn.min(eb.case().when('status', '=', 'queued').then(eb.ref('created_at')).end()).as('first_queued'),
+        ])
+        .where('user_id', 'in', (eb) => eb.selectFrom('analysis_job').select('user_id').where('status', '=', 'queued'))
+        .groupBy('user_id')
+        .execute();
+      const turn = users.sort(
+        (a, b) =>
+          Number(a.running) - Number(b.running) ||
+          (a.last_started ?? '').localeCompare(b.last_started ?? '') ||
+          (a.first_queued ?? '').localeCompare(b.first_queued ?? ''),
+      )[0];
+      if (!turn) return undefined;
       const next = await this.db
         .selectFrom('analysis_job')
         .selectAll()
         .where('status', '=', 'queued')
+        .where('user_id', '=', turn.user_id)
         .orderBy('created_at')
         .orderBy('id')
         .executeTakeFirst();
-      if (!next) return undefined;
+      if (!next) continue;
       const started_at = new Date().toISOString();
       const { numUpdatedRows } = await this.db
         .updateTable('analysis_job')
@@ -171,7 +288,9 @@ export class JobQueue {
         .where('id', '=', next.id)
         .where('status', '=', 'queued')
         .executeTakeFirst();
-      if (numUpdatedRows > 0n) return { ...next, status: 'running', started_at, attempts: next.attempts + 1 };
+      if (numUpdatedRows > 0n) {
+        return { ...next, status: 'running', started_at, attempts: next.attempts + 1, progress: 0, stage: 'queued' };
+      }
     }
   }
 
@@ -180,36 +299,51 @@ export class JobQueue {
   }
 
   private async execute(job: Job): Promise<void> {
-    if (job.attempts > MAX_ATTEMPTS) return this.fail(job, `stopped ${MAX_ATTEMPTS} times before finishing`);
+    if (job.attempts > MAX_ATTEMPTS) {
+      await this.fail(job, { stage: job.stage, progress: job.progress }, `stopped ${MAX_ATTEMPTS} times before finishing`, 'internal');
+      return;
+    }
+    const cancel = new AbortController();
+    const timeout = AbortSignal.timeout(this.options.timeoutSec * 1000);
+    this.active.set(job.id, { job, cancel });
+    const progress = new JobProgress();
+    let shown: { stage: string | null; progress: number } = { stage: job.stage, progress: 0 };
     let lastWrite = 0;
     try {
       const file = await this.hooks.fileOf(job.video_id);
-      const result = await this.runner.run(file, ({ stage, progress }) => {
-        // Progress runs through the stages: face is most of the work.
-        const overall = stage === 'face' ? 0.05 + 0.85 * progress : stage === 'done' ? 1 : stage === 'metrics' ? 0.95 : 0.05 * progress;
-        const update: JobUpdate = { status: 'running', stage, progress: Number(overall.toFixed(3)), error: null };
-        this.emit(job, update);
+      const onProgress: ProgressListener = (report) => {
+        shown = progress.update(report);
+        this.emit(job, { status: 'running', ...shown, error: null, error_kind: null });
         if (Date.now() - lastWrite >= PROGRESS_WRITE_MS) {
           lastWrite = Date.now();
-          void this.db.updateTable('analysis_job').set({ stage, progress: update.progress }).where('id', '=', job.id).execute().catch(() => {});
+          void this.db.updateTable('analysis_job').set(shown).where('id', '=', job.id).execute().catch(() => {});
         }
-      });
+      };
+      const result = await this.runner.run(file, onProgress, AbortSignal.any([cancel.signal, timeout]));
       await this.hooks.save(job, result, new Date().toISOString());
-      this.emit(job, { status: 'succeeded', stage: 'done', progress: 1, error: null });
+      this.emit(job, { status: 'succeeded', stage: 'done', progress: 1, error: null, error_kind: null });
     } catch (error) {
-      if (this.stopped) return; // left 'running': the next start re-queues it
-      const message = (error as Error).message;
-      if (!(error instanceof AnalysisFailed && error.expected)) this.hooks.log('analysis job failed', { jobId: job.id, error: message });
-      await this.fail(job, message);
+      // Deleted (its followers have been told), or the server is stopping (the next start re-queues it).
+      if (cancel.signal.aborted || this.stopped) return;
+      const kind: JobErrorKind = timeout.aborted ? 'timeout' : error instanceof AnalysisFailed && error.fault === 'media' ? 'media' : 'internal';
+      const message = kind === 'timeout' ? `The analysis took longer than the limit of ${this.options.timeoutSec} s` : (error as Error).message;
+      if (!(await this.fail(job, shown, message, kind))) return; // the job went with its video meanwhile
+      if (kind === 'internal') this.hooks.log.error({ err: error, jobId: job.id }, 'analysis job failed');
+      if (kind === 'timeout') this.hooks.log.warn({ jobId: job.id, timeoutSec: this.options.timeoutSec }, 'analysis job stopped at its time limit');
+    } finally {
+      this.active.delete(job.id);
     }
   }
 
-  private async fail(job: Job, error: string): Promise<void> {
-    await this.db
+  /** Records the failure; false when the job is gone (deleted with its video). */
+  private async fail(job: Job, shown: { stage: string | null; progress: number }, error: string, kind: JobErrorKind): Promise<boolean> {
+    const { numUpdatedRows } = await this.db
       .updateTable('analysis_job')
-      .set({ status: 'failed', error, finished_at: new Date().toISOString() })
+      .set({ status: 'failed', ...shown, error, error_kind: kind, finished_at: new Date().toISOString() })
       .where('id', '=', job.id)
-      .execute();
-    this.emit(job, { status: 'failed', stage: job.stage, progress: job.progress, error });
+      .executeTakeFirst();
+    if (numUpdatedRows === 0n) return false;
+    this.emit(job, { status: 'failed', ...shown, error, error_kind: kind });
+    return true;
   }
 }

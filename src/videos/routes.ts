@@ -10,7 +10,7 @@ import { receiveForm } from '../http/multipart.ts';
 import { errorReplies, NoContent } from '../http/schemas.ts';
 import { SessionParams } from '../interviews/schemas.ts';
 import { requestLanguage, type Lang } from '../http/language.ts';
-import type { JobQueue } from '../jobs/queue.ts';
+import { isLastEvent, type JobEvent, type JobQueue } from '../jobs/queue.ts';
 import {
   AnalyzeQuery,
   AnalyzeResponse,
@@ -80,7 +80,9 @@ export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (
         summary: 'Analyse a video: waits for the result, or with ?async=true answers 202 with the job',
         headers: Type.Object({ 'accept-language': Type.Optional(Type.String({ description: 'ko or en chooses the feedback language' })) }),
         description:
-          'The analysis is a durable job: a client that disconnects does not cancel it, a second call while it runs joins it, and a restart resumes it. A video that cannot be decoded answers 422 ANALYSIS_FAILED.',
+          'The analysis is a durable job: a client that disconnects does not cancel it, a second call while it runs joins it, and a restart resumes it. ' +
+          'A video that cannot be decoded, or whose analysis outlasts the time limit, answers 422 ANALYSIS_FAILED; a failure on our side answers 500. ' +
+          'Deleting the video meanwhile stops the analysis and answers 404.',
         params: VideoParams,
         querystring: AnalyzeQuery,
         response: { 200: AnalyzeResponse, 202: JobResponse, ...errorReplies(404) },
@@ -90,8 +92,13 @@ export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (
       const video = await videos.get(request.user.id, request.params.video_id);
       const { job } = await jobs.enqueue(video.id, request.user.id, requestLanguage(request, defaultLang));
       if (request.query.async) return reply.status(202).send(jobView(job));
-      const finished = await jobs.waitFor(job.id);
-      if (finished.status === 'failed') throw new Errors.AnalysisFailed(finished.error ?? 'unknown error');
+      const finished = await jobs.waitFor(job);
+      if (!finished) throw new Errors.VideoDeleted();
+      if (finished.status === 'failed') {
+        // The queue has logged our own failures with their stack; this one becomes a 500.
+        if (finished.error_kind === 'internal') throw new Error(`analysis job ${finished.id} failed: ${finished.error}`);
+        throw new Errors.AnalysisFailed(finished.error ?? 'unknown error');
+      }
       return videos.analyzeReply(video.id);
     },
   );
@@ -114,7 +121,9 @@ export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (
       schema: {
         tags,
         summary: 'Server-sent events: the job’s stage and progress until it ends',
-        description: 'Each event is `event: progress` (or `end` last) with the job as JSON in `data`.',
+        description:
+          'Each event is `event: progress` (or `end` last) with the job as JSON in `data`; when the video (or its user) is deleted, ' +
+          '`end` says `"status": "deleted"`.',
         params: JobParams,
         produces: ['text/event-stream'],
         response: { 200: Type.String({ description: 'text/event-stream' }), ...errorReplies(404) },
@@ -126,23 +135,24 @@ export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (
       const out = reply.raw;
       out.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
       const send = (event: string, data: unknown) => out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      let current = jobView(job);
-      const finish = () => {
-        send('end', current);
-        out.end();
-      };
-      if (job.status === 'succeeded' || job.status === 'failed') return finish();
-      send('progress', current);
-      const unsubscribe = jobs.subscribe(job.id, (update) => {
-        current = { ...current, ...update };
-        if (update.status === 'succeeded' || update.status === 'failed') {
-          unsubscribe();
-          finish();
-        } else {
-          send('progress', current);
-        }
+      let current: Omit<ReturnType<typeof jobView>, 'status'> & { status: JobEvent['status'] } = jobView(job);
+      let closed = false;
+      let unsubscribe = () => {};
+      out.on('close', () => {
+        closed = true;
+        unsubscribe();
       });
-      request.raw.on('close', unsubscribe);
+      try {
+        unsubscribe = await jobs.follow(job, (event) => {
+          current = event.status === 'deleted' ? { ...current, status: 'deleted', error: 'The video was deleted' } : { ...current, ...event };
+          send(isLastEvent(event) ? 'end' : 'progress', current);
+          if (isLastEvent(event)) out.end();
+        });
+      } catch (error) {
+        request.log.error({ err: error }, 'could not follow an analysis job');
+        out.end();
+      }
+      if (closed) unsubscribe();
     },
   );
 

@@ -56,6 +56,9 @@ export const JobResponse = Type.Object({
   stage: Nullable(Type.String()),
   progress: Type.Number({ minimum: 0, maximum: 1 }),
   error: Nullable(Type.String()),
+  error_kind: Type.Union([Type.Literal('media'), Type.Literal('timeout'), Type.Literal('internal'), Type.Null()], {
+    description: 'Why it failed: the file is not a readable video (media), it ran past the time limit (timeout), or our fault (internal)',
+  }),
   attempts: Type.Integer(),
   created_at: Timestamp,
   started_at: Nullable(Timestamp),

@@ -51,13 +51,15 @@ export interface VideoServiceOptions {
   geminiTimeoutMs: number;
   mediaUrls: MediaUrlSigner;
   log: { warn(details: Record<string, unknown>, message: string): void };
+  /** Called once a video's rows are deleted, so that its running analysis stops. */
+  onRemoved(videoId: string): void;
 }
 
 export function createVideoService(
   db: Db,
   storage: Storage,
   interviews: InterviewService,
-  { maxBytes, maxVideoSec, gemini, geminiTimeoutMs, mediaUrls, log }: VideoServiceOptions,
+  { maxBytes, maxVideoSec, gemini, geminiTimeoutMs, mediaUrls, log, onRemoved }: VideoServiceOptions,
 ) {
   async function get(userId: string, videoId: string): Promise<Video> {
     const video = await db
@@ -235,6 +237,7 @@ export function createVideoService(
     async remove(userId: string, videoId: string): Promise<void> {
       const video = await get(userId, videoId);
       await db.deleteFrom('interview_video').where('id', '=', videoId).execute();
+      onRemoved(videoId);
       const file = storage.ownedPath(userId, video.video_url);
       if (file) await storage.remove(file);
     },
@@ -316,7 +319,8 @@ export function createVideoService(
 
     /** The original's analyze reply, from what is stored. */
     async analyzeReply(videoId: string) {
-      const stored = (await storedResults(videoId))!;
+      const stored = await storedResults(videoId);
+      if (!stored) throw new Errors.VideoDeleted(); // between the job's end and this read
       const metadata = stored.metrics.metadata as { feedback_mode?: string } | null;
       return {
         video_id: videoId,
@@ -372,6 +376,7 @@ export function jobView(job: Job) {
     stage: job.stage,
     progress: job.progress,
     error: job.error,
+    error_kind: job.error_kind,
     attempts: job.attempts,
     created_at: job.created_at,
     started_at: job.started_at,
