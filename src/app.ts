@@ -40,9 +40,11 @@ export const APP_NAME = 'Interview Practice API';
 export interface AppDeps {
   config: Config;
   db: Db;
+  /** Tests shorten the 15 s between comment lines of a job's event stream. */
+  jobEventsHeartbeatMs?: number;
 }
 
-export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -148,6 +150,7 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
         jobs,
         defaultLang: config.feedbackLang,
         status: () => videoStatus(config, jobs),
+        eventsHeartbeatMs: jobEventsHeartbeatMs,
       });
     },
     { prefix: '/api' },

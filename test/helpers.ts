@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import pg from 'pg';
-import { buildApp } from '../src/app.ts';
+import { buildApp, type AppDeps } from '../src/app.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import { migrateToLatest, openDatabase, type Db } from '../src/db/index.ts';
 
@@ -92,20 +92,21 @@ export interface TestApp {
 
 /**
  * Builds the app on a new data folder and database (or on another app's, to restart it), listens on
- * a free port, and cleans up after `t`.
+ * a free port, and cleans up after `t`. `options` are buildApp's besides the config and database.
  */
 export async function startApp(
   t: TestContext,
   dialect: Dialect['name'],
   env: Record<string, string> = {},
   reuse?: Pick<TestApp, 'dataDir' | 'config'>,
+  options: Omit<AppDeps, 'config' | 'db'> = {},
 ): Promise<TestApp> {
   const dataDir = reuse?.dataDir ?? (await mkdtemp(join(tmpdir(), 'ip-test-')));
   const database = reuse ? { url: reuse.config.databaseUrl, drop: async () => {} } : await freshDatabase(dialect, dataDir);
   const config = loadConfig({ DATA_DIR: dataDir, DATABASE_URL: database.url, LOG_LEVEL: 'silent', STT_ENGINE: 'none', ...env });
   const { db } = openDatabase(config.databaseUrl);
   await migrateToLatest(db);
-  const app = await buildApp({ config, db });
+  const app = await buildApp({ config, db, ...options });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   let closed = false;
   const close = async () => {

@@ -459,6 +459,30 @@ for (const dialect of DIALECTS) {
       assert.equal(results.transcript, TRANSCRIPTION.text.trim());
     });
 
+    test('the event stream: CORS headers for an allowed origin, a comment line while nothing happens', { timeout: 180_000 }, async (t) => {
+      const stt = await heldTranscriber(t);
+      const { api, config } = await startApp(t, dialect.name, stt.env, undefined, { jobEventsHeartbeatMs: 20 });
+      const user = await signUp(api);
+      const { videoId } = await uploadFixture(api, user);
+      const { job_id: jobId } = (await api.post(`/api/video/analyze/${videoId}?async=true`, undefined, user.token)).body;
+      const origin = config.allowedOrigins[0]!;
+      const stream = await openEvents(api, `/api/video/jobs/${jobId}/events`, user.token, { origin });
+      assert.equal(stream.response.headers.get('access-control-allow-origin'), origin);
+      assert.equal(stream.response.headers.get('access-control-allow-credentials'), 'true');
+      await stt.asked;
+      let block = await stream.next();
+      while (block && !('comment' in block)) block = await stream.next();
+      assert.deepEqual(block, { comment: 'keep-alive' });
+      stt.release();
+      let last: EventBlock | null = block;
+      for (block = await stream.next(); block; block = await stream.next()) if ('event' in block) last = block;
+      assert.ok('event' in last! && last.event === 'end' && last.data.status === 'succeeded', JSON.stringify(last));
+
+      const foreign = await openEvents(api, `/api/video/jobs/${jobId}/events`, user.token, { origin: 'https://evil.example' });
+      assert.equal(foreign.response.headers.get('access-control-allow-origin'), null);
+      await foreign.close();
+    });
+
     test('status says what is switched on, and never a path or a key', async (t) => {
       const { api } = await startApp(t, dialect.name, { GEMINI_API_KEY: 'secret-gemini-key', STT_ENGINE: 'auto' });
       const user = await signUp(api);

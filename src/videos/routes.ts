@@ -34,10 +34,18 @@ export interface VideoRouteOptions {
   jobs: JobQueue;
   defaultLang: Lang;
   status: () => Promise<Static<typeof StatusResponse>>;
+  /** How often a job's event stream sends a comment line while nothing else happens. */
+  eventsHeartbeatMs?: number;
 }
 
+/** Proxies cut a connection that stays silent for long (often after 30 to 60 s); this keeps streams open. */
+export const EVENTS_HEARTBEAT_MS = 15_000;
+
 /** The original's /api/video routes: upload, analyse (a durable job), results, status. */
-export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (app, { videos, jobs, status, defaultLang }) => {
+export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (
+  app,
+  { videos, jobs, status, defaultLang, eventsHeartbeatMs = EVENTS_HEARTBEAT_MS },
+) => {
   app.get(
     '/status',
     { schema: { tags, summary: 'Feedback mode, transcription engine, face model and queue depth', response: { 200: StatusResponse, ...errorReplies() } } },
@@ -123,7 +131,7 @@ export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (
         summary: 'Server-sent events: the job’s stage and progress until it ends',
         description:
           'Each event is `event: progress` (or `end` last) with the job as JSON in `data`; when the video (or its user) is deleted, ' +
-          '`end` says `"status": "deleted"`.',
+          '`end` says `"status": "deleted"`. A comment line (`: keep-alive`) comes every 15 s while nothing else does.',
         params: JobParams,
         produces: ['text/event-stream'],
         response: { 200: Type.String({ description: 'text/event-stream' }), ...errorReplies(404) },
@@ -133,13 +141,17 @@ export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (
       const job = await ownJob(request.user.id, request.params.job_id);
       reply.hijack();
       const out = reply.raw;
+      // Written by hand from here on, so the headers set so far (CORS, for an allowed origin) are passed along.
+      for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) out.setHeader(name, value);
       out.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
       const send = (event: string, data: unknown) => out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      const heartbeat = setInterval(() => out.write(': keep-alive\n\n'), eventsHeartbeatMs);
       let current: Omit<ReturnType<typeof jobView>, 'status'> & { status: JobEvent['status'] } = jobView(job);
       let closed = false;
       let unsubscribe = () => {};
       out.on('close', () => {
         closed = true;
+        clearInterval(heartbeat);
         unsubscribe();
       });
       try {
