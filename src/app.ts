@@ -62,6 +62,10 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
       },
     },
     bodyLimit: 2 * 1024 * 1024,
+    // Stopping does not wait for open connections: a keep-alive connection that last streamed a file
+    // is not counted idle by Node and held shutdown for the whole keep-alive timeout (72 s). Jobs
+    // outlive their requests, so nothing is lost.
+    forceCloseConnections: true,
     // What the router and Node's HTTP parser refuse gets our error shape too.
     frameworkErrors: sendFrameworkError,
     clientErrorHandler: sendClientError,
