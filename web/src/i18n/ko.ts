@@ -191,7 +191,6 @@ export const ko = {
   errors: {
     EMAIL_TAKEN: '이미 가입된 이메일입니다. 로그인해 주세요.',
     INVALID_CREDENTIALS: '이메일 또는 비밀번호가 맞지 않습니다.',
-    PASSWORD_TOO_LONG: '비밀번호가 너무 깁니다. 72바이트까지 쓸 수 있습니다 (한글 한 글자는 3바이트).',
     RATE_LIMITED: '시도가 너무 많습니다. 잠시 후 다시 시도해 주세요.',
     UNSUPPORTED_MEDIA: '올릴 수 없는 파일입니다.',
     FILE_TOO_LARGE: '파일이 너무 큽니다.',
