@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { mediaTools } from '../src/analysis/media.ts';
+import { isFragmentedMp4, mediaTools } from '../src/analysis/media.ts';
 import { createMediaUrlSigner, redactSignature } from '../src/http/media-url.ts';
 import { scratchDir, TALKING_FEMALE, TALKING_MALE } from './analysis/media-helpers.ts';
 import { DIALECTS, expectError, signUp, startApp, type Api, type Reply, type TestUser } from './helpers.ts';
@@ -198,6 +198,29 @@ test('a WebM recorded as a stream (no duration, no cues) is stored remuxed: seek
   const analysed = await api.post(`/api/video/analyze/${uploaded.body.video_id}`, undefined, user.token);
   assert.equal(analysed.status, 200, analysed.text);
   assert.equal(analysed.body.metrics.metadata.frame_count_total, 20);
+});
+
+test('an MP4 recorded in fragments (as MediaRecorder writes MP4) is stored as one seekable MP4 with its duration', async (t) => {
+  const dir = await scratchDir(t);
+  const recorded = join(dir, 'recorded.mp4');
+  await recordThroughPipe(recorded, [
+    '-t', '3', '-i', TALKING_FEMALE, '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac',
+    '-movflags', 'frag_keyframe+empty_moov+default_base_moof', '-f', 'mp4',
+  ]);
+  assert.ok(await isFragmentedMp4(recorded), 'the recording should be fragmented');
+
+  const { api, dataDir } = await startApp(t, 'sqlite');
+  const user = await signUp(api);
+  const uploaded = await uploadVideo(api, user, await readFile(recorded), 'answer.mp4');
+  assert.equal(uploaded.status, 200, uploaded.text);
+  assert.ok(Math.abs(uploaded.body.duration_sec - 3) < 0.1, `duration_sec ${uploaded.body.duration_sec}`);
+  const stored = join(dataDir, uploaded.body.file_path);
+  assert.match(stored, /\.mp4$/);
+  assert.equal(await isFragmentedMp4(stored), false, 'the stored file is one MP4, not fragments');
+  const storedBytes = await readFile(stored);
+  assert.equal(storedBytes.toString('latin1', 4, 8), 'ftyp');
+  assert.ok(storedBytes.indexOf('moov') < storedBytes.indexOf('mdat'), 'the index comes before the media (faststart)');
+  assert.ok(Math.abs(Number(await formatDuration(stored)) - 3) < 0.1);
 });
 
 test('a WebM the remux cannot copy (H.264 in Matroska) is kept as uploaded, not refused', async (t) => {

@@ -1,6 +1,7 @@
 // ffmpeg and ffprobe behind one interface: probe a file, stream sampled frames as raw RGB, read audio,
 // remux a browser recording into a seekable file. Only the remux writes to disk, where it is told to.
 import { spawn } from 'node:child_process';
+import { open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { loadAnalysisSettings } from '../config.ts';
 import { runProcessInBackground } from './priority.ts';
@@ -320,18 +321,40 @@ export async function readAudio(file: string, info: VideoInfo, tools = mediaTool
 // A stream copy runs at disk speed; this only stops a stuck process.
 const REMUX_TIMEOUT_MS = 10 * 60_000;
 
+export type SeekableFormat = 'webm' | 'mp4';
+
 /**
- * Copies a WebM's streams, without re-encoding, into a new WebM at `output`. A browser's MediaRecorder
- * writes WebM as a stream, with no Duration and no Cues (seek index), so players cannot seek in it;
- * ffmpeg writing to a regular file goes back and writes both.
+ * Copies a recording's streams, without re-encoding, into a new file of the same format at `output`.
+ * A browser's MediaRecorder writes as a stream: WebM with no Duration and no Cues (seek index), MP4 in
+ * fragments; players cannot seek in the first and often know no duration for the second. ffmpeg
+ * writing to a regular file writes the index (MP4: one `moov` box, moved to the front).
  */
-export async function remuxToSeekable(input: string, output: string, tools = mediaTools()): Promise<void> {
-  const { code, stderr } = await run(
-    tools.ffmpeg,
-    ['-nostdin', '-v', 'error', '-y', '-i', input, '-c', 'copy', '-f', 'webm', output],
-    REMUX_TIMEOUT_MS,
-  );
+export async function remuxToSeekable(input: string, output: string, format: SeekableFormat, tools = mediaTools()): Promise<void> {
+  const container = format === 'mp4' ? ['-movflags', '+faststart', '-f', 'mp4'] : ['-f', 'webm'];
+  const { code, stderr } = await run(tools.ffmpeg, ['-nostdin', '-v', 'error', '-y', '-i', input, '-c', 'copy', ...container, output], REMUX_TIMEOUT_MS);
   if (code !== 0) {
     throw new MediaError('REMUX_FAILED', `ffmpeg could not remux the video (exit ${code}): ${lastErrorLine(stderr, [input, output])}`);
+  }
+}
+
+/** Whether an MP4 is written in fragments (top-level `moof` boxes), as MediaRecorder writes it. */
+export async function isFragmentedMp4(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const header = Buffer.alloc(16);
+    // Top-level boxes only: a few reads, however long the file.
+    for (let position = 0, boxes = 0; position + 8 <= size && boxes < 10_000; boxes++) {
+      await handle.read(header, 0, 16, position);
+      const type = header.toString('latin1', 4, 8);
+      if (type === 'moof') return true;
+      const boxSize = header.readUInt32BE(0);
+      const length = boxSize === 1 ? Number(header.readBigUInt64BE(8)) : boxSize;
+      if (length < 8) return false; // 0: the box runs to the end of the file
+      position += length;
+    }
+    return false;
+  } finally {
+    await handle.close();
   }
 }

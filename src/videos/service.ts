@@ -4,7 +4,7 @@ import { extname } from 'node:path';
 import type { Selectable } from 'kysely';
 import { coachingFeedback, FEEDBACK_RULES, timelineAlerts, type FeedbackLang } from '../analysis/feedback/index.ts';
 import type { GeminiClient } from '../llm/gemini.ts';
-import { MediaError, probe, remuxToSeekable, type VideoInfo } from '../analysis/media.ts';
+import { isFragmentedMp4, MediaError, probe, remuxToSeekable, type SeekableFormat, type VideoInfo } from '../analysis/media.ts';
 import type { AnalysisResult } from '../analysis/pipeline.ts';
 import type { TimelineFrame } from '../analysis/timeline.ts';
 import type { Db } from '../db/index.ts';
@@ -93,20 +93,27 @@ export function createVideoService(
   }
 
   /**
-   * The file to keep for an upload that probed fine, and its duration. Browser recordings in WebM have
-   * no Cues and no Duration, so players cannot seek in them; every WebM is remuxed once (a stream copy
-   * costs about one read of the file, and ffprobe cannot say whether a file has Cues). Should the remux
-   * fail, the upload is kept as it came: playable, if not seekable.
+   * The file to keep for an upload that probed fine, and its duration. Browser recordings have no seek
+   * index: WebM has no Cues and no Duration, MP4 comes in fragments. Every WebM is remuxed once (a
+   * stream copy costs about one read of the file, and ffprobe cannot say whether a file has Cues), and
+   * every fragmented MP4; other MP4s are kept byte for byte. Should the remux fail, the upload is kept
+   * as it came: playable, if not seekable.
    */
   async function seekableFile(tempPath: string, info: VideoInfo): Promise<{ path: string; durationSec: number }> {
-    if (!info.container.split(',').includes('webm')) return { path: tempPath, durationSec: info.durationSec };
-    const remuxed = `${tempPath}.seekable.webm`;
+    const container = info.container.split(',');
+    const format: SeekableFormat | null = container.includes('webm')
+      ? 'webm'
+      : container.includes('mp4') && (await isFragmentedMp4(tempPath))
+        ? 'mp4'
+        : null;
+    if (!format) return { path: tempPath, durationSec: info.durationSec };
+    const remuxed = `${tempPath}.seekable.${format}`;
     try {
-      await remuxToSeekable(tempPath, remuxed);
+      await remuxToSeekable(tempPath, remuxed, format);
       return { path: remuxed, durationSec: (await probe(remuxed)).durationSec };
     } catch (error) {
       await storage.remove(remuxed);
-      log.warn({ err: error }, 'an uploaded WebM could not be remuxed into a seekable file; it is kept as uploaded');
+      log.warn({ err: error }, `an uploaded ${format} recording could not be remuxed into a seekable file; it is kept as uploaded`);
       return { path: tempPath, durationSec: info.durationSec };
     }
   }
