@@ -1,7 +1,7 @@
 // End to end over HTTP against the real server process: upload + analyse real-time factor and peak
 // server memory; results latency for a 10-minute video's timeline; read latency idle and during an
 // analysis. Prints figures; never fails on time. Usage: npm run bench:e2e [-- --runs 3]
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
@@ -9,12 +9,10 @@ import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import autocannon from 'autocannon';
 import { mediaTools } from '../src/analysis/media.ts';
+import { median, startBenchServer } from './server.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
 const runs = Number(values.runs);
-const median = (numbers: number[]) => [...numbers].sort((a, b) => a - b)[numbers.length >> 1]!;
-const port = 9000 + Math.floor(Math.random() * 900);
-const baseUrl = `http://127.0.0.1:${port}`;
 const sttEngine = process.env.STT_ENGINE ?? 'none';
 
 const dir = await mkdtemp(join(tmpdir(), 'ip-bench-e2e-'));
@@ -23,37 +21,11 @@ const fixture = join('test', 'fixtures', 'video_talking_female_en_8s.mp4');
 const long = join(dir, 'ten-minutes.mp4');
 await ffmpeg('-stream_loop', '74', '-i', fixture, '-t', '600', '-vf', 'scale=360:360', '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '32', '-c:a', 'aac', '-b:a', '48k', long);
 
-const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-  env: { ...process.env, DATA_DIR: join(dir, 'data'), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: '', STT_ENGINE: sttEngine },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
-const peakMemoryMb = async () => {
-  const status = await readFile(`/proc/${server.pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024;
-};
-
-async function call<T>(method: string, path: string, token?: string, body?: unknown): Promise<T> {
-  const response = await fetch(baseUrl + path, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body instanceof FormData || body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body instanceof FormData ? body : body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
+const server = await startBenchServer(dir, { STT_ENGINE: sttEngine });
+const { baseUrl, call } = server;
 
 try {
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${baseUrl}/health`)).ok) break;
-    } catch {
-      if (i > 100) throw new Error('server did not start');
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  const credentials = { email: 'bench@example.com', password: 'benchmark-password' };
-  await call('POST', '/api/users/', undefined, { ...credentials, name: 'Bench' });
-  const { access_token: token } = await call<{ access_token: string }>('POST', '/api/users/login', undefined, credentials);
+  const token = await server.signUp();
   const session = await call<{ id: string }>('POST', '/api/interviews/sessions', token, {});
   const question = await call<{ id: string }>('POST', `/api/interviews/sessions/${session.id}/questions`, token, { text: '자기소개' });
   const upload = async (file: string) => {
@@ -103,9 +75,8 @@ try {
     latencies.push(performance.now() - started);
   }
   console.log(`GET /api/video/results/{id} for the 10-minute video (${(size / 1024 / 1024).toFixed(1)} MB, 3000-frame timeline): median ${median(latencies).toFixed(0)} ms`);
-  console.log(`peak server memory (VmHWM): ${(await peakMemoryMb()).toFixed(0)} MB`);
+  console.log(`peak server memory (VmHWM): ${(await server.memoryMb('VmHWM')).toFixed(0)} MB`);
 } finally {
-  server.kill('SIGTERM');
-  await new Promise((resolve) => server.once('exit', resolve));
+  await server.stop();
   await rm(dir, { recursive: true, force: true });
 }

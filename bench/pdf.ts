@@ -2,32 +2,18 @@
 // at warn, page limit raised so that every page is read), a PDF of thousands of pages, /health polled
 // every 10 ms during the upload. Prints figures; never fails on time.
 // Usage: npm run bench:pdf [-- --pages 5000]
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { median, startBenchServer } from './server.ts';
 
 const { values } = parseArgs({ options: { pages: { type: 'string', default: '5000' } } });
 const pages = Number(values.pages);
-const port = 10_000 + Math.floor(Math.random() * 1000);
-const baseUrl = `http://127.0.0.1:${port}`;
-
 const dataDir = await mkdtemp(join(tmpdir(), 'ip-bench-pdf-'));
-const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-  env: {
-    ...process.env,
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: '',
-    PDF_MAX_PAGES: String(pages),
-    PDF_PARSE_TIMEOUT_SEC: '600',
-  },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
+const server = await startBenchServer(dataDir, { PDF_MAX_PAGES: String(pages), PDF_PARSE_TIMEOUT_SEC: '600' });
+const { baseUrl, call } = server;
 
 /** Every page its own text, as a real long document has (the test's shared-page trick is lighter to read). */
 async function longPdf(): Promise<Uint8Array> {
@@ -39,16 +25,6 @@ async function longPdf(): Promise<Uint8Array> {
   return doc.save();
 }
 
-async function call<T>(method: string, path: string, token?: string, body?: unknown): Promise<T> {
-  const response = await fetch(baseUrl + path, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body instanceof FormData || body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body instanceof FormData ? body : body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
 async function healthMs(): Promise<number> {
   const started = performance.now();
   const response = await fetch(`${baseUrl}/health`);
@@ -57,30 +33,16 @@ async function healthMs(): Promise<number> {
   return performance.now() - started;
 }
 
-/** The server's memory from /proc: `VmHWM` is the peak so far, `VmRSS` the current. */
-const memoryMb = async (field: 'VmHWM' | 'VmRSS') =>
-  Number(new RegExp(`${field}:\\s+(\\d+)`).exec(await readFile(`/proc/${server.pid}/status`, 'utf8'))![1]) / 1024;
-const median = (numbers: number[]) => [...numbers].sort((a, b) => a - b)[numbers.length >> 1]!;
 const figures = (latencies: number[]) =>
   `median ${median(latencies).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms over ${latencies.length} requests`;
 
 try {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      if ((await fetch(`${baseUrl}/health`)).ok) break;
-    } catch {
-      if (attempt > 100) throw new Error('server did not start');
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  const credentials = { email: 'bench@example.com', password: 'benchmark-password' };
-  await call('POST', '/api/users/', undefined, { ...credentials, name: 'Bench' });
-  const { access_token: token } = await call<{ access_token: string }>('POST', '/api/users/login', undefined, credentials);
+  const token = await server.signUp();
   const pdf = await longPdf();
 
   const idle: number[] = [];
   for (let i = 0; i < 50; i++) idle.push(await healthMs());
-  const memoryBeforeMb = await memoryMb('VmHWM');
+  const memoryBeforeMb = await server.memoryMb('VmHWM');
 
   const form = new FormData();
   form.append('file', new Blob([Buffer.from(pdf)], { type: 'application/pdf' }), 'long.pdf');
@@ -102,13 +64,13 @@ try {
   console.log(`upload and read: ${uploadSec.toFixed(2)} s`);
   console.log(`/health idle:               ${figures(idle)}`);
   console.log(`/health during the upload:  ${figures(during)}`);
-  const peakMb = await memoryMb('VmHWM');
+  const peakMb = await server.memoryMb('VmHWM');
   // The reading thread has ended by now; give the allocator a moment to hand its memory back.
   await new Promise((resolve) => setTimeout(resolve, 2000));
   console.log(
-    `server memory: peak ${memoryBeforeMb.toFixed(0)} MB before the upload, peak ${peakMb.toFixed(0)} MB during it, ${(await memoryMb('VmRSS')).toFixed(0)} MB resident 2 s after`,
+    `server memory: peak ${memoryBeforeMb.toFixed(0)} MB before the upload, peak ${peakMb.toFixed(0)} MB during it, ${(await server.memoryMb('VmRSS')).toFixed(0)} MB resident 2 s after`,
   );
 } finally {
-  server.kill();
+  await server.stop();
   await rm(dataDir, { recursive: true, force: true });
 }

@@ -1,7 +1,7 @@
 // The web app's weight and speed: JavaScript size (gzip), and in Chromium the time until the review
 // page of a 10-minute answer (a 3,000-frame timeline, really analysed) is drawn and the time one seek
 // takes to move the playhead. Prints figures; never fails on time. Usage: npm run bench:web [-- --runs 5]
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,10 +12,10 @@ import { mediaTools } from '../src/analysis/media.ts';
 import { ensureWebBuilt } from '../src/cli/build-web.ts';
 import { WEB_DIST_DIR } from '../src/http/web-app.ts';
 import { CHROMIUM_PATH } from '../test/web/browser.ts';
+import { median, startBenchServer } from './server.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
 const runs = Number(values.runs);
-const median = (numbers: number[]) => [...numbers].sort((a, b) => a - b)[numbers.length >> 1]!;
 
 await ensureWebBuilt();
 const assets = join(WEB_DIST_DIR, 'assets');
@@ -30,44 +30,19 @@ console.log(`bench:web — ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism(
 console.log(`JavaScript: ${(jsRaw / 1024).toFixed(1)} KB, ${(jsGzip / 1024).toFixed(1)} KB gzip (goal ≤ 200 KB gzip)`);
 
 const dir = await mkdtemp(join(tmpdir(), 'ip-bench-web-'));
-const port = 9000 + Math.floor(Math.random() * 900);
-const baseUrl = `http://127.0.0.1:${port}`;
 const long = join(dir, 'ten-minutes.mp4');
 await promisify(execFile)(mediaTools().ffmpeg, [
   '-v', 'error', '-y', '-stream_loop', '74', '-i', join('test', 'fixtures', 'video_talking_female_en_8s.mp4'), '-t', '600',
   '-vf', 'scale=360:360', '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '32', '-c:a', 'aac', '-b:a', '48k', long,
 ]);
-const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-  env: { ...process.env, DATA_DIR: join(dir, 'data'), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: '', STT_ENGINE: 'none' },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
-
-async function call<T>(method: string, path: string, token?: string, body?: unknown): Promise<T> {
-  const response = await fetch(baseUrl + path, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body instanceof FormData || body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body instanceof FormData ? body : body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
+const server = await startBenchServer(dir, { STT_ENGINE: 'none' });
+const { baseUrl, call } = server;
 const browser = await chromium.launch({
   executablePath: CHROMIUM_PATH,
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
 });
 try {
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${baseUrl}/health`)).ok) break;
-    } catch {
-      if (i > 100) throw new Error('server did not start');
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  const credentials = { email: 'bench@example.com', password: 'benchmark-password' };
-  await call('POST', '/api/users/', undefined, { ...credentials, name: 'Bench' });
-  const { access_token: token } = await call<{ access_token: string }>('POST', '/api/users/login', undefined, credentials);
+  const token = await server.signUp();
   const session = await call<{ id: string }>('POST', '/api/interviews/sessions', token, { generate_questions: false });
   const question = await call<{ id: string }>('POST', `/api/interviews/sessions/${session.id}/questions`, token, { text: '자기소개 부탁드립니다.' });
   const form = new FormData();
@@ -121,7 +96,6 @@ try {
   console.log(`  … → the player has the new frame (seeked): median ${median(seeks.seeked).toFixed(1)} ms over ${seeks.seeked.length} seeks`);
 } finally {
   await browser.close();
-  server.kill('SIGTERM');
-  await new Promise((resolve) => server.once('exit', resolve));
+  await server.stop();
   await rm(dir, { recursive: true, force: true });
 }
