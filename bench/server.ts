@@ -6,6 +6,7 @@ import { join } from 'node:path';
 
 export interface BenchServer {
   baseUrl: string;
+  pid: number;
   /** Calls the API; a non-2xx answer throws with its body. FormData bodies go as multipart. */
   call<T>(method: string, path: string, token?: string, body?: unknown): Promise<T>;
   /** Signs a user up and logs in; the bearer token. */
@@ -53,6 +54,7 @@ export async function startBenchServer(dir: string, env: Record<string, string> 
   let users = 0;
   return {
     baseUrl,
+    pid: server.pid!,
     call,
     async signUp() {
       const credentials = { email: `bench${++users}@example.com`, password: 'benchmark-password' };

@@ -9,7 +9,8 @@ interface Job {
   id: number;
   task: FaceTask;
   onFrame: (frame: TimelineFrame) => void;
-  resolve: () => void;
+  /** With the tensors the thread's face model holds after the task. */
+  resolve: (liveTensors: number) => void;
   reject: (error: Error) => void;
 }
 
@@ -34,7 +35,7 @@ export class FaceWorkerPool {
       if (!job || job.id !== reply.id) return;
       if (reply.type === 'frame') return job.onFrame(reply.frame);
       this.running.delete(worker);
-      if (reply.type === 'done') job.resolve();
+      if (reply.type === 'done') job.resolve(reply.liveTensors);
       else job.reject(new Error(reply.message));
       this.release(worker);
     });
@@ -58,7 +59,8 @@ export class FaceWorkerPool {
     worker.postMessage({ id: next.id, task: next.task });
   }
 
-  run(task: FaceTask, onFrame: (frame: TimelineFrame) => void): Promise<void> {
+  /** Resolves with the tensors the thread's face model holds after the task. */
+  run(task: FaceTask, onFrame: (frame: TimelineFrame) => void): Promise<number> {
     if (this.closed) return Promise.reject(new Error('The face worker pool is closed'));
     return new Promise((resolve, reject) => {
       this.queue.push({ id: this.nextId++, task, onFrame, resolve, reject });

@@ -14,7 +14,8 @@ export interface FaceTask {
   thresholds: FaceThresholds;
 }
 
-export async function runFaceTask(task: FaceTask, onFrame: (frame: TimelineFrame) => void): Promise<void> {
+/** Runs the task; resolves with the tensors the face model holds afterwards. */
+export async function runFaceTask(task: FaceTask, onFrame: (frame: TimelineFrame) => void): Promise<number> {
   const model = await loadFaceModel();
   const { analysis_fps: fps, frame_max_side_px: maxSide, min_face_confidence: minConfidence } = task.thresholds;
   const frames = readFrames(task.file, task.info, { fps, maxSide, startSec: task.startSec, endSec: task.endSec });
@@ -23,4 +24,5 @@ export async function runFaceTask(task: FaceTask, onFrame: (frame: TimelineFrame
     const features = face && face.confidence >= minConfidence ? faceFeatures(face, task.thresholds) : null;
     onFrame(timelineFrame(frame.t, features));
   }
+  return model.liveTensors();
 }

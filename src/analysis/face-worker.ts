@@ -6,7 +6,7 @@ import { runThreadInBackground } from './priority.ts';
 export type WorkerRequest = { id: number; task: FaceTask };
 export type WorkerReply =
   | { id: number; type: 'frame'; frame: import('./timeline.ts').TimelineFrame }
-  | { id: number; type: 'done' }
+  | { id: number; type: 'done'; liveTensors: number }
   | { id: number; type: 'error'; message: string };
 
 runThreadInBackground();
@@ -14,7 +14,7 @@ const port = parentPort!;
 port.on('message', ({ id, task }: WorkerRequest) => {
   const reply = (message: WorkerReply) => port.postMessage(message);
   runFaceTask(task, (frame) => reply({ id, type: 'frame', frame })).then(
-    () => reply({ id, type: 'done' }),
+    (liveTensors) => reply({ id, type: 'done', liveTensors }),
     (error: unknown) => reply({ id, type: 'error', message: error instanceof Error ? error.message : String(error) }),
   );
 });

@@ -70,6 +70,7 @@ export async function analyze(
   const fps = thresholds.analysis_fps;
   const expected = Math.max(1, Math.ceil(info.durationSec * fps));
   let raw: TimelineFrame[] = [];
+  let faceModelTensors = 0;
   // The speech stage runs beside the face stage: its models are native code off this thread.
   const speechDone: Promise<SpeechAnalysis | null> = options.speech
     ? (async () => {
@@ -82,7 +83,7 @@ export async function analyze(
   speechDone.catch(() => {}); // awaited below; a face-stage failure must not leave it unhandled
   try {
     onProgress({ stage: 'face', progress: 0 });
-    await Promise.all(
+    const tensors = await Promise.all(
       stretches(info.durationSec, pool.size, fps).map((stretch) =>
         pool.run({ file, info, thresholds, ...stretch }, (frame) => {
           raw.push(frame);
@@ -90,6 +91,7 @@ export async function analyze(
         }),
       ),
     );
+    faceModelTensors = Math.max(0, ...tensors);
     onProgress({ stage: 'face', progress: 1 });
   } finally {
     if (!options.facePool) await pool.close();
@@ -134,6 +136,8 @@ export async function analyze(
       stt_model: speech?.speech.stt_model ?? null,
     },
     speech: speech ? SPEECH_THRESHOLDS : null,
+    // What the analysis left held: the same after every analysis, or something leaks (bench:soak).
+    resources: { face_model_tensors: faceModelTensors },
     confidence: {
       valid_frame_ratio: confidence.valid_frame_ratio,
       gaze_confidence_mean: confidence.gaze_confidence_mean,

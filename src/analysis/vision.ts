@@ -26,12 +26,15 @@ interface HumanInstance {
   detect(input: HumanTensor): Promise<{ face: HumanFace[] }>;
   tf: {
     tensor3d(values: Int32Array, shape: [number, number, number], dtype: 'int32'): HumanTensor;
+    memory(): { numTensors: number };
   };
 }
 
 export interface FaceModel {
   /** The most confident face in the frame, or null when there is none. */
   detect(frame: Frame): Promise<DetectedFace | null>;
+  /** Tensors alive in this model's TensorFlow.js engine: flat from one video to the next, or a leak. */
+  liveTensors(): number;
 }
 
 /** What the timeline's face figures come from, for the result's metadata. */
@@ -135,6 +138,7 @@ async function createFaceModel(): Promise<FaceModel> {
         tensor.dispose();
       }
     },
+    liveTensors: () => human.tf.memory().numTensors,
   };
 }
 

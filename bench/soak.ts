@@ -1,0 +1,109 @@
+// Soak: analyses back to back on one warm server (mixed fixtures; transcription by an OpenAI-compatible
+// server on loopback, so the speech stage runs too), printing after each the resident memory and open
+// files of the server and its analysis processes, the temporary files left, and the tensors the face
+// model holds. They must stay flat: the slope over the runs after warm-up is printed. Never fails on
+// time. Usage: npm run bench:soak [-- --runs 20]
+import { readdir, readFile, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startBenchServer } from './server.ts';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' } } });
+const runs = Number(values.runs);
+const WARM_UP = 3;
+const FIXTURES = ['video_talking_female_en_8s.mp4', 'video_talking_male_en_5s.mp4', 'video_webcam_expressions_nospeech_20s.mp4'];
+
+// A transcription server speaking OpenAI's verbose JSON, answering at once.
+const stt = createServer((request, response) => {
+  request.resume();
+  request.on('end', () => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({
+      language: 'english', duration: 5, text: ' Um, I have built Java services.',
+      segments: [{ id: 0, start: 0.3, end: 2.4, text: ' Um, I have built Java services.' }],
+      words: [['Um,', 0.3, 0.6], ['I', 0.7, 0.8], ['have', 0.9, 1.1], ['built', 1.2, 1.5], ['Java', 1.6, 1.9], ['services.', 2.0, 2.4]].map(([word, start, end]) => ({ word, start, end })),
+    }));
+  });
+});
+await new Promise<void>((resolve) => stt.listen(0, '127.0.0.1', resolve));
+
+const dir = await mkdtemp(join(tmpdir(), 'ip-bench-soak-'));
+const server = await startBenchServer(dir, {
+  STT_ENGINE: 'openai',
+  STT_OPENAI_URL: `http://127.0.0.1:${(stt.address() as AddressInfo).port}/v1`,
+  STT_LANGUAGE: 'en',
+});
+
+/** The server and its analysis processes. */
+async function processTree(): Promise<number[]> {
+  const pids = [server.pid];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // Field 4 is the parent; the command name (field 2) may hold spaces, so split after it.
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (parent === server.pid) pids.push(Number(entry));
+  }
+  return pids;
+}
+async function residentMb(pids: number[]): Promise<number> {
+  let kb = 0;
+  for (const pid of pids) kb += Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8').catch(() => 'VmRSS: 0'))![1]);
+  return kb / 1024;
+}
+async function openFiles(pids: number[]): Promise<number> {
+  let count = 0;
+  for (const pid of pids) count += (await readdir(`/proc/${pid}/fd`).catch(() => [])).length;
+  return count;
+}
+/** Least-squares slope of `values` against their index. */
+function slope(values: number[]): number {
+  const n = values.length;
+  const meanX = (n - 1) / 2;
+  const meanY = values.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  values.forEach((y, x) => {
+    num += (x - meanX) * (y - meanY);
+    den += (x - meanX) ** 2;
+  });
+  return den ? num / den : 0;
+}
+
+try {
+  const token = await server.signUp();
+  const session = await server.call<{ id: string }>('POST', '/api/interviews/sessions', token, { generate_questions: false });
+  const question = await server.call<{ id: string }>('POST', `/api/interviews/sessions/${session.id}/questions`, token, { text: 'Tell me about yourself.' });
+  console.log(`bench:soak — ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores, Node ${process.version}, SQLite, transcription: a fake OpenAI-compatible server`);
+  console.log('run  fixture                                      RSS MB  open files  temp files  face tensors');
+  const rows: Array<{ rss: number; files: number; temp: number; tensors: number }> = [];
+  for (let run = 1; run <= runs; run++) {
+    const fixture = FIXTURES[(run - 1) % FIXTURES.length]!;
+    const form = new FormData();
+    form.append('session_id', session.id);
+    form.append('question_id', question.id);
+    form.append('file', new Blob([await readFile(join('test', 'fixtures', fixture))]), fixture);
+    const video = await server.call<{ video_id: string }>('POST', '/api/video/upload', token, form);
+    const result = await server.call<{ metrics: { metadata: { resources: { face_model_tensors: number } } } }>('POST', `/api/video/analyze/${video.video_id}`, token);
+    // The answer is not needed again; deleting it keeps the data folder from growing with the runs.
+    await server.call('DELETE', `/api/interviews/videos/${video.video_id}`, token).catch(() => {});
+    const pids = await processTree();
+    const row = {
+      rss: await residentMb(pids),
+      files: await openFiles(pids),
+      temp: (await readdir(join(dir, 'data', 'tmp')).catch(() => [])).length,
+      tensors: result.metrics.metadata.resources.face_model_tensors,
+    };
+    rows.push(row);
+    console.log(`${String(run).padStart(3)}  ${fixture.padEnd(43)} ${row.rss.toFixed(0).padStart(6)}  ${String(row.files).padStart(10)}  ${String(row.temp).padStart(10)}  ${String(row.tensors).padStart(12)}`);
+  }
+  const steady = rows.slice(WARM_UP);
+  console.log(`slope per analysis over runs ${WARM_UP + 1}–${runs}: RSS ${slope(steady.map((r) => r.rss)).toFixed(2)} MB, open files ${slope(steady.map((r) => r.files)).toFixed(3)}, temp files ${slope(steady.map((r) => r.temp)).toFixed(3)}, face tensors ${slope(steady.map((r) => r.tensors)).toFixed(3)}`);
+} finally {
+  await server.stop();
+  stt.close();
+  await rm(dir, { recursive: true, force: true });
+}
