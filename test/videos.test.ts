@@ -334,6 +334,12 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(Buffer.from(await tail.arrayBuffer()), MALE_BYTES.subarray(-10));
       const beyond = await api.request('GET', `/api/interviews/videos/${videoId}/file`, { token: alice.token, headers: { range: `bytes=${MALE_BYTES.length}-` } });
       expectError(beyond, 416, 'RANGE_NOT_SATISFIABLE');
+      // A file gone from the disk under its row: a 404 for the file (and a log line), not a 500.
+      const storedFile = join(dataDir, uploaded.file_path);
+      const storedBytes = await readFile(storedFile);
+      await rm(storedFile);
+      expectError(await api.get(`/api/interviews/videos/${videoId}/file`, alice.token), 404, 'NOT_FOUND');
+      await writeFile(storedFile, storedBytes);
 
       const job = (await api.post(`/api/video/analyze/${videoId}?async=true`, undefined, alice.token)).body;
       for (const path of [

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Selectable } from 'kysely';
+import type { FastifyBaseLogger } from 'fastify';
 import { coachingFeedback, FEEDBACK_RULES, timelineAlerts, type FeedbackLang } from '../analysis/feedback/index.ts';
 import type { GeminiClient } from '../llm/gemini.ts';
 import { isFragmentedMp4, MediaError, probe, remuxToSeekable, type SeekableFormat, type VideoInfo } from '../analysis/media.ts';
@@ -50,7 +51,7 @@ export interface VideoServiceOptions {
   gemini: GeminiClient | null;
   geminiTimeoutMs: number;
   mediaUrls: MediaUrlSigner;
-  log: { warn(details: Record<string, unknown>, message: string): void };
+  log: Pick<FastifyBaseLogger, 'warn' | 'error'>;
   /** Called once a video's rows are deleted, so that its running analysis stops. */
   onRemoved(videoId: string): void;
 }
@@ -221,6 +222,11 @@ export function createVideoService(
       const video = await get(userId, videoId);
       const file = storage.ownedPath(userId, video.video_url);
       if (!file) throw new Errors.NotFound('Video file');
+      // A row whose file is gone is our fault, but all the caller can be told is that there is no file.
+      if (!(await stat(file).catch(() => null))?.isFile()) {
+        log.error({ videoId }, 'the stored file of a video is missing');
+        throw new Errors.NotFound('Video file');
+      }
       return file;
     },
 
