@@ -78,7 +78,7 @@ try {
   const session = await server.call<{ id: string }>('POST', '/api/interviews/sessions', token, { generate_questions: false });
   const question = await server.call<{ id: string }>('POST', `/api/interviews/sessions/${session.id}/questions`, token, { text: 'Tell me about yourself.' });
   console.log(`bench:soak — ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores, Node ${process.version}, SQLite, transcription: a fake OpenAI-compatible server`);
-  console.log('run  fixture                                      RSS MB  open files  temp files  face tensors');
+  console.log('run  fixture                                      RSS MB (server + analysis)  open files  temp files  face tensors');
   const rows: Array<{ rss: number; files: number; temp: number; tensors: number }> = [];
   for (let run = 1; run <= runs; run++) {
     const fixture = FIXTURES[(run - 1) % FIXTURES.length]!;
@@ -91,6 +91,7 @@ try {
     // The answer is not needed again; deleting it keeps the data folder from growing with the runs.
     await server.call('DELETE', `/api/interviews/videos/${video.video_id}`, token).catch(() => {});
     const pids = await processTree();
+    const serverMb = await residentMb([server.pid]);
     const row = {
       rss: await residentMb(pids),
       files: await openFiles(pids),
@@ -98,7 +99,8 @@ try {
       tensors: result.metrics.metadata.resources.face_model_tensors,
     };
     rows.push(row);
-    console.log(`${String(run).padStart(3)}  ${fixture.padEnd(43)} ${row.rss.toFixed(0).padStart(6)}  ${String(row.files).padStart(10)}  ${String(row.temp).padStart(10)}  ${String(row.tensors).padStart(12)}`);
+    const split = `${row.rss.toFixed(0)} (${serverMb.toFixed(0)} + ${(row.rss - serverMb).toFixed(0)})`;
+    console.log(`${String(run).padStart(3)}  ${fixture.padEnd(43)} ${split.padStart(26)}  ${String(row.files).padStart(10)}  ${String(row.temp).padStart(10)}  ${String(row.tensors).padStart(12)}`);
   }
   const steady = rows.slice(WARM_UP);
   console.log(`slope per analysis over runs ${WARM_UP + 1}–${runs}: RSS ${slope(steady.map((r) => r.rss)).toFixed(2)} MB, open files ${slope(steady.map((r) => r.files)).toFixed(3)}, temp files ${slope(steady.map((r) => r.temp)).toFixed(3)}, face tensors ${slope(steady.map((r) => r.tensors)).toFixed(3)}`);
