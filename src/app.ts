@@ -45,6 +45,7 @@ export interface AppDeps {
 }
 
 export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): Promise<FastifyInstance> {
+  const requestTimeoutMs = config.requestTimeoutSec * 1000;
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -62,6 +63,15 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
       },
     },
     bodyLimit: 2 * 1024 * 1024,
+    // A request, an upload included, must arrive whole within this (Node then answers 408). Fastify sets
+    // it after Node made the server, so Node's own rules for it are applied here: the headers' limit is
+    // at most the request's (Node takes the shorter of the two for the whole request otherwise), and a
+    // limit shorter than Node's 30 s between checks is checked as often as it is long.
+    requestTimeout: requestTimeoutMs,
+    http: {
+      headersTimeout: Math.min(60_000, requestTimeoutMs),
+      connectionsCheckingInterval: Math.min(30_000, requestTimeoutMs),
+    },
     // Stopping does not wait for open connections: a keep-alive connection that last streamed a file
     // is not counted idle by Node and held shutdown for the whole keep-alive timeout (72 s). Jobs
     // outlive their requests, so nothing is lost.
@@ -99,7 +109,8 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
   await registerJwt(app, { secret: config.jwtSecret, expiresIn: config.jwtExpiresIn });
   await registerOpenApi(app, { title: APP_NAME, version });
 
-  const storage = createStorage(config.dataDir);
+  const uploadIdleTimeoutMs = config.uploadIdleTimeoutSec * 1000;
+  const storage = createStorage(config.dataDir, { userQuotaBytes: config.userQuotaMb * 1024 * 1024 });
   const userService = createUserService(db, storage);
   // A deleted user's analyses stop with them (the queue is made below, with the video service).
   const users: UserService = {
@@ -144,7 +155,7 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
     async (api) => {
       requireToken(api, db, mediaUrls);
       await api.register(userRoutes, { prefix: '/users', users });
-      await api.register(portfolioRoutes, { prefix: '/portfolios', portfolios });
+      await api.register(portfolioRoutes, { prefix: '/portfolios', portfolios, uploadIdleTimeoutMs });
       await api.register(jobPostingRoutes, { prefix: '/job-postings', jobPostings });
       await api.register(interviewRoutes, { prefix: '/interviews', interviews, defaultLang: config.feedbackLang });
       await api.register(interviewVideoRoutes, { prefix: '/interviews', videos });
@@ -155,6 +166,7 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
         defaultLang: config.feedbackLang,
         status: () => videoStatus(config, jobs),
         eventsHeartbeatMs: jobEventsHeartbeatMs,
+        uploadIdleTimeoutMs,
       });
     },
     { prefix: '/api' },

@@ -63,6 +63,12 @@ export interface Config {
   feedbackLang: Lang;
   maxPortfolioMb: number;
   maxUploadMb: number;
+  /** An upload that sends nothing for this long is cut and its temporary file removed. */
+  uploadIdleTimeoutSec: number;
+  /** Longest time to receive a whole request, uploads included (Node answers 408 past it). */
+  requestTimeoutSec: number;
+  /** Most a user may keep in their upload folder; an upload that would pass it is refused. */
+  userQuotaMb: number;
   pdf: PdfLimits;
   /** Longest answer video accepted at upload. */
   maxVideoSec: number;
@@ -86,6 +92,9 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** One megabyte takes 8 s on a 1 Mbit/s uplink (a weak mobile connection). */
+const SECONDS_PER_MB_ON_A_SLOW_LINK = 8;
 
 function text(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
@@ -203,6 +212,8 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}`);
   }
   const maxVideoSec = integer(env, 'MAX_VIDEO_SEC', 900, 1, 86_400);
+  const maxPortfolioMb = integer(env, 'MAX_PORTFOLIO_MB', 10, 1, 1024);
+  const maxUploadMb = integer(env, 'MAX_UPLOAD_MB', 500, 1, 10_240);
   const jwtExpiresIn = text(env, 'JWT_EXPIRES_IN') ?? '7d';
   if (!/^\d+[smhd]$/.test(jwtExpiresIn)) {
     throw new ConfigError('JWT_EXPIRES_IN', 'expected a number with s, m, h or d, e.g. 7d');
@@ -218,8 +229,19 @@ export function loadConfig(env: Env = process.env): Config {
     gemini: loadGeminiSettings(env),
     feedbackLang: feedbackLang(env),
     geminiTimeoutSec: integer(env, 'GEMINI_TIMEOUT_SEC', 30, 1, 600),
-    maxPortfolioMb: integer(env, 'MAX_PORTFOLIO_MB', 10, 1, 1024),
-    maxUploadMb: integer(env, 'MAX_UPLOAD_MB', 500, 1, 10_240),
+    maxPortfolioMb,
+    maxUploadMb,
+    uploadIdleTimeoutSec: integer(env, 'UPLOAD_IDLE_TIMEOUT_SEC', 30, 1, 3600),
+    // The largest upload must arrive whole on a slow link (500 MB: about 67 minutes); never less than
+    // Node's own 5 minutes. A stalled upload is cut much sooner, by the idle timeout.
+    requestTimeoutSec: integer(
+      env,
+      'REQUEST_TIMEOUT_SEC',
+      Math.max(300, SECONDS_PER_MB_ON_A_SLOW_LINK * Math.max(maxUploadMb, maxPortfolioMb)),
+      1,
+      86_400,
+    ),
+    userQuotaMb: integer(env, 'USER_QUOTA_MB', 2000, 1, 10_485_760),
     pdf: {
       maxPages: integer(env, 'PDF_MAX_PAGES', 200, 1, 100_000),
       timeoutSec: integer(env, 'PDF_PARSE_TIMEOUT_SEC', 20, 1, 600),

@@ -3,7 +3,7 @@
 // other accounts on the machine: folders are 0700 and files 0600, whatever the umask.
 import { randomUUID } from 'node:crypto';
 import { constants, createWriteStream } from 'node:fs';
-import { access, chmod, mkdir, rename, rm } from 'node:fs/promises';
+import { access, chmod, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -16,9 +16,15 @@ const PRIVATE_FOLDER_MODE = 0o700;
 const PRIVATE_FILE_MODE = 0o600;
 
 export interface Storage {
-  /** Streams an upload to a fresh temporary file in DATA_DIR/tmp; nothing is left when it fails. */
-  receive(stream: UploadStream, maxBytes: number): Promise<string>;
-  /** Moves a finished temporary file to the user's folder; returns the path relative to DATA_DIR. */
+  /**
+   * Streams a user's upload to a fresh temporary file in DATA_DIR/tmp; nothing is left when it fails.
+   * A user whose folder is already at the quota is refused before anything is written.
+   */
+  receive(userId: string, stream: UploadStream, maxBytes: number): Promise<string>;
+  /**
+   * Moves a finished temporary file to the user's folder; returns the path relative to DATA_DIR.
+   * Refused (413) when the file would take the folder over the quota; the temporary file then stays.
+   */
   keep(tempPath: string, userId: string, kind: string, extension: string): Promise<string>;
   /** The absolute path of a stored file if it lies in the user's own folder, else null. */
   ownedPath(userId: string, storedPath: string): string | null;
@@ -30,13 +36,47 @@ export interface Storage {
   checkWritable(): Promise<void>;
 }
 
-export function createStorage(dataDir: string): Storage {
+export interface StorageOptions {
+  /** Most bytes a user may keep in their folder. */
+  userQuotaBytes: number;
+}
+
+export function createStorage(dataDir: string, { userQuotaBytes }: StorageOptions): Storage {
   const uploadsDir = join(dataDir, 'uploads');
   const tmpDir = join(dataDir, 'tmp');
   const userDir = (userId: string) => join(uploadsDir, userId);
+  const quotaMb = userQuotaBytes / 1024 / 1024;
+
+  /** Bytes of every file in the user's folder. */
+  async function storedBytes(userId: string): Promise<number> {
+    let entries;
+    try {
+      entries = await readdir(userDir(userId), { recursive: true, withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw error;
+    }
+    const sizes = await Promise.all(
+      entries.filter((entry) => entry.isFile()).map((entry) => stat(join(entry.parentPath, entry.name)).then((file) => file.size, () => 0)),
+    );
+    return sizes.reduce((sum, size) => sum + size, 0);
+  }
+
+  // A user's files are kept one at a time, so two uploads cannot both take the last room of the quota.
+  const keeping = new Map<string, Promise<unknown>>();
+  function oneAtATimePerUser<T>(userId: string, task: () => Promise<T>): Promise<T> {
+    const run = (keeping.get(userId) ?? Promise.resolve()).then(task);
+    const settled = run.catch(() => {});
+    keeping.set(userId, settled);
+    void settled.then(() => {
+      if (keeping.get(userId) === settled) keeping.delete(userId);
+    });
+    return run;
+  }
 
   return {
-    async receive(stream, maxBytes) {
+    async receive(userId, stream, maxBytes) {
+      if ((await storedBytes(userId)) >= userQuotaBytes) throw new Errors.QuotaExceeded(quotaMb);
       await mkdir(tmpDir, { recursive: true, mode: PRIVATE_FOLDER_MODE });
       const temp = join(tmpDir, randomUUID());
       try {
@@ -48,14 +88,18 @@ export function createStorage(dataDir: string): Storage {
         throw error;
       }
     },
-    async keep(tempPath, userId, kind, extension) {
-      const folder = join(userDir(userId), kind);
-      await mkdir(folder, { recursive: true, mode: PRIVATE_FOLDER_MODE });
-      const target = join(folder, `${randomUUID()}${extension}`);
-      await rename(tempPath, target);
-      // A remuxed copy was written by ffmpeg with the umask's mode.
-      await chmod(target, PRIVATE_FILE_MODE);
-      return relative(dataDir, target);
+    keep(tempPath, userId, kind, extension) {
+      return oneAtATimePerUser(userId, async () => {
+        const { size } = await stat(tempPath);
+        if ((await storedBytes(userId)) + size > userQuotaBytes) throw new Errors.QuotaExceeded(quotaMb);
+        const folder = join(userDir(userId), kind);
+        await mkdir(folder, { recursive: true, mode: PRIVATE_FOLDER_MODE });
+        const target = join(folder, `${randomUUID()}${extension}`);
+        await rename(tempPath, target);
+        // A remuxed copy was written by ffmpeg with the umask's mode.
+        await chmod(target, PRIVATE_FILE_MODE);
+        return relative(dataDir, target);
+      });
     },
     ownedPath(userId, storedPath) {
       const absolute = resolve(dataDir, storedPath);

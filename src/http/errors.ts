@@ -23,6 +23,9 @@ export const Errors = {
   FileTooLarge: createError('FILE_TOO_LARGE', 'File size exceeds %d MB limit', 413),
   TooManyParts: createError('TOO_MANY_PARTS', 'The form has too many parts: at most %d fields and %d file', 413),
   FieldTooLarge: createError('FIELD_TOO_LARGE', 'A form field is too long: at most %d bytes, and %d for its name', 413),
+  QuotaExceeded: createError('QUOTA_EXCEEDED', 'This upload would take your stored files over your quota of %d MB; delete some first', 413),
+  UploadStalled: createError('UPLOAD_STALLED', 'Nothing of the upload arrived for %d s; send it again', 408),
+  UploadIncomplete: createError('UPLOAD_INCOMPLETE', 'The connection closed before the upload arrived whole', 400),
   UriTooLong: createError('URI_TOO_LONG', 'A path parameter of the URL is too long', 414),
   UnsupportedMedia: createError('UNSUPPORTED_MEDIA', '%s', 415),
   FileMissing: createError('FILE_MISSING', 'Send the file in a multipart field named "file"', 422),
@@ -119,7 +122,11 @@ const MALFORMED_REQUEST: RawErrorReply = { status: 400, detail: 'Malformed HTTP 
  */
 export function sendClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const { status, detail, code } = CLIENT_ERRORS[error.code ?? ''] ?? MALFORMED_REQUEST;
+  replyOnSocketAndClose(socket, CLIENT_ERRORS[error.code ?? ''] ?? MALFORMED_REQUEST, error);
+}
+
+/** Answers straight on the socket and closes it: for a request whose reading is given up before any reply began. */
+export function replyOnSocketAndClose(socket: Socket, { status, detail, code }: RawErrorReply, cause?: Error): void {
   const body = JSON.stringify({ detail, code });
   if (socket.writable) {
     socket.write(
@@ -127,5 +134,5 @@ export function sendClientError(error: NodeJS.ErrnoException, socket: Socket): v
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   }
-  socket.destroy(error);
+  socket.destroy(cause);
 }

@@ -1,9 +1,10 @@
 // Every multipart form is read here: the whole form is consumed before anything is stored, the file
 // goes to a temporary file, and every limit of the parser becomes one of our errors with the
-// temporary file removed.
+// temporary file removed. The fields sent before the file are checked before any of it is written,
+// and a form that stops arriving is cut.
 import type { FastifyRequest } from 'fastify';
 import type { UploadStream } from '../storage.ts';
-import { Errors } from './errors.ts';
+import { Errors, replyOnSocketAndClose } from './errors.ts';
 import { cleanFilename } from './text.ts';
 
 /** The parser's limits (registered with the plugin in app.ts). Our forms hold one file and a few ids. */
@@ -14,7 +15,7 @@ const MAX_FIELD_NAME_BYTES = 100;
 /** Where an upload's file goes: a service that streams it to a temporary file, or removes that file. */
 export interface FileSink {
   maxBytes: number;
-  receive(upload: { filename: string; stream: UploadStream }): Promise<string>;
+  receive(upload: { userId: string; filename: string; stream: UploadStream }): Promise<string>;
   discard(tempPath: string): Promise<void>;
 }
 
@@ -24,10 +25,21 @@ export interface ReceivedForm {
   file: { tempPath: string; filename: string };
 }
 
+export interface FormOptions {
+  /** Nothing of the form arriving for this long cuts it: 408, the connection closed. */
+  idleTimeoutMs: number;
+  /**
+   * Called with the fields received so far when the file starts, before any byte of it is written;
+   * what it throws refuses the form. Fields sent after the file are the caller's to check.
+   */
+  checkFields?: (fields: Record<string, string>) => Promise<void>;
+}
+
 /** Reads the whole form; on any failure nothing is left behind. */
-export async function receiveForm(request: FastifyRequest, sink: FileSink): Promise<ReceivedForm> {
+export async function receiveForm(request: FastifyRequest, sink: FileSink, { idleTimeoutMs, checkFields }: FormOptions): Promise<ReceivedForm> {
   const fields: Record<string, string> = {};
   let file: ReceivedForm['file'] | undefined;
+  const idle = cutWhenIdle(request, idleTimeoutMs);
   try {
     for await (const part of request.parts({ limits: { fileSize: sink.maxBytes } })) {
       if (part.type === 'field') {
@@ -40,10 +52,13 @@ export async function receiveForm(request: FastifyRequest, sink: FileSink): Prom
         // client went away, or a limit was hit and its error comes next): piping it would wait forever.
         part.file.resume();
       } else {
+        await checkFields?.(fields);
         const filename = cleanFilename(part.filename);
-        file = { tempPath: await sink.receive({ filename, stream: part.file }), filename };
+        file = { tempPath: await sink.receive({ userId: request.user.id, filename, stream: part.file }), filename };
       }
     }
+    // Read whole: what follows (probing, remuxing, parsing) may keep the socket quiet for long.
+    idle.stop();
     if (!file) throw new Errors.FileMissing();
     return { fields, file };
   } catch (error) {
@@ -52,8 +67,41 @@ export async function receiveForm(request: FastifyRequest, sink: FileSink): Prom
     request.raw.unpipe();
     request.raw.resume();
     if (file) await sink.discard(file.tempPath);
+    // The client has had its 408 and the connection is closed; the parser's error only echoes that.
+    if (idle.cut) throw new Errors.UploadStalled(idleTimeoutMs / 1000);
+    // The connection closed before the form came whole: the client left, or Node cut the request at
+    // REQUEST_TIMEOUT_SEC with a 408 of its own. Not a failure of ours, and no one is left to answer.
+    if (!request.raw.complete && request.raw.socket.destroyed) throw new Errors.UploadIncomplete();
     throw ourError(error, sink.maxBytes);
   }
+}
+
+/**
+ * Watches the connection while the form is read: when nothing arrives for `idleMs`, answers 408 on
+ * the socket and closes it, which makes the parser fail and the temporary file go. A refused form
+ * stays watched while the rest of it is read and dropped.
+ */
+function cutWhenIdle(request: FastifyRequest, idleMs: number): { readonly cut: boolean; stop(): void } {
+  const { socket } = request.raw;
+  const previousTimeout = socket.timeout ?? 0;
+  let cut = false;
+  const onIdle = () => {
+    cut = true;
+    request.log.info({ idleSec: idleMs / 1000 }, 'an upload stalled: answered 408 and closed the connection');
+    const error = new Errors.UploadStalled(idleMs / 1000);
+    replyOnSocketAndClose(socket, { status: error.statusCode, detail: error.message, code: error.code });
+  };
+  // Node calls the request's listener only while the request has not been read whole.
+  request.raw.setTimeout(idleMs, onIdle);
+  return {
+    get cut() {
+      return cut;
+    },
+    stop() {
+      request.raw.off('timeout', onIdle);
+      socket.setTimeout(previousTimeout);
+    },
+  };
 }
 
 /** The parser's own errors, in our shape with the limit that was hit. */

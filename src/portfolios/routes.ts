@@ -8,9 +8,15 @@ import type { PortfolioService } from './service.ts';
 
 const tags = ['portfolios'];
 
-export const portfolioRoutes: FastifyPluginAsyncTypebox<{ portfolios: PortfolioService }> = async (
+export interface PortfolioRouteOptions {
+  portfolios: PortfolioService;
+  /** An upload that sends nothing for this long is cut. */
+  uploadIdleTimeoutMs: number;
+}
+
+export const portfolioRoutes: FastifyPluginAsyncTypebox<PortfolioRouteOptions> = async (
   app,
-  { portfolios },
+  { portfolios, uploadIdleTimeoutMs },
 ) => {
   app.post(
     '/',
@@ -38,11 +44,11 @@ export const portfolioRoutes: FastifyPluginAsyncTypebox<{ portfolios: PortfolioS
         summary: 'Upload a portfolio PDF; its text is extracted into parsed_text',
         description: `Multipart field \`file\`, a PDF of at most ${portfolios.maxBytes / 1024 / 1024} MB. The content must be a readable PDF whatever the file is called; its text is read within limits (at most ${portfolios.pdfLimits.maxPages} pages, ${portfolios.pdfLimits.maxTextChars} characters, ${portfolios.pdfLimits.timeoutSec} s), and a PDF beyond one is refused with 422.`,
         consumes: ['multipart/form-data'],
-        response: { 201: PortfolioResponse, ...errorReplies(413, 415) },
+        response: { 201: PortfolioResponse, ...errorReplies(408, 413, 415) },
       },
     },
     async (request, reply) => {
-      const { file } = await receiveForm(request, portfolios);
+      const { file } = await receiveForm(request, portfolios, { idleTimeoutMs: uploadIdleTimeoutMs });
       return reply.status(201).send(await portfolios.upload(request.user.id, file));
     },
   );

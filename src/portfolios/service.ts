@@ -14,6 +14,7 @@ import type { PortfolioCreate } from './schemas.ts';
 export type Portfolio = Selectable<PortfolioTable>;
 
 export interface PdfUpload {
+  userId: string;
   filename: string;
   stream: UploadStream;
 }
@@ -59,7 +60,7 @@ export function createPortfolioService(db: Db, storage: Storage, { maxBytes, pdf
     },
 
     /** Streams an upload to a temporary file; the caller passes the path to `upload` or discards it. */
-    receive: (upload: PdfUpload) => storage.receive(upload.stream, maxBytes),
+    receive: (upload: PdfUpload) => storage.receive(upload.userId, upload.stream, maxBytes),
 
     discard: (tempPath: string) => storage.remove(tempPath),
 

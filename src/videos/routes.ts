@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import type { ReadStream } from 'node:fs';
 import { assertSelf } from '../http/auth.ts';
 import { Errors } from '../http/errors.ts';
@@ -36,15 +37,35 @@ export interface VideoRouteOptions {
   status: () => Promise<Static<typeof StatusResponse>>;
   /** How often a job's event stream sends a comment line while nothing else happens. */
   eventsHeartbeatMs?: number;
+  /** An upload that sends nothing for this long is cut. */
+  uploadIdleTimeoutMs: number;
 }
 
 /** Proxies cut a connection that stays silent for long (often after 30 to 60 s); this keeps streams open. */
 export const EVENTS_HEARTBEAT_MS = 15_000;
 
+const UUID = /^[0-9a-f-]{36}$/i;
+
+/**
+ * The ids of an upload form: each one given must be a UUID, and `user_id` the caller's own. With
+ * `complete`, the form is whole and `session_id` and `question_id` are required.
+ */
+function checkUploadIds(request: FastifyRequest, fields: Record<string, string>, complete: boolean): void {
+  for (const name of ['session_id', 'question_id', ...(fields.user_id ? ['user_id'] : [])]) {
+    const value = fields[name];
+    if (!value) {
+      if (complete) throw new Errors.InvalidReference(`${name} is required`);
+    } else if (!UUID.test(value)) {
+      throw new Errors.InvalidReference(`${name} must be a UUID`);
+    }
+  }
+  assertSelf(request, fields.user_id);
+}
+
 /** The original's /api/video routes: upload, analyse (a durable job), results, status. */
 export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (
   app,
-  { videos, jobs, status, defaultLang, eventsHeartbeatMs = EVENTS_HEARTBEAT_MS },
+  { videos, jobs, status, defaultLang, eventsHeartbeatMs = EVENTS_HEARTBEAT_MS, uploadIdleTimeoutMs },
 ) => {
   app.get(
     '/status',
@@ -59,19 +80,21 @@ export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (
       schema: {
         tags,
         summary: 'Upload an answer video for a question of one of your sessions',
-        description: `Multipart: \`file\` (.mp4 .webm .mov .avi, at most ${videos.maxBytes / 1024 / 1024} MB, must contain a video stream), \`session_id\`, \`question_id\`, optional \`user_id\` (your own).`,
+        description: `Multipart: \`file\` (.mp4 .webm .mov .avi, at most ${videos.maxBytes / 1024 / 1024} MB, must contain a video stream), \`session_id\`, \`question_id\`, optional \`user_id\` (your own). Send the ids before \`file\`: they are then checked before the upload is stored, and a wrong one is refused without waiting for the file (ids after the file are checked once it has arrived).`,
         consumes: ['multipart/form-data'],
-        response: { 200: UploadResponse, ...errorReplies(403, 404, 413, 415) },
+        response: { 200: UploadResponse, ...errorReplies(403, 404, 408, 413, 415) },
       },
     },
     async (request) => {
-      const { fields, file } = await receiveForm(request, videos);
+      const { fields, file } = await receiveForm(request, videos, {
+        idleTimeoutMs: uploadIdleTimeoutMs,
+        checkFields: async (fieldsSoFar) => {
+          checkUploadIds(request, fieldsSoFar, false);
+          await videos.checkReferences(request.user.id, { sessionId: fieldsSoFar.session_id, questionId: fieldsSoFar.question_id });
+        },
+      });
       try {
-        for (const name of ['session_id', 'question_id', ...(fields.user_id ? ['user_id'] : [])]) {
-          if (!fields[name]) throw new Errors.InvalidReference(`${name} is required`);
-          if (!/^[0-9a-f-]{36}$/i.test(fields[name]!)) throw new Errors.InvalidReference(`${name} must be a UUID`);
-        }
-        assertSelf(request, fields.user_id);
+        checkUploadIds(request, fields, true);
       } catch (error) {
         await videos.discard(file.tempPath);
         throw error;

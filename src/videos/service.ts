@@ -21,6 +21,7 @@ export type Video = Selectable<InterviewVideoTable>;
 export type VideoView = Video & { analysis_status: Job['status'] | null };
 
 export interface VideoUpload {
+  userId: string;
   filename: string;
   stream: UploadStream;
 }
@@ -87,6 +88,16 @@ export function createVideoService(
           .limit(1)
           .as('analysis_status'),
       );
+  }
+
+  /** The session and question an upload names, those given: both the user's, the question one of that session. */
+  async function checkReferences(userId: string, { sessionId, questionId }: { sessionId?: string; questionId?: string }): Promise<void> {
+    if (sessionId) await interviews.getSession(userId, sessionId);
+    if (!questionId) return;
+    const question = await interviews.getQuestion(userId, questionId);
+    if (sessionId && question.session_id !== sessionId) {
+      throw new Errors.InvalidReference('question_id must be a question of session_id');
+    }
   }
 
   function assertShortEnough(durationSec: number): void {
@@ -156,21 +167,19 @@ export function createVideoService(
         upload.stream.resume();
         throw new Errors.UnsupportedMedia(`Unsupported file format: use ${VIDEO_EXTENSIONS.join(', ')}`);
       }
-      return storage.receive(upload.stream, maxBytes);
+      return storage.receive(upload.userId, upload.stream, maxBytes);
     },
 
     discard: (tempPath: string) => storage.remove(tempPath),
+
+    checkReferences,
 
     /** Checks the references and the content, then keeps the file and records the video. */
     async create(userId: string, input: { tempPath: string; filename: string; sessionId: string; questionId: string }) {
       let kept: string | undefined;
       let toKeep: string | undefined;
       try {
-        await interviews.getSession(userId, input.sessionId);
-        const question = await interviews.getQuestion(userId, input.questionId);
-        if (question.session_id !== input.sessionId) {
-          throw new Errors.InvalidReference('question_id must be a question of session_id');
-        }
+        await checkReferences(userId, input);
         if ((await stat(input.tempPath)).size === 0) throw new Errors.UnsupportedMedia('The file is empty');
         let info: VideoInfo;
         try {

@@ -203,6 +203,8 @@ export const ko = {
     NOT_FOUND: '찾을 수 없습니다.',
     PASSWORD_TOO_LONG: '비밀번호가 너무 깁니다. 영문 72자, 한글 24자 이내로 정해 주세요.',
     VIDEO_TOO_LONG: '영상이 너무 깁니다.',
+    QUOTA_EXCEEDED: '저장 공간이 모자랍니다. 지난 답변 영상이나 포트폴리오를 지운 뒤 다시 올려 주세요.',
+    UPLOAD_STALLED: '업로드가 멈췄습니다. 연결을 확인하고 다시 올려 주세요.',
     INVALID_REFERENCE: '질문이나 연습을 찾을 수 없습니다. 페이지를 새로 고쳐 주세요.',
     FILE_MISSING: '파일을 골라 주세요.',
     TOO_MANY_PARTS: '보낸 양식이 올바르지 않습니다.',
