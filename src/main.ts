@@ -2,6 +2,7 @@
 // operator must fix (a bad setting, a database that cannot be opened or written, a port in use) is one
 // line on stderr and exit code 1, not a stack trace.
 import { buildApp } from './app.ts';
+import { webAppBuilt } from './http/web-app.ts';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.ts';
 import { checkWritable, migrateToLatest, openDatabase, type Db } from './db/index.ts';
 
@@ -39,6 +40,7 @@ try {
 }
 
 const app = await buildApp({ config, db });
+if (!webAppBuilt()) app.log.warn('the web app is not built (npm start builds it): serving the API only');
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

@@ -15,12 +15,11 @@ export interface WebApp {
   sendPage(reply: FastifyReply): FastifyReply;
 }
 
-/** Serves the built app; null (and a log line) when it has not been built. */
+export const webAppBuilt = (root = WEB_DIST_DIR) => existsSync(join(root, 'index.html'));
+
+/** Serves the built app; null when it has not been built (the API alone is served then). */
 export async function registerWebApp(app: FastifyInstance, root = WEB_DIST_DIR): Promise<WebApp | null> {
-  if (!existsSync(join(root, 'index.html'))) {
-    app.log.warn('the web app is not built (npm start builds it); serving the API only');
-    return null;
-  }
+  if (!webAppBuilt(root)) return null;
   await app.register(fastifyStatic, {
     root,
     // Files are looked up per request (a rebuild needs no restart); a miss falls through to the
