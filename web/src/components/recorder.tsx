@@ -320,34 +320,6 @@ export function Recorder({ question, sessionId, onClose, onSubmitted }: {
           </div>
         )}
       </div>
-      {phase !== 'recorded' && phase !== 'uploading' && (
-        <div class="devices">
-          <label>
-            {t.camera}
-            <select value={cameraId} onChange={(event) => setCameraId(event.currentTarget.value || undefined)} disabled={phase !== 'preview'}>
-              {cameras.map((device, index) => (
-                <option key={device.deviceId} value={device.deviceId}>
-                  {device.label || `${t.camera} ${index + 1}`}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t.microphone}
-            <select value={micId} onChange={(event) => setMicId(event.currentTarget.value || undefined)} disabled={phase !== 'preview'}>
-              {mics.map((device, index) => (
-                <option key={device.deviceId} value={device.deviceId}>
-                  {device.label || `${t.microphone} ${index + 1}`}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label class="meter-label">
-            {t.micLevel}
-            <meter ref={meter} min={0} max={1} low={0.15} high={0.9} optimum={0.5} value={0} />
-          </label>
-        </div>
-      )}
       {notice && (
         <p class="notice" role="status">
           {notice}
@@ -398,6 +370,34 @@ export function Recorder({ question, sessionId, onClose, onSubmitted }: {
           </label>
         )}
       </div>
+      {phase !== 'recorded' && phase !== 'uploading' && (
+        <div class="devices">
+          <label>
+            {t.camera}
+            <select value={cameraId} onChange={(event) => setCameraId(event.currentTarget.value || undefined)} disabled={phase !== 'preview'}>
+              {cameras.map((device, index) => (
+                <option key={device.deviceId} value={device.deviceId}>
+                  {device.label || `${t.camera} ${index + 1}`}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t.microphone}
+            <select value={micId} onChange={(event) => setMicId(event.currentTarget.value || undefined)} disabled={phase !== 'preview'}>
+              {mics.map((device, index) => (
+                <option key={device.deviceId} value={device.deviceId}>
+                  {device.label || `${t.microphone} ${index + 1}`}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label class="meter-label">
+            {t.micLevel}
+            <meter ref={meter} min={0} max={1} low={0.15} high={0.9} optimum={0.5} value={0} />
+          </label>
+        </div>
+      )}
       <p class="muted small">{t.limitNote(duration(RECORDING_LIMIT_SEC))}</p>
     </section>
   );

@@ -62,6 +62,9 @@ export function Review({ videoId }: { videoId: string }) {
       if (!player) return;
       player.currentTime = time;
       void player.play().catch(() => {});
+      // On a phone the player may be scrolled away from the line that was tapped.
+      const box = player.getBoundingClientRect();
+      if (box.bottom < 0 || box.top > innerHeight) player.scrollIntoView({ block: 'start' });
     },
     [player],
   );
