@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { rm } from 'node:fs/promises';
+import { sql } from 'kysely';
 import { DIALECTS, expectError, signUp, startApp } from './helpers.ts';
 
 // Every non-video path of the original README, plus the account and answer endpoints.
@@ -123,7 +124,12 @@ describe('system routes and documentation', () => {
 for (const dialect of DIALECTS) {
   test(`migrations create the eleven tables and the job table (${dialect.name})`, { skip: dialect.skip }, async (t) => {
     const { db } = await startApp(t, dialect.name);
-    const tables = (await db.introspection.getTables()).map((table) => table.name).sort();
+    // Kysely lists the tables of every schema; other tests' schemas may exist at the same time.
+    const schema = dialect.name === 'postgres' ? (await sql<{ name: string }>`select current_schema() as name`.execute(db)).rows[0]!.name : undefined;
+    const tables = (await db.introspection.getTables())
+      .filter((table) => table.schema === schema)
+      .map((table) => table.name)
+      .sort();
     assert.deepEqual(tables, [
       'analysis_job', 'feedback', 'interview_answer', 'interview_question', 'interview_session', 'interview_transcript',
       'interview_video', 'job_posting', 'nonverbal_metrics', 'nonverbal_timeline', 'portfolio', 'user',
