@@ -233,6 +233,10 @@ for (const dialect of DIALECTS) {
       const { userId, videoIds } = await userWithVideos(db, 1);
       const { job } = await queue.enqueue(videoIds[0]!, userId, 'ko');
       const run = await runner.started(0); // and never finished
+      // AbortSignal.timeout's timer does not keep the process alive, and a hand-driven runner has
+      // nothing else pending: without this, Node 22's test runner ends the test as abandoned.
+      const keepAlive = setInterval(() => {}, 1000);
+      t.after(() => clearInterval(keepAlive));
       const failed = await queue.waitFor(job);
       assert.equal(run.signal.aborted, true, 'the analysis was stopped');
       assert.deepEqual([failed?.status, failed?.error_kind, failed?.error], ['failed', 'timeout', 'The analysis took longer than the limit of 0.05 s']);
