@@ -57,13 +57,18 @@ function medianOf3(a: number, b: number, c: number): number {
  * with hysteresis (small wobbles do not count); a slow drift takes too long to count.
  */
 export function countNods(frames: TimelineFrame[], thresholds: FaceThresholds = FACE_THRESHOLDS): number {
+  return nodTimes(frames, thresholds).length;
+}
+
+/** When each nod began (the head starting down), in seconds. */
+export function nodTimes(frames: TimelineFrame[], thresholds: FaceThresholds = FACE_THRESHOLDS): number[] {
   const { min_amplitude_deg: amplitude, max_duration_sec: maxDuration } = thresholds.nod;
   const raw: Sample[] = frames.flatMap((frame) => (frame.valid && frame.pitch !== null ? [{ t: frame.t, v: frame.pitch }] : []));
   const samples = raw.map((sample, i) =>
     i === 0 || i === raw.length - 1 ? sample : { t: sample.t, v: medianOf3(raw[i - 1]!.v, sample.v, raw[i + 1]!.v) },
   );
 
-  let nods = 0;
+  const nods: number[] = [];
   let descending = false;
   let high = 0; // index of the highest sample since the head last came up
   let low = 0; // index of the lowest sample of the current descent
@@ -80,7 +85,7 @@ export function countNods(frames: TimelineFrame[], thresholds: FaceThresholds = 
       // its lowest point; holding the head up beforehand does not count towards its duration.
       let start = low;
       while (start > 0 && samples[start]!.v < samples[low]!.v + amplitude) start -= 1;
-      if (sample.t - samples[start]!.t <= maxDuration) nods += 1;
+      if (sample.t - samples[start]!.t <= maxDuration) nods.push(samples[start]!.t);
       [descending, high] = [false, i];
     }
   });
@@ -105,15 +110,20 @@ export function primaryEmotion(distribution: Record<Emotion, number>): Emotion |
  * At 5 frames a second many blinks fall between frames, so this is a lower bound.
  */
 export function countBlinks(frames: TimelineFrame[], thresholds: FaceThresholds = FACE_THRESHOLDS): number {
+  return blinkTimes(frames, thresholds).length;
+}
+
+/** When each blink closed the eyes, in seconds (the first closed frame). */
+export function blinkTimes(frames: TimelineFrame[], thresholds: FaceThresholds = FACE_THRESHOLDS): number[] {
   const openness = validValues(frames, 'eye_openness');
-  if (openness.length === 0) return 0;
+  if (openness.length === 0) return [];
   const sorted = [...openness].sort((a, b) => a - b);
   const closedBelow = sorted[sorted.length >> 1]! * thresholds.blink.closed_fraction_of_median;
-  let blinks = 0;
+  const blinks: number[] = [];
   let runStart: number | null = null;
   let runEnd = 0;
   const endRun = () => {
-    if (runStart !== null && runEnd - runStart <= thresholds.blink.max_blink_sec) blinks += 1;
+    if (runStart !== null && runEnd - runStart <= thresholds.blink.max_blink_sec) blinks.push(runStart);
     runStart = null;
   };
   for (const frame of frames) {
@@ -170,10 +180,13 @@ export interface FaceMetrics {
   smile_ratio: number | null;
   nod_count: number;
   nod_rate_per_min: number | null;
+  /** When each nod began, so a reader can see them. */
+  nod_times_sec: number[];
   emotion_distribution: Record<Emotion, number>;
   primary_emotion: Emotion | null;
   blink_count: number;
   blink_rate_per_min: number | null;
+  blink_times_sec: number[];
   gaze_away_segments: GazeAwaySegment[];
 }
 
@@ -188,17 +201,19 @@ export function faceMetrics(
   thresholds: FaceThresholds = FACE_THRESHOLDS,
 ): FaceMetrics {
   const distribution = emotionDistribution(frames);
-  const nods = countNods(frames, thresholds);
-  const blinks = countBlinks(frames, thresholds);
+  const nods = nodTimes(frames, thresholds);
+  const blinks = blinkTimes(frames, thresholds);
   return {
     center_gaze_ratio: centerGazeRatio(frames),
     smile_ratio: smileRatio(frames, thresholds),
-    nod_count: nods,
-    nod_rate_per_min: perMinute(nods, durationSec),
+    nod_count: nods.length,
+    nod_rate_per_min: perMinute(nods.length, durationSec),
+    nod_times_sec: nods,
     emotion_distribution: distribution,
     primary_emotion: primaryEmotion(distribution),
-    blink_count: blinks,
-    blink_rate_per_min: perMinute(blinks, durationSec),
+    blink_count: blinks.length,
+    blink_rate_per_min: perMinute(blinks.length, durationSec),
+    blink_times_sec: blinks,
     gaze_away_segments: gazeAwaySegments(frames, frameIntervalSec, thresholds),
   };
 }

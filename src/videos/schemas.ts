@@ -85,6 +85,8 @@ export const MetricsResponse = Type.Object({
   emotion_distribution: Type.Record(Type.String(), Type.Number()),
   blink_count: Nullable(Type.Integer()),
   blink_rate_per_min: Nullable(Type.Number()),
+  nod_times_sec: Type.Optional(Type.Array(Type.Number(), { description: 'When each nod began (absent in results stored before)' })),
+  blink_times_sec: Type.Optional(Type.Array(Type.Number(), { description: 'When each blink closed the eyes (absent in results stored before)' })),
   gaze_away_segments: Type.Array(Type.Object({ start_sec: Type.Number(), end_sec: Type.Number(), direction: Type.String() })),
   speech: Type.Unknown({ description: 'Pace, pauses, fillers with times, voice, transcription status; null without a speech stage' }),
   metadata: Type.Unknown({ description: 'How the figures were computed: frame counts, thresholds, models, confidence, outliers' }),

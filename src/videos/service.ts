@@ -29,6 +29,9 @@ export interface VideoUpload {
 /** Measures stored beside the original's metric columns. */
 interface StoredMeasures {
   emotion_distribution: Record<string, number>;
+  /** Absent from results stored before they were measured. */
+  nod_times_sec?: number[];
+  blink_times_sec?: number[];
   blink_count: number;
   blink_rate_per_min: number | null;
   gaze_away_segments: AnalysisResult['metrics']['gaze_away_segments'];
@@ -282,6 +285,8 @@ export function createVideoService(
       const feedback = coaching.items;
       const measures: StoredMeasures = {
         emotion_distribution: metrics.emotion_distribution,
+        nod_times_sec: metrics.nod_times_sec,
+        blink_times_sec: metrics.blink_times_sec,
         blink_count: metrics.blink_count,
         blink_rate_per_min: metrics.blink_rate_per_min,
         gaze_away_segments: metrics.gaze_away_segments,

@@ -23,7 +23,7 @@ function metrics(values: Partial<AnalysisMetrics> = {}, validRatio = 0.95, poseO
   return {
     center_gaze_ratio: 0.8, smile_ratio: 0.3, nod_count: 2, nod_rate_per_min: 2, primary_emotion: 'neutral',
     emotion_distribution: { happy: 0, pleasant: 0.2, neutral: 0.8, focused: 0, concerned: 0, surprised: 0 },
-    blink_count: 10, blink_rate_per_min: 10, gaze_away_segments: [], wpm: 130, filler_count: 2, speech: speech(),
+    blink_count: 10, blink_rate_per_min: 10, nod_times_sec: [1, 4], blink_times_sec: [], gaze_away_segments: [], wpm: 130, filler_count: 2, speech: speech(),
     metadata: { confidence: { valid_frame_ratio: validRatio }, outlier_flags: { pose_outlier_ratio: poseOutliers } },
     ...values,
   };

@@ -5,8 +5,10 @@ import { classifyEmotion, classifyGaze } from '../../src/analysis/face-features.
 import {
   adaptiveSmileRatio,
   centerGazeRatio,
+  blinkTimes,
   countBlinks,
   countNods,
+  nodTimes,
   emotionDistribution,
   faceConfidence,
   faceMetrics,
@@ -44,6 +46,8 @@ describe('nods', () => {
   test('clean nods: down by 10° and back up within a second, three times', () => {
     const one = [0, 0, -4, -9, -10, -5, 0, 0];
     assert.equal(countNods(pitchSeries([...one, ...one, ...one])), 3);
+    // Each nod starts where the head last stood a full amplitude above its lowest point: frames 1, 9, 17.
+    assert.deepEqual(nodTimes(pitchSeries([...one, ...one, ...one])), [1 / FPS, 9 / FPS, 17 / FPS]);
   });
 
   test('an up-and-down movement (head raised, then lowered) is not a nod until it comes back up', () => {
@@ -152,6 +156,7 @@ describe('gaze-away segments and blinks', () => {
     const openness = [0.3, 0.31, 0.05, 0.3, 0.29, 0.04, 0.06, 0.3, 0.3, 0.02, 0.02, 0.02, 0.02, 0.02, 0.3, 0.31];
     const frames = openness.map((eye_openness, i) => frame(i, { eye_openness }));
     assert.equal(countBlinks(frames), 2); // one frame, two frames; five frames (1 s) is eyes shut
+    assert.deepEqual(blinkTimes(frames), [2 / FPS, 5 / FPS], 'each blink at its first closed frame');
   });
 });
 

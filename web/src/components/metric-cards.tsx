@@ -56,7 +56,7 @@ export function metricCards(metrics: Metrics, rules: FeedbackRules | null, i18n:
     unit: t.unit.count,
     target: rules ? range(rules.nods_ideal, (v) => number(v, 0)) : null,
     state: nods === null || !rules ? 'none' : within(nods, rules.nods_ideal) ? 'ok' : 'watch',
-    moment: null,
+    moment: metrics.nod_times_sec?.[0] ?? null,
   });
 
   const korean = (language ?? s?.language ?? i18n.lang) === 'ko';
@@ -112,7 +112,7 @@ export function metricCards(metrics: Metrics, rules: FeedbackRules | null, i18n:
     unit: t.unit.perMin,
     target: rules ? range(rules.blink_rate_typical_per_min, (v) => number(v, 0)) : null,
     state: blinks === null || !rules ? 'none' : within(blinks, rules.blink_rate_typical_per_min) ? 'ok' : 'watch',
-    moment: null,
+    moment: metrics.blink_times_sec?.[0] ?? null,
   });
   return cards;
 }
