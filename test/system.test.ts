@@ -17,7 +17,7 @@ const EXPECTED_OPERATIONS = [
   'post /api/interviews/sessions/{session_id}/questions', 'get /api/interviews/sessions/{session_id}/questions',
   'post /api/interviews/questions/{question_id}/answers', 'get /api/interviews/questions/{question_id}/answers',
   'post /api/interviews/sessions/{session_id}/questions/generate', 'post /api/interviews/questions/{question_id}/followup',
-  'get /api/interviews/sessions/{session_id}/videos', 'get /api/interviews/videos/{video_id}',
+  'get /api/interviews/sessions/{session_id}/videos', 'get /api/interviews/sessions/{session_id}/summary', 'get /api/interviews/videos/{video_id}',
   'delete /api/interviews/videos/{video_id}', 'get /api/interviews/videos/{video_id}/file',
   'post /api/interviews/videos/{video_id}/playback-url',
   'get /api/video/status', 'post /api/video/upload', 'post /api/video/analyze/{video_id}',

@@ -321,6 +321,9 @@ for (const dialect of DIALECTS) {
       assert.equal(video.video_url, uploaded.file_path);
       assert.equal(video.analysis_status, null, 'no analysis yet');
       assert.equal(list[0].analysis_status, null);
+      assert.deepEqual((await api.get(`/api/interviews/sessions/${sessionId}/summary`, alice.token)).body, {
+        answers: 1, analysed: 0, analysing: 0, center_gaze_ratio_mean: null, smile_ratio_mean: null, filler_count_mean: null,
+      });
 
       const whole = await fetch(`${api.baseUrl}/api/interviews/videos/${videoId}/file`, { headers: { authorization: `Bearer ${alice.token}` } });
       assert.equal(whole.status, 200);
@@ -345,6 +348,7 @@ for (const dialect of DIALECTS) {
       for (const path of [
         `/api/interviews/videos/${videoId}`, `/api/interviews/videos/${videoId}/file`, `/api/video/results/${videoId}`,
         `/api/video/jobs/${job.job_id}`, `/api/interviews/sessions/${sessionId}/videos`, `/api/video/results/${unknown}`,
+        `/api/interviews/sessions/${sessionId}/summary`,
       ]) {
         expectError(await api.get(path, bob.token), 404, 'NOT_FOUND');
       }
@@ -356,6 +360,12 @@ for (const dialect of DIALECTS) {
       // The ranges the feedback was judged by travel with the result (the web app's metric cards use them).
       const analysed = (await api.get(`/api/video/results/${videoId}`, alice.token)).body;
       assert.deepEqual(analysed.metrics.metadata.feedback_rules, JSON.parse(JSON.stringify(FEEDBACK_RULES)));
+      // One analysed answer: the session's means are its own figures.
+      const summary = (await api.get(`/api/interviews/sessions/${sessionId}/summary`, alice.token)).body;
+      assert.deepEqual([summary.answers, summary.analysed, summary.analysing], [1, 1, 0]);
+      assert.equal(summary.center_gaze_ratio_mean, analysed.metrics.center_gaze_ratio);
+      assert.equal(summary.smile_ratio_mean, analysed.metrics.smile_ratio);
+      assert.equal(summary.filler_count_mean, analysed.metrics.filler_count);
 
       assert.equal((await api.delete(`/api/interviews/videos/${videoId}`, alice.token)).status, 204);
       expectError(await api.get(`/api/video/results/${videoId}`, alice.token), 404, 'NOT_FOUND');

@@ -19,6 +19,7 @@ import {
   JobResponse,
   PlaybackUrlResponse,
   ResultsResponse,
+  SessionSummaryResponse,
   SignedFileQuery,
   StatusResponse,
   UploadBody,
@@ -227,6 +228,19 @@ export const interviewVideoRoutes: FastifyPluginAsyncTypebox<{ videos: VideoServ
       schema: { tags: videoTags, summary: "A session's videos, oldest first", params: SessionParams, response: { 200: Type.Array(VideoResponse), ...errorReplies(404) } },
     },
     async (request) => videos.listBySession(request.user.id, request.params.session_id),
+  );
+
+  app.get(
+    '/sessions/:session_id/summary',
+    {
+      schema: {
+        tags: videoTags,
+        summary: "A line about a session's answers: counts, and the means of the analysed ones",
+        params: SessionParams,
+        response: { 200: SessionSummaryResponse, ...errorReplies(404) },
+      },
+    },
+    async (request) => videos.sessionSummary(request.user.id, request.params.session_id),
   );
 
   app.get(

@@ -49,6 +49,15 @@ export const VideoResponse = Type.Object({
   analysis_status: Type.Union([JobStatus, Type.Null()], { description: 'Status of the latest analysis job; null before the first' }),
 });
 
+export const SessionSummaryResponse = Type.Object({
+  answers: Type.Integer({ description: 'Answer videos in the session' }),
+  analysed: Type.Integer({ description: 'Of them, with results' }),
+  analysing: Type.Integer({ description: 'Of them, with an analysis queued or running' }),
+  center_gaze_ratio_mean: Nullable(Type.Number({ description: 'Mean over the analysed answers; null before the first' })),
+  smile_ratio_mean: Nullable(Type.Number()),
+  filler_count_mean: Nullable(Type.Number()),
+});
+
 export const JobResponse = Type.Object({
   job_id: Uuid(),
   video_id: Uuid(),

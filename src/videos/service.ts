@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
+import type { Static } from '@sinclair/typebox';
 import type { Selectable } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import { coachingFeedback, FEEDBACK_RULES, timelineAlerts, type FeedbackLang } from '../analysis/feedback/index.ts';
@@ -15,10 +16,11 @@ import type { MediaUrlSigner, SignedMediaQuery } from '../http/media-url.ts';
 import type { InterviewService } from '../interviews/service.ts';
 import type { Job } from '../jobs/queue.ts';
 import type { Storage, UploadStream } from '../storage.ts';
-import { VIDEO_EXTENSIONS } from './schemas.ts';
+import { VIDEO_EXTENSIONS, type SessionSummaryResponse } from './schemas.ts';
 
 export type Video = Selectable<InterviewVideoTable>;
 export type VideoView = Video & { analysis_status: Job['status'] | null };
+export type SessionSummary = Static<typeof SessionSummaryResponse>;
 
 export interface VideoUpload {
   userId: string;
@@ -220,6 +222,30 @@ export function createVideoService(
     async listBySession(userId: string, sessionId: string): Promise<VideoView[]> {
       await interviews.getSession(userId, sessionId);
       return selectVideoViews().where('session_id', '=', sessionId).orderBy('created_at').orderBy('id').execute();
+    },
+
+    /** A line about a session's answers: how many, how many analysed, and their averages. */
+    async sessionSummary(userId: string, sessionId: string): Promise<SessionSummary> {
+      await interviews.getSession(userId, sessionId);
+      const videos = await selectVideoViews().where('session_id', '=', sessionId).execute();
+      const metrics = await db
+        .selectFrom('nonverbal_metrics')
+        .innerJoin('interview_video', 'interview_video.id', 'nonverbal_metrics.video_id')
+        .select(['nonverbal_metrics.center_gaze_ratio', 'nonverbal_metrics.smile_ratio', 'nonverbal_metrics.filler_count'])
+        .where('interview_video.session_id', '=', sessionId)
+        .execute();
+      const mean = (values: Array<number | null>) => {
+        const known = values.filter((value): value is number => value !== null);
+        return known.length ? Number((known.reduce((a, b) => a + b, 0) / known.length).toFixed(3)) : null;
+      };
+      return {
+        answers: videos.length,
+        analysed: metrics.length,
+        analysing: videos.filter((video) => video.analysis_status === 'queued' || video.analysis_status === 'running').length,
+        center_gaze_ratio_mean: mean(metrics.map((row) => row.center_gaze_ratio)),
+        smile_ratio_mean: mean(metrics.map((row) => row.smile_ratio)),
+        filler_count_mean: mean(metrics.map((row) => row.filler_count)),
+      };
     },
 
     /** One of the user's videos as the API shows it. */

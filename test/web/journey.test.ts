@@ -176,6 +176,12 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     await page.getByRole('region', { name: '피드백' }).waitFor();
     assert.ok((await page.locator('.metric-state').allTextContents()).some((text) => /좋음|주의|연습 필요/.test(text)));
     await maybeScreenshot(page, 'review-ko-phone.png', { fullPage: true });
+
+    // Home: the session's line says what its analysed answers came to.
+    await page.getByRole('link', { name: '연습 목록' }).click();
+    await page.getByText('답변 1개 · 분석 완료 1개').waitFor();
+    const eyeContact = `${Math.round(results.body.metrics.center_gaze_ratio * 100)}%`;
+    await page.getByText(`평균 시선 맞춤 ${eyeContact}`).waitFor();
     assert.deepEqual(pageErrors, []);
     await context.close();
   });

@@ -8,7 +8,7 @@ import type { QuestionResponse, SessionResponse } from '../../src/interviews/sch
 import type { JobPostingResponse } from '../../src/job-postings/schemas.ts';
 import type { PortfolioResponse } from '../../src/portfolios/schemas.ts';
 import type { Token as TokenResponse, UserResponse } from '../../src/users/schemas.ts';
-import type { JobResponse, ResultsResponse, UploadResponse, VideoResponse } from '../../src/videos/schemas.ts';
+import type { JobResponse, ResultsResponse, SessionSummaryResponse, UploadResponse, VideoResponse } from '../../src/videos/schemas.ts';
 
 export type User = Static<typeof UserResponse>;
 export type Token = Static<typeof TokenResponse>;
@@ -19,6 +19,7 @@ export type Question = Static<typeof QuestionResponse>;
 export type Video = Static<typeof VideoResponse>;
 export type Upload = Static<typeof UploadResponse>;
 export type Job = Static<typeof JobResponse>;
+export type SessionSummary = Static<typeof SessionSummaryResponse>;
 export type Results = Static<typeof ResultsResponse>;
 export type Feedback = Results['feedbacks'][number];
 export type Alert = Results['alerts'][number];

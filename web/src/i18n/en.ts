@@ -36,6 +36,8 @@ export const en: Messages = {
   sessionSummary: (answers: number, analysed: number) =>
     answers === 0 ? 'No answers yet' : `${answers} ${answers === 1 ? 'answer' : 'answers'} · ${analysed} analysed`,
   questionsCount: (n: number) => `${n} ${n === 1 ? 'question' : 'questions'}`,
+  summaryMeans: (eye: string, smile: string, fillers: string | null) =>
+    `On average: eye contact ${eye} · smiling ${smile}${fillers === null ? '' : ` · ${fillers} fillers`}`,
   status: { in_progress: 'In progress', completed: 'Completed', failed: 'Failed' },
   untitledSession: 'Untitled practice',
 

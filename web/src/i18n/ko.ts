@@ -36,6 +36,8 @@ export const ko = {
   sessionSummary: (answers: number, analysed: number) =>
     answers === 0 ? '아직 답변이 없습니다' : `답변 ${answers}개 · 분석 완료 ${analysed}개`,
   questionsCount: (n: number) => `질문 ${n}개`,
+  summaryMeans: (eye: string, smile: string, fillers: string | null) =>
+    `평균 시선 맞춤 ${eye} · 미소 ${smile}${fillers === null ? '' : ` · 채움말 ${fillers}회`}`,
   status: { in_progress: '진행 중', completed: '완료', failed: '실패' } as Record<string, string>,
   untitledSession: '제목 없는 연습',
 

@@ -4,30 +4,28 @@ import { ErrorText } from '../components/error-text.tsx';
 import { useLoad } from '../components/use-load.ts';
 import { usePageTitle } from '../components/use-page-title.ts';
 import { useI18n } from '../i18n/index.ts';
-import type { Question, Session, Video } from '../types.ts';
+import type { Question, Session, SessionSummary } from '../types.ts';
 
 interface SessionRow {
   session: Session;
   questions: number;
-  answers: number;
-  analysed: number;
+  summary: SessionSummary;
 }
 
 const SHOWN = 30;
 
 export function Home() {
-  const { t, date } = useI18n();
+  const { t, date, percent, number } = useI18n();
   usePageTitle(t.homeTitle);
   const rows = useLoad(async (): Promise<SessionRow[]> => {
     const sessions = await api<Session[]>('GET', `/api/interviews/sessions/?limit=${SHOWN}`);
     return Promise.all(
       sessions.map(async (session) => {
-        const [questions, videos] = await Promise.all([
+        const [questions, summary] = await Promise.all([
           api<Question[]>('GET', `/api/interviews/sessions/${session.id}/questions`),
-          api<Video[]>('GET', `/api/interviews/sessions/${session.id}/videos`),
+          api<SessionSummary>('GET', `/api/interviews/sessions/${session.id}/summary`),
         ]);
-        const analysed = videos.filter((video) => video.analysis_status === 'succeeded').length;
-        return { session, questions: questions.length, answers: videos.length, analysed };
+        return { session, questions: questions.length, summary };
       }),
     );
   }, []);
@@ -44,15 +42,24 @@ export function Home() {
       {rows.data === undefined && !rows.error && <p class="muted">{t.loading}</p>}
       {rows.data?.length === 0 && <p class="empty">{t.noSessions}</p>}
       <ul class="cards">
-        {rows.data?.map(({ session, questions, answers, analysed }) => (
+        {rows.data?.map(({ session, questions, summary }) => (
           <li key={session.id} class="card session-card">
             <a href={`/sessions/${session.id}`} class="card-link">
               <span class="card-title">{session.title || t.untitledSession}</span>
             </a>
             <span class={`badge status-${session.status}`}>{t.status[session.status] ?? session.status}</span>
             <span class="muted">
-              {t.questionsCount(questions)} · {t.sessionSummary(answers, analysed)}
+              {t.questionsCount(questions)} · {t.sessionSummary(summary.answers, summary.analysed)}
             </span>
+            {summary.center_gaze_ratio_mean !== null && (
+              <span class="small">
+                {t.summaryMeans(
+                  percent(summary.center_gaze_ratio_mean),
+                  percent(summary.smile_ratio_mean ?? 0),
+                  summary.filler_count_mean === null ? null : number(summary.filler_count_mean),
+                )}
+              </span>
+            )}
             <time class="muted small" dateTime={session.created_at}>
               {date(session.created_at)}
             </time>
