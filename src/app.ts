@@ -11,11 +11,10 @@ import type { Db } from './db/index.ts';
 import { registerJwt, requireToken } from './http/auth.ts';
 import { Errors, registerErrorHandlers, sendClientError, sendFrameworkError } from './http/errors.ts';
 import { createMediaUrlSigner, redactSignature } from './http/media-url.ts';
-import { jsonBodyProblem, MAX_JSON_DEPTH } from './http/json-body.ts';
+import { cleanJsonBody, MAX_JSON_DEPTH } from './http/json-body.ts';
 import { MULTIPART_LIMITS } from './http/multipart.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { systemRoutes } from './http/system-routes.ts';
-import { replaceLoneSurrogates } from './http/text.ts';
 import { registerWebApp } from './http/web-app.ts';
 import { interviewRoutes } from './interviews/routes.ts';
 import { createInterviewService } from './interviews/service.ts';
@@ -87,11 +86,10 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
   app.removeContentTypeParser('text/plain');
 
   app.addHook('preValidation', async (request) => {
-    const problem = jsonBodyProblem(request.body);
+    const problem = cleanJsonBody(request.body);
     if (problem === 'nul') throw new Errors.InvalidText();
     if (problem === 'too-deep') throw new Errors.JsonTooDeep(MAX_JSON_DEPTH);
   });
-  app.addHook('preValidation', async (request) => replaceLoneSurrogates(request.body));
 
   await app.register(cors, {
     origin: config.allowedOrigins,

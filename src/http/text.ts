@@ -22,23 +22,9 @@ export function cleanFilename(name: string): string {
 }
 
 /**
- * Replaces lone surrogates (which JSON's \uD800 escapes can carry) with U+FFFD in every string of a
- * parsed body, in place. Both databases' drivers would store U+FFFD anyway; doing it first makes the
- * reply to a write the same as every later read. The walk keeps its own stack (bodies can nest deep).
+ * Lone surrogates (which JSON's \uD800 escapes can carry) as U+FFFD. Both databases' drivers would
+ * store U+FFFD anyway; doing it first makes the reply to a write the same as every later read.
  */
-export function replaceLoneSurrogates(body: unknown): void {
-  const pending: unknown[] = [body];
-  while (pending.length) {
-    const container = pending.pop();
-    if (container === null || typeof container !== 'object') continue;
-    const entries = container as Record<string, unknown>;
-    for (const key of Object.keys(entries)) {
-      const value = entries[key];
-      if (typeof value === 'string') {
-        entries[key] = value.replace(LONE_SURROGATE, '\uFFFD');
-      } else if (value !== null && typeof value === 'object') {
-        pending.push(value);
-      }
-    }
-  }
+export function withoutLoneSurrogates(text: string): string {
+  return text.replace(LONE_SURROGATE, '\uFFFD');
 }
