@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
@@ -302,8 +301,7 @@ export const interviewVideoRoutes: FastifyPluginAsyncTypebox<{ videos: VideoServ
       },
     },
     async (request, reply) => {
-      const file = await videos.fileFor(request.user.id, request.params.video_id);
-      const { size } = await stat(file);
+      const { path: file, size } = await videos.fileFor(request.user.id, request.params.video_id);
       reply.header('accept-ranges', 'bytes').type(CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
       const range = /^bytes=(\d*)-(\d*)$/.exec(request.headers.range ?? '');
       if (!request.headers.range) return reply.header('content-length', size).send(createReadStream(file));

@@ -255,17 +255,18 @@ export function createVideoService(
       return video;
     },
 
-    /** The stored file of one of the user's videos. */
-    async fileFor(userId: string, videoId: string): Promise<string> {
+    /** The stored file of one of the user's videos, and its size. */
+    async fileFor(userId: string, videoId: string): Promise<{ path: string; size: number }> {
       const video = await get(userId, videoId);
-      const file = storage.ownedPath(userId, video.video_url);
-      if (!file) throw new Errors.NotFound('Video file');
+      const path = storage.ownedPath(userId, video.video_url);
+      if (!path) throw new Errors.NotFound('Video file');
+      const stats = await stat(path).catch(() => null);
       // A row whose file is gone is our fault, but all the caller can be told is that there is no file.
-      if (!(await stat(file).catch(() => null))?.isFile()) {
+      if (!stats?.isFile()) {
         log.error({ videoId }, 'the stored file of a video is missing');
         throw new Errors.NotFound('Video file');
       }
-      return file;
+      return { path, size: stats.size };
     },
 
     /** Query parameters of a short-lived URL that plays one of the user's own videos without the header. */
