@@ -53,7 +53,6 @@ export const en: Messages = {
   postingText: 'Posting text (paste it)',
   addPosting: 'Add posting',
   noPostings: 'No job postings yet.',
-  pages: (n: number) => `${n} ${n === 1 ? 'page' : 'pages'}`,
 
   newSessionTitle: 'New practice',
   sessionTitle: 'Title',
@@ -80,8 +79,6 @@ export const en: Messages = {
   newQuestion: 'Add your own question',
   generateMore: 'Generate more questions',
   recordAnswer: 'Record an answer',
-  answers: 'Answers',
-  noAnswers: 'No answers yet.',
   review: 'Review',
   completeSession: 'Finish this practice',
   answerAt: (date: string) => `Answer of ${date}`,
@@ -126,7 +123,6 @@ export const en: Messages = {
   analysisFailed: 'The analysis failed',
   uploadCancelled: 'Upload cancelled.',
   retry: 'Try again',
-  openReview: 'Review',
 
   reviewTitle: 'Your answer',
   player: 'Answer video',

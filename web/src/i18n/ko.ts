@@ -53,7 +53,6 @@ export const ko = {
   postingText: '공고 내용 (붙여 넣기)',
   addPosting: '공고 추가',
   noPostings: '추가한 채용 공고가 없습니다.',
-  pages: (n: number) => `${n}쪽`,
 
   newSessionTitle: '새 연습',
   sessionTitle: '연습 제목',
@@ -80,8 +79,6 @@ export const ko = {
   newQuestion: '직접 질문 추가',
   generateMore: '질문 더 만들기',
   recordAnswer: '답변 녹화',
-  answers: '답변',
-  noAnswers: '아직 답변이 없습니다.',
   review: '결과 보기',
   completeSession: '연습 마치기',
   answerAt: (date: string) => `${date} 답변`,
@@ -126,7 +123,6 @@ export const ko = {
   analysisFailed: '분석하지 못했습니다',
   uploadCancelled: '업로드를 취소했습니다.',
   retry: '다시 시도',
-  openReview: '결과 보기',
 
   reviewTitle: '답변 결과',
   player: '답변 영상',
