@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -60,18 +60,16 @@ test('a read-only database stops the server at start with one line naming the pr
   await db.destroy();
   await rm(`${database}-wal`, { force: true });
   await rm(`${database}-shm`, { force: true });
-  // Root writes to any file, so as root the server runs as nobody, who owns the (read-only) files.
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot) {
-    await chown(dataDir, 65534, 65534);
-    await chown(database, 65534, 65534);
-  }
   await chmod(database, 0o400);
 
-  const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // Root writes to any file: as root the server runs without the capabilities that override file
+  // modes (it stays root, so it can still reach a Node or a checkout under /root).
+  const asRoot = process.getuid?.() === 0;
+  const node = [process.execPath, '--import', 'tsx', 'src/main.ts'];
+  const command = asRoot ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search,-fowner', ...node] : node;
+  const server = spawn(command[0]!, command.slice(1), {
     env: { ...process.env, DATA_DIR: dataDir, JWT_SECRET: 'x'.repeat(48), PORT: '0', LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'pipe', 'pipe'],
-    ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
   });
   let stderr = '';
   server.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
