@@ -23,7 +23,14 @@ const baseUrl = `http://127.0.0.1:${port}`;
 
 const dataDir = await mkdtemp(join(tmpdir(), 'ip-bench-'));
 const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-  env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: '' },
+  env: {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: '',
+  },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 
@@ -90,7 +97,11 @@ try {
         url: `${baseUrl}/api/interviews/sessions/${session.id}/questions`,
         method: 'POST',
         headers,
-        body: JSON.stringify({ text: '가장 어려웠던 기술적 문제와 해결 과정을 설명해 주세요.', type: 'portfolio', order: 1 }),
+        body: JSON.stringify({
+          text: '가장 어려웠던 기술적 문제와 해결 과정을 설명해 주세요.',
+          type: 'portfolio',
+          order: 1,
+        }),
       },
     ],
   ];
@@ -103,7 +114,9 @@ try {
     const figures: Figures[] = [];
     for (let run = 0; run < runs; run++) figures.push(await load(options));
     console.log(
-      `${name.padEnd(46)} ${median(figures.map((f) => f.requestsPerSec)).toFixed(0).padStart(6)} req/s` +
+      `${name.padEnd(46)} ${median(figures.map((f) => f.requestsPerSec))
+        .toFixed(0)
+        .padStart(6)} req/s` +
         `  p50 ${median(figures.map((f) => f.p50Ms)).toFixed(1)} ms  p99 ${median(figures.map((f) => f.p99Ms)).toFixed(1)} ms` +
         `  (runs: ${figures.map((f) => f.requestsPerSec.toFixed(0)).join(', ')} req/s; non-2xx ${figures.reduce((n, f) => n + f.non2xx, 0)})`,
     );

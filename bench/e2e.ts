@@ -19,7 +19,27 @@ const dir = await mkdtemp(join(tmpdir(), 'ip-bench-e2e-'));
 const ffmpeg = (...args: string[]) => promisify(execFile)(mediaTools().ffmpeg, ['-v', 'error', '-y', ...args]);
 const fixture = join('test', 'fixtures', 'video_talking_female_en_8s.mp4');
 const long = join(dir, 'ten-minutes.mp4');
-await ffmpeg('-stream_loop', '74', '-i', fixture, '-t', '600', '-vf', 'scale=360:360', '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '32', '-c:a', 'aac', '-b:a', '48k', long);
+await ffmpeg(
+  '-stream_loop',
+  '74',
+  '-i',
+  fixture,
+  '-t',
+  '600',
+  '-vf',
+  'scale=360:360',
+  '-c:v',
+  'libx264',
+  '-preset',
+  'ultrafast',
+  '-crf',
+  '32',
+  '-c:a',
+  'aac',
+  '-b:a',
+  '48k',
+  long,
+);
 
 const server = await startBenchServer(dir, { STT_ENGINE: sttEngine });
 const { baseUrl, call } = server;
@@ -27,7 +47,9 @@ const { baseUrl, call } = server;
 try {
   const token = await server.signUp();
   const session = await call<{ id: string }>('POST', '/api/interviews/sessions', token, {});
-  const question = await call<{ id: string }>('POST', `/api/interviews/sessions/${session.id}/questions`, token, { text: '자기소개' });
+  const question = await call<{ id: string }>('POST', `/api/interviews/sessions/${session.id}/questions`, token, {
+    text: '자기소개',
+  });
   const upload = async (file: string) => {
     const form = new FormData();
     form.append('session_id', session.id);
@@ -36,20 +58,30 @@ try {
     return call<{ video_id: string; duration_sec: number }>('POST', '/api/video/upload', token, form);
   };
 
-  console.log(`bench:e2e — ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores, Node ${process.version}, SQLite; transcription engine: ${sttEngine}`);
+  console.log(
+    `bench:e2e — ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores, Node ${process.version}, SQLite; transcription engine: ${sttEngine}`,
+  );
   const factors: number[] = [];
   for (let run = 0; run <= runs; run++) {
     const started = performance.now();
     const video = await upload(fixture);
     await call('POST', `/api/video/analyze/${video.video_id}`, token);
     const factor = (performance.now() - started) / 1000 / video.duration_sec;
-    if (run === 0) console.log(`first upload + analyse (analysis threads and models start): real-time factor ${factor.toFixed(3)}`);
+    if (run === 0)
+      console.log(`first upload + analyse (analysis threads and models start): real-time factor ${factor.toFixed(3)}`);
     else factors.push(factor);
   }
-  console.log(`upload + analyse of the 8 s fixture, warm: real-time factor ${median(factors).toFixed(3)} (runs ${factors.map((f) => f.toFixed(3)).join(', ')})`);
+  console.log(
+    `upload + analyse of the 8 s fixture, warm: real-time factor ${median(factors).toFixed(3)} (runs ${factors.map((f) => f.toFixed(3)).join(', ')})`,
+  );
 
   const read = (duration: number) =>
-    autocannon({ url: `${baseUrl}/api/interviews/sessions/${session.id}`, headers: { authorization: `Bearer ${token}` }, connections: 10, duration });
+    autocannon({
+      url: `${baseUrl}/api/interviews/sessions/${session.id}`,
+      headers: { authorization: `Bearer ${token}` },
+      connections: 10,
+      duration,
+    });
   const idle = await read(5);
   const longVideo = await upload(long);
   const job = await call<{ job_id: string }>('POST', `/api/video/analyze/${longVideo.video_id}?async=true`, token);
@@ -65,16 +97,22 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     status = (await call<{ status: string }>('GET', `/api/video/jobs/${job.job_id}`, token)).status;
   }
-  console.log(`10-minute video: analysis ${status} (${((performance.now() - longStarted) / 1000 + 8).toFixed(0)} s ≈ real-time factor ${(((performance.now() - longStarted) / 1000 + 8) / 600).toFixed(3)})`);
+  console.log(
+    `10-minute video: analysis ${status} (${((performance.now() - longStarted) / 1000 + 8).toFixed(0)} s ≈ real-time factor ${(((performance.now() - longStarted) / 1000 + 8) / 600).toFixed(3)})`,
+  );
   const latencies: number[] = [];
   let size = 0;
   for (let run = 0; run < 5; run++) {
     const started = performance.now();
-    const response = await fetch(`${baseUrl}/api/video/results/${longVideo.video_id}`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await fetch(`${baseUrl}/api/video/results/${longVideo.video_id}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     size = (await response.arrayBuffer()).byteLength;
     latencies.push(performance.now() - started);
   }
-  console.log(`GET /api/video/results/{id} for the 10-minute video (${(size / 1024 / 1024).toFixed(1)} MB, 3000-frame timeline): median ${median(latencies).toFixed(0)} ms`);
+  console.log(
+    `GET /api/video/results/{id} for the 10-minute video (${(size / 1024 / 1024).toFixed(1)} MB, 3000-frame timeline): median ${median(latencies).toFixed(0)} ms`,
+  );
   console.log(`peak server memory (VmHWM): ${(await server.memoryMb('VmHWM')).toFixed(0)} MB`);
 } finally {
   await server.stop();

@@ -20,7 +20,9 @@ async function longPdf(): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   const font = await doc.embedFont(StandardFonts.Helvetica);
   for (let page = 1; page <= pages; page++) {
-    doc.addPage([400, 300]).drawText(`Page ${page}: built a payment API with Kotlin and PostgreSQL`, { x: 20, y: 150, font, size: 10 });
+    doc
+      .addPage([400, 300])
+      .drawText(`Page ${page}: built a payment API with Kotlin and PostgreSQL`, { x: 20, y: 150, font, size: 10 });
   }
   return doc.save();
 }
@@ -60,7 +62,9 @@ try {
   const uploadSec = (performance.now() - started) / 1000;
 
   console.log(`cores: ${availableParallelism()} (${cpus()[0]?.model ?? 'unknown CPU'})`);
-  console.log(`PDF: ${pages} pages, ${(pdf.length / 1024 / 1024).toFixed(2)} MB, ${parsed_text.length} characters of text read`);
+  console.log(
+    `PDF: ${pages} pages, ${(pdf.length / 1024 / 1024).toFixed(2)} MB, ${parsed_text.length} characters of text read`,
+  );
   console.log(`upload and read: ${uploadSec.toFixed(2)} s`);
   console.log(`/health idle:               ${figures(idle)}`);
   console.log(`/health during the upload:  ${figures(during)}`);

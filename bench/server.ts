@@ -23,7 +23,15 @@ export async function startBenchServer(dir: string, env: Record<string, string> 
   const port = 9000 + Math.floor(Math.random() * 20_000);
   const baseUrl = `http://127.0.0.1:${port}`;
   const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, DATA_DIR: join(dir, 'data'), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: '', ...env },
+    env: {
+      ...process.env,
+      DATA_DIR: join(dir, 'data'),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+      ...env,
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise((resolve) => server.once('exit', resolve));
@@ -32,7 +40,10 @@ export async function startBenchServer(dir: string, env: Record<string, string> 
     const multipart = body instanceof FormData;
     const response = await fetch(baseUrl + path, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(multipart || body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(multipart || body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: multipart ? body : body === undefined ? undefined : JSON.stringify(body),
     });
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);

@@ -16,18 +16,33 @@ const runs = Number(values.runs);
 // The allocators of the server and of the analysis processes grow for the first twenty or so analyses
 // and then level off; a leak goes on growing. The slope is taken over the second half.
 const WARM_UP = Math.floor(runs / 2);
-const FIXTURES = ['video_talking_female_en_8s.mp4', 'video_talking_male_en_5s.mp4', 'video_webcam_expressions_nospeech_20s.mp4'];
+const FIXTURES = [
+  'video_talking_female_en_8s.mp4',
+  'video_talking_male_en_5s.mp4',
+  'video_webcam_expressions_nospeech_20s.mp4',
+];
 
 // A transcription server speaking OpenAI's verbose JSON, answering at once.
 const stt = createServer((request, response) => {
   request.resume();
   request.on('end', () => {
     response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({
-      language: 'english', duration: 5, text: ' Um, I have built Java services.',
-      segments: [{ id: 0, start: 0.3, end: 2.4, text: ' Um, I have built Java services.' }],
-      words: [['Um,', 0.3, 0.6], ['I', 0.7, 0.8], ['have', 0.9, 1.1], ['built', 1.2, 1.5], ['Java', 1.6, 1.9], ['services.', 2.0, 2.4]].map(([word, start, end]) => ({ word, start, end })),
-    }));
+    response.end(
+      JSON.stringify({
+        language: 'english',
+        duration: 5,
+        text: ' Um, I have built Java services.',
+        segments: [{ id: 0, start: 0.3, end: 2.4, text: ' Um, I have built Java services.' }],
+        words: [
+          ['Um,', 0.3, 0.6],
+          ['I', 0.7, 0.8],
+          ['have', 0.9, 1.1],
+          ['built', 1.2, 1.5],
+          ['Java', 1.6, 1.9],
+          ['services.', 2.0, 2.4],
+        ].map(([word, start, end]) => ({ word, start, end })),
+      }),
+    );
   });
 });
 await new Promise<void>((resolve) => stt.listen(0, '127.0.0.1', resolve));
@@ -53,7 +68,8 @@ async function processTree(): Promise<number[]> {
 }
 async function residentMb(pids: number[]): Promise<number> {
   let kb = 0;
-  for (const pid of pids) kb += Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8').catch(() => 'VmRSS: 0'))![1]);
+  for (const pid of pids)
+    kb += Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8').catch(() => 'VmRSS: 0'))![1]);
   return kb / 1024;
 }
 async function openFiles(pids: number[]): Promise<number> {
@@ -77,10 +93,21 @@ function slope(values: number[]): number {
 
 try {
   const token = await server.signUp();
-  const session = await server.call<{ id: string }>('POST', '/api/interviews/sessions', token, { generate_questions: false });
-  const question = await server.call<{ id: string }>('POST', `/api/interviews/sessions/${session.id}/questions`, token, { text: 'Tell me about yourself.' });
-  console.log(`bench:soak — ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores, Node ${process.version}, SQLite, transcription: a fake OpenAI-compatible server`);
-  console.log('run  fixture                                      RSS MB (server + analysis)  open files  temp files  face tensors');
+  const session = await server.call<{ id: string }>('POST', '/api/interviews/sessions', token, {
+    generate_questions: false,
+  });
+  const question = await server.call<{ id: string }>(
+    'POST',
+    `/api/interviews/sessions/${session.id}/questions`,
+    token,
+    { text: 'Tell me about yourself.' },
+  );
+  console.log(
+    `bench:soak — ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores, Node ${process.version}, SQLite, transcription: a fake OpenAI-compatible server`,
+  );
+  console.log(
+    'run  fixture                                      RSS MB (server + analysis)  open files  temp files  face tensors',
+  );
   const rows: Array<{ rss: number; files: number; temp: number; tensors: number }> = [];
   for (let run = 1; run <= runs; run++) {
     const fixture = FIXTURES[(run - 1) % FIXTURES.length]!;
@@ -89,7 +116,11 @@ try {
     form.append('question_id', question.id);
     form.append('file', new Blob([await readFile(join('test', 'fixtures', fixture))]), fixture);
     const video = await server.call<{ video_id: string }>('POST', '/api/video/upload', token, form);
-    const result = await server.call<{ metrics: { metadata: { resources: { face_model_tensors: number } } } }>('POST', `/api/video/analyze/${video.video_id}`, token);
+    const result = await server.call<{ metrics: { metadata: { resources: { face_model_tensors: number } } } }>(
+      'POST',
+      `/api/video/analyze/${video.video_id}`,
+      token,
+    );
     // The answer is not needed again; deleting it keeps the data folder from growing with the runs.
     await server.call('DELETE', `/api/interviews/videos/${video.video_id}`, token).catch(() => {});
     const pids = await processTree();
@@ -102,10 +133,14 @@ try {
     };
     rows.push(row);
     const split = `${row.rss.toFixed(0)} (${serverMb.toFixed(0)} + ${(row.rss - serverMb).toFixed(0)})`;
-    console.log(`${String(run).padStart(3)}  ${fixture.padEnd(43)} ${split.padStart(26)}  ${String(row.files).padStart(10)}  ${String(row.temp).padStart(10)}  ${String(row.tensors).padStart(12)}`);
+    console.log(
+      `${String(run).padStart(3)}  ${fixture.padEnd(43)} ${split.padStart(26)}  ${String(row.files).padStart(10)}  ${String(row.temp).padStart(10)}  ${String(row.tensors).padStart(12)}`,
+    );
   }
   const steady = rows.slice(WARM_UP);
-  console.log(`slope per analysis over runs ${WARM_UP + 1}–${runs}: RSS ${slope(steady.map((r) => r.rss)).toFixed(2)} MB, open files ${slope(steady.map((r) => r.files)).toFixed(3)}, temp files ${slope(steady.map((r) => r.temp)).toFixed(3)}, face tensors ${slope(steady.map((r) => r.tensors)).toFixed(3)}`);
+  console.log(
+    `slope per analysis over runs ${WARM_UP + 1}–${runs}: RSS ${slope(steady.map((r) => r.rss)).toFixed(2)} MB, open files ${slope(steady.map((r) => r.files)).toFixed(3)}, temp files ${slope(steady.map((r) => r.temp)).toFixed(3)}, face tensors ${slope(steady.map((r) => r.tensors)).toFixed(3)}`,
+  );
 } finally {
   await server.stop();
   stt.close();

@@ -19,12 +19,22 @@ try {
   // The 8 s talking-head fixture played four times: 32 s of continuous English speech with pauses.
   const video = join(dir, 'talking-32s.mp4');
   await promisify(execFile)(mediaTools().ffmpeg, [
-    '-v', 'error', '-stream_loop', '3', '-i', join('test', 'fixtures', 'video_talking_female_en_8s.mp4'), '-c', 'copy', video,
+    '-v',
+    'error',
+    '-stream_loop',
+    '3',
+    '-i',
+    join('test', 'fixtures', 'video_talking_female_en_8s.mp4'),
+    '-c',
+    'copy',
+    video,
   ]);
   const info = await probe(video);
   const audio = (await readAudio(video, info))!;
   const duration = audio.length / 16000;
-  console.log(`bench:speech — ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores, Node ${process.version}; ${duration.toFixed(1)} s of speech; median of ${runs} runs`);
+  console.log(
+    `bench:speech — ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores, Node ${process.version}; ${duration.toFixed(1)} s of speech; median of ${runs} runs`,
+  );
 
   const acousticOnly = loadSpeechSettings({ DATA_DIR: dir, STT_ENGINE: 'none' });
   let started = performance.now();

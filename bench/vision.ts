@@ -20,11 +20,24 @@ try {
   if (!video) {
     video = join(dir, 'talking-32s.mp4');
     await promisify(execFile)(mediaTools().ffmpeg, [
-      '-v', 'error', '-stream_loop', '3', '-i', join('test', 'fixtures', 'video_talking_female_en_8s.mp4'),
-      '-c:v', 'libx264', '-preset', 'veryfast', '-c:a', 'aac', video,
+      '-v',
+      'error',
+      '-stream_loop',
+      '3',
+      '-i',
+      join('test', 'fixtures', 'video_talking_female_en_8s.mp4'),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-c:a',
+      'aac',
+      video,
     ]);
   }
-  console.log(`bench:vision — ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores, Node ${process.version}; median of ${runs} runs; ${video}`);
+  console.log(
+    `bench:vision — ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores, Node ${process.version}; median of ${runs} runs; ${video}`,
+  );
 
   // Face stage alone, with warm worker pools of one and two threads.
   for (const workers of [1, 2]) {
@@ -77,7 +90,9 @@ try {
 /** Runs node with the arguments under /usr/bin/time for the peak resident memory of the whole process. */
 function timed(args: string[]): Promise<{ peakKb: number; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/time', ['-f', 'PEAK_KB %M', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-f', 'PEAK_KB %M', process.execPath, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -32,19 +32,47 @@ console.log(`JavaScript: ${(jsRaw / 1024).toFixed(1)} KB, ${(jsGzip / 1024).toFi
 const dir = await mkdtemp(join(tmpdir(), 'ip-bench-web-'));
 const long = join(dir, 'ten-minutes.mp4');
 await promisify(execFile)(mediaTools().ffmpeg, [
-  '-v', 'error', '-y', '-stream_loop', '74', '-i', join('test', 'fixtures', 'video_talking_female_en_8s.mp4'), '-t', '600',
-  '-vf', 'scale=360:360', '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '32', '-c:a', 'aac', '-b:a', '48k', long,
+  '-v',
+  'error',
+  '-y',
+  '-stream_loop',
+  '74',
+  '-i',
+  join('test', 'fixtures', 'video_talking_female_en_8s.mp4'),
+  '-t',
+  '600',
+  '-vf',
+  'scale=360:360',
+  '-c:v',
+  'libx264',
+  '-preset',
+  'ultrafast',
+  '-crf',
+  '32',
+  '-c:a',
+  'aac',
+  '-b:a',
+  '48k',
+  long,
 ]);
 const server = await startBenchServer(dir, { STT_ENGINE: 'none' });
 const { baseUrl, call } = server;
 const browser = await chromium.launch({
   executablePath: CHROMIUM_PATH,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+  ],
 });
 try {
   const token = await server.signUp();
   const session = await call<{ id: string }>('POST', '/api/interviews/sessions', token, { generate_questions: false });
-  const question = await call<{ id: string }>('POST', `/api/interviews/sessions/${session.id}/questions`, token, { text: '자기소개 부탁드립니다.' });
+  const question = await call<{ id: string }>('POST', `/api/interviews/sessions/${session.id}/questions`, token, {
+    text: '자기소개 부탁드립니다.',
+  });
   const form = new FormData();
   form.append('session_id', session.id);
   form.append('question_id', question.id);
@@ -52,7 +80,8 @@ try {
   const video = await call<{ video_id: string }>('POST', '/api/video/upload', token, form);
   console.log('analysing the 10-minute answer (about two minutes on two cores)…');
   await call('POST', `/api/video/analyze/${video.video_id}`, token);
-  const frames = (await call<{ timeline: unknown[] }>('GET', `/api/video/results/${video.video_id}`, token)).timeline.length;
+  const frames = (await call<{ timeline: unknown[] }>('GET', `/api/video/results/${video.video_id}`, token)).timeline
+    .length;
 
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.addInitScript((value) => localStorage.setItem('interview-practice.token', value), token);
@@ -60,11 +89,15 @@ try {
   const drawn: number[] = [];
   for (let run = 0; run <= runs; run++) {
     await page.goto(`${baseUrl}/videos/${video.video_id}`);
-    await page.waitForFunction(() => performance.getEntriesByName('timeline-drawn').length > 0, undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => performance.getEntriesByName('timeline-drawn').length > 0, undefined, {
+      timeout: 60_000,
+    });
     const at = await page.evaluate(() => performance.getEntriesByName('timeline-drawn')[0]!.startTime);
     if (run > 0) drawn.push(at); // the first load fills the browser's cache
   }
-  console.log(`review page of the 10-minute answer (${frames} frames) drawn: median ${median(drawn).toFixed(0)} ms after navigation (runs ${drawn.map((ms) => ms.toFixed(0)).join(', ')}; goal ≤ 1000 ms)`);
+  console.log(
+    `review page of the 10-minute answer (${frames} frames) drawn: median ${median(drawn).toFixed(0)} ms after navigation (runs ${drawn.map((ms) => ms.toFixed(0)).join(', ')}; goal ≤ 1000 ms)`,
+  );
 
   // One seek: a pointer press on the timeline until the playhead has moved and a frame was painted,
   // and until the player has the new frame (its `seeked` event).
@@ -83,8 +116,24 @@ try {
         video.addEventListener('seeked', () => resolve(performance.now() - started), { once: true });
         setTimeout(() => resolve(-1), 3000);
       });
-      slider.dispatchEvent(new PointerEvent('pointerdown', { clientX: x, clientY: box.top + 10, bubbles: true, pointerId: 1, isPrimary: true }));
-      slider.dispatchEvent(new PointerEvent('pointerup', { clientX: x, clientY: box.top + 10, bubbles: true, pointerId: 1, isPrimary: true }));
+      slider.dispatchEvent(
+        new PointerEvent('pointerdown', {
+          clientX: x,
+          clientY: box.top + 10,
+          bubbles: true,
+          pointerId: 1,
+          isPrimary: true,
+        }),
+      );
+      slider.dispatchEvent(
+        new PointerEvent('pointerup', {
+          clientX: x,
+          clientY: box.top + 10,
+          bubbles: true,
+          pointerId: 1,
+          isPrimary: true,
+        }),
+      );
       await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
       if (playhead.style.transform !== before) painted.push(performance.now() - started);
       const ms = await videoSeeked;
@@ -92,8 +141,12 @@ try {
     }
     return { painted, seeked };
   }, 30);
-  console.log(`one seek (press on the timeline → playhead moved and painted): median ${median(seeks.painted).toFixed(1)} ms over ${seeks.painted.length} seeks (goal ≤ 50 ms)`);
-  console.log(`  … → the player has the new frame (seeked): median ${median(seeks.seeked).toFixed(1)} ms over ${seeks.seeked.length} seeks`);
+  console.log(
+    `one seek (press on the timeline → playhead moved and painted): median ${median(seeks.painted).toFixed(1)} ms over ${seeks.painted.length} seeks (goal ≤ 50 ms)`,
+  );
+  console.log(
+    `  … → the player has the new frame (seeked): median ${median(seeks.seeked).toFixed(1)} ms over ${seeks.seeked.length} seeks`,
+  );
 } finally {
   await browser.close();
   await server.stop();

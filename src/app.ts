@@ -50,7 +50,14 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
       level: config.logLevel,
       // Wherever pino meets headers: plugins log their own objects (multipart logs busboy's options,
       // headers included, at trace level).
-      redact: ['req.headers.authorization', 'req.headers.cookie', '*.headers.authorization', '*.headers.cookie', 'headers.authorization', 'headers.cookie'],
+      redact: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        '*.headers.authorization',
+        '*.headers.cookie',
+        'headers.authorization',
+        'headers.cookie',
+      ],
       serializers: {
         req: (request: FastifyRequest) => ({
           method: request.method,
@@ -118,10 +125,18 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
       jobs.userDeleted(userId);
     },
   };
-  const portfolios = createPortfolioService(db, storage, { maxBytes: config.maxPortfolioMb * 1024 * 1024, pdf: config.pdf });
+  const portfolios = createPortfolioService(db, storage, {
+    maxBytes: config.maxPortfolioMb * 1024 * 1024,
+    pdf: config.pdf,
+  });
   const jobPostings = createJobPostingService(db);
   const gemini = geminiClient(config.gemini);
-  const interviews = createInterviewService(db, portfolios, jobPostings, questionGenerator(gemini, config.geminiTimeoutSec * 1000));
+  const interviews = createInterviewService(
+    db,
+    portfolios,
+    jobPostings,
+    questionGenerator(gemini, config.geminiTimeoutSec * 1000),
+  );
   const mediaUrls = createMediaUrlSigner(config.jwtSecret, config.mediaUrlTtlSec);
   const videos = createVideoService(db, storage, interviews, {
     maxBytes: config.maxUploadMb * 1024 * 1024,
@@ -181,7 +196,9 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
     },
     async (request, reply) => {
       if (web?.wantsPage(request)) return web.sendPage(reply);
-      return reply.status(404).send({ detail: `Route ${request.method} ${request.url} not found`, code: 'ROUTE_NOT_FOUND' });
+      return reply
+        .status(404)
+        .send({ detail: `Route ${request.method} ${request.url} not found`, code: 'ROUTE_NOT_FOUND' });
     },
   );
   return app;

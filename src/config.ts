@@ -128,7 +128,8 @@ export function loadAnalysisSettings(env: Env = process.env): AnalysisSettings {
 
 function url(env: Env, name: string): string | null {
   const value = text(env, name);
-  if (value !== undefined && !/^https?:\/\//.test(value)) throw new ConfigError(name, 'expected an http:// or https:// URL');
+  if (value !== undefined && !/^https?:\/\//.test(value))
+    throw new ConfigError(name, 'expected an http:// or https:// URL');
   return value?.replace(/\/+$/, '') ?? null;
 }
 
@@ -150,7 +151,8 @@ export function loadSpeechSettings(env: Env = process.env): SpeechSettings {
     throw new ConfigError('STT_LANGUAGE', 'expected a two-letter language code such as ko or en, or auto');
   }
   const whisperModelDir = text(env, 'WHISPER_MODEL_DIR') ?? null;
-  if (whisperModelDir !== null && !existsSync(whisperModelDir)) throw new ConfigError('WHISPER_MODEL_DIR', `no folder at ${whisperModelDir}`);
+  if (whisperModelDir !== null && !existsSync(whisperModelDir))
+    throw new ConfigError('WHISPER_MODEL_DIR', `no folder at ${whisperModelDir}`);
   return {
     engine,
     language: language === 'auto' ? null : language,

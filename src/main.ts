@@ -52,6 +52,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 try {
   await app.listen({ port: config.port, host: config.host });
 } catch (error) {
-  if ((error as NodeJS.ErrnoException).syscall === 'listen') stop(`Cannot listen on ${config.host}:${config.port}: ${reason(error)}`);
+  if ((error as NodeJS.ErrnoException).syscall === 'listen')
+    stop(`Cannot listen on ${config.host}:${config.port}: ${reason(error)}`);
   throw error;
 }

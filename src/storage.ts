@@ -57,7 +57,14 @@ export function createStorage(dataDir: string, { userQuotaBytes }: StorageOption
       throw error;
     }
     const sizes = await Promise.all(
-      entries.filter((entry) => entry.isFile()).map((entry) => stat(join(entry.parentPath, entry.name)).then((file) => file.size, () => 0)),
+      entries
+        .filter((entry) => entry.isFile())
+        .map((entry) =>
+          stat(join(entry.parentPath, entry.name)).then(
+            (file) => file.size,
+            () => 0,
+          ),
+        ),
     );
     return sizes.reduce((sum, size) => sum + size, 0);
   }

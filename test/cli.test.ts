@@ -51,8 +51,16 @@ test('db init migrates, db drop refuses without --yes, drops with it; demo-data 
     assert.equal(typeof printed[key], 'string', key);
   }
   const { db } = openDatabase(`sqlite:${join(dataDir, 'interview_app.db')}`);
-  const question = await db.selectFrom('interview_question').selectAll().where('id', '=', printed.question_id).executeTakeFirstOrThrow();
-  const session = await db.selectFrom('interview_session').selectAll().where('id', '=', question.session_id).executeTakeFirstOrThrow();
+  const question = await db
+    .selectFrom('interview_question')
+    .selectAll()
+    .where('id', '=', printed.question_id)
+    .executeTakeFirstOrThrow();
+  const session = await db
+    .selectFrom('interview_session')
+    .selectAll()
+    .where('id', '=', question.session_id)
+    .executeTakeFirstOrThrow();
   assert.equal(session.id, printed.session_id);
   assert.equal(session.user_id, printed.user_id);
   await db.destroy();
@@ -100,7 +108,9 @@ test('analyze prints the metrics as JSON, the timeline when asked, and a clear e
   assert.equal(bad.stdout, '');
   assert.equal((await cli('src/cli/analyze.ts', [], {})).code, 2);
 
-  const twoPerSecond = JSON.parse((await cli('src/cli/analyze.ts', [video, '--timeline'], { ANALYSIS_FPS: '2', FACE_WORKERS: '1' })).stdout);
+  const twoPerSecond = JSON.parse(
+    (await cli('src/cli/analyze.ts', [video, '--timeline'], { ANALYSIS_FPS: '2', FACE_WORKERS: '1' })).stdout,
+  );
   assert.equal(twoPerSecond.timeline.length, 10);
   assert.equal(twoPerSecond.metrics.metadata.fps_requested, 2);
   const misconfigured = await cli('src/cli/analyze.ts', [video], { FFMPEG_PATH: '/nonexistent/ffmpeg' });

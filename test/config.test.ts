@@ -22,7 +22,11 @@ test('defaults: port 8000, SQLite file in DATA_DIR, seven-day tokens', async (t)
   assert.equal(config.maxPortfolioMb, 10);
   assert.deepEqual(config.pdf, { maxPages: 200, timeoutSec: 20, maxTextChars: 500_000 });
   assert.deepEqual([config.maxVideoSec, config.analysisTimeoutSec], [900, 2700]);
-  assert.equal(loadConfig({ DATA_DIR: dir, MAX_VIDEO_SEC: '60' }).analysisTimeoutSec, 180, 'three times the longest video');
+  assert.equal(
+    loadConfig({ DATA_DIR: dir, MAX_VIDEO_SEC: '60' }).analysisTimeoutSec,
+    180,
+    'three times the longest video',
+  );
   assert.deepEqual(config.gemini.apiKeys, []);
   assert.equal(config.analysis.fps, 5);
   assert.ok(config.analysis.faceWorkers >= 1 && config.analysis.faceWorkers <= 2);
@@ -35,7 +39,12 @@ test('defaults: port 8000, SQLite file in DATA_DIR, seven-day tokens', async (t)
 
 test('speech settings: trailing slashes trimmed, auto language means detect', async (t) => {
   const dir = await tempDir(t);
-  const config = loadConfig({ DATA_DIR: dir, STT_OPENAI_URL: 'http://127.0.0.1:9000/', STT_LANGUAGE: 'AUTO', STT_ENGINE: 'openai' });
+  const config = loadConfig({
+    DATA_DIR: dir,
+    STT_OPENAI_URL: 'http://127.0.0.1:9000/',
+    STT_LANGUAGE: 'AUTO',
+    STT_ENGINE: 'openai',
+  });
   assert.equal(config.speech.openaiUrl, 'http://127.0.0.1:9000');
   assert.equal(config.speech.language, null);
   assert.equal(loadConfig({ DATA_DIR: dir, STT_LANGUAGE: 'KO' }).speech.language, 'ko');
@@ -88,11 +97,14 @@ test('bad values fail at start, naming the variable', async (t) => {
     [{ WHISPER_MODEL_DIR: '/nonexistent/model' }, 'WHISPER_MODEL_DIR'],
   ];
   for (const [env, variable] of cases) {
-    assert.throws(() => loadConfig({ DATA_DIR: dir, ...env }), (error: Error) => {
-      assert.ok(error instanceof ConfigError);
-      assert.match(error.message, new RegExp(`^Invalid ${variable}:`));
-      return true;
-    });
+    assert.throws(
+      () => loadConfig({ DATA_DIR: dir, ...env }),
+      (error: Error) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, new RegExp(`^Invalid ${variable}:`));
+        return true;
+      },
+    );
   }
 });
 

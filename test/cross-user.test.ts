@@ -34,8 +34,16 @@ async function aliceWorld(api: Api, alice: TestUser) {
   pdf.append('file', new Blob([new Uint8Array(await (await PDFDocument.create()).save())]), 'cv.pdf');
   const portfolio = await api.request('POST', '/api/portfolios/upload', { body: pdf, token });
   assert.equal(portfolio.status, 201, portfolio.text);
-  const posting = await api.post('/api/job-postings/', { company_name: 'Acme', title: 'Engineer', raw_text: 'Java and Kafka.' }, token);
-  const session = await api.post('/api/interviews/sessions', { portfolio_id: portfolio.body.id, job_posting_id: posting.body.id, generate_questions: false }, token);
+  const posting = await api.post(
+    '/api/job-postings/',
+    { company_name: 'Acme', title: 'Engineer', raw_text: 'Java and Kafka.' },
+    token,
+  );
+  const session = await api.post(
+    '/api/interviews/sessions',
+    { portfolio_id: portfolio.body.id, job_posting_id: posting.body.id, generate_questions: false },
+    token,
+  );
   const question = await api.post(`/api/interviews/sessions/${session.body.id}/questions`, { text: 'Why us?' }, token);
   await api.post(`/api/interviews/questions/${question.body.id}/answers`, { text: 'Because I build things.' }, token);
   const form = new FormData();
@@ -63,7 +71,16 @@ async function aliceWorld(api: Api, alice: TestUser) {
 }
 
 type World = Awaited<ReturnType<typeof aliceWorld>>;
-const ID_NAMES = new Set(['user_id', 'portfolio_id', 'job_posting_id', 'session_id', 'question_id', 'parent_question_id', 'video_id', 'job_id']);
+const ID_NAMES = new Set([
+  'user_id',
+  'portfolio_id',
+  'job_posting_id',
+  'session_id',
+  'question_id',
+  'parent_question_id',
+  'video_id',
+  'job_id',
+]);
 
 /** `{id}` means the resource of the path it sits in. */
 function idFor(name: string, path: string, world: World): string {
@@ -80,7 +97,8 @@ function idFor(name: string, path: string, world: World): string {
 /** A value that passes the schema, with A's ids wherever an id goes. */
 function valueFor(name: string, schema: Schema, path: string, world: World): unknown {
   if (ID_NAMES.has(name)) return idFor(name, path, world);
-  if (schema.anyOf) return valueFor(name, schema.anyOf.find((option) => option.type !== 'null') ?? schema.anyOf[0]!, path, world);
+  if (schema.anyOf)
+    return valueFor(name, schema.anyOf.find((option) => option.type !== 'null') ?? schema.anyOf[0]!, path, world);
   if (schema.const !== undefined) return schema.const;
   if (schema.enum) return schema.enum[0];
   switch (schema.type) {
@@ -104,7 +122,9 @@ function valueFor(name: string, schema: Schema, path: string, world: World): unk
 function takesAnId(path: string, operation: Operation): boolean {
   const names = [
     ...(operation.parameters ?? []).map((parameter) => parameter.name),
-    ...Object.values(operation.requestBody?.content ?? {}).flatMap((content) => Object.keys(content.schema.properties ?? {})),
+    ...Object.values(operation.requestBody?.content ?? {}).flatMap((content) =>
+      Object.keys(content.schema.properties ?? {}),
+    ),
   ];
   return /\{[^}]+\}/.test(path) || names.some((name) => ID_NAMES.has(name));
 }
@@ -112,12 +132,20 @@ function takesAnId(path: string, operation: Operation): boolean {
 /** What A sees of their own data, through the API. */
 async function aliceView(api: Api, world: World, token: string): Promise<string> {
   const paths = [
-    '/api/users/me', '/api/portfolios/', '/api/job-postings/', '/api/interviews/sessions/',
-    `/api/interviews/sessions/${world.session_id}/questions`, `/api/interviews/questions/${world.question_id}/answers`,
-    `/api/interviews/sessions/${world.session_id}/videos`, `/api/video/results/${world.video_id}`, `/api/video/jobs/${world.job_id}`,
+    '/api/users/me',
+    '/api/portfolios/',
+    '/api/job-postings/',
+    '/api/interviews/sessions/',
+    `/api/interviews/sessions/${world.session_id}/questions`,
+    `/api/interviews/questions/${world.question_id}/answers`,
+    `/api/interviews/sessions/${world.session_id}/videos`,
+    `/api/video/results/${world.video_id}`,
+    `/api/video/jobs/${world.job_id}`,
   ];
   const replies = await Promise.all(paths.map(async (path) => [path, (await api.get(path, token)).text]));
-  const file = await fetch(`${api.baseUrl}/api/interviews/videos/${world.video_id}/file`, { headers: { authorization: `Bearer ${token}` } });
+  const file = await fetch(`${api.baseUrl}/api/interviews/videos/${world.video_id}/file`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   return JSON.stringify([replies, file.status, (await file.arrayBuffer()).byteLength]);
 }
 
@@ -139,7 +167,10 @@ for (const dialect of DIALECTS) {
           const url = new URL(api.baseUrl + path.replace(/\{(\w+)\}/g, (_, name: string) => idFor(name, path, world)));
           for (const parameter of operation.parameters ?? []) {
             if (parameter.in === 'query' && (ID_NAMES.has(parameter.name) || parameter.required)) {
-              url.searchParams.set(parameter.name, String(valueFor(parameter.name, parameter.schema ?? {}, path, world)));
+              url.searchParams.set(
+                parameter.name,
+                String(valueFor(parameter.name, parameter.schema ?? {}, path, world)),
+              );
             }
           }
           const content = operation.requestBody?.content ?? {};
@@ -147,8 +178,12 @@ for (const dialect of DIALECTS) {
           const headers: Record<string, string> = {};
           if (content['application/json']) {
             const schema = content['application/json'].schema;
-            const fields = Object.entries(schema.properties ?? {}).filter(([name]) => ID_NAMES.has(name) || schema.required?.includes(name));
-            body = JSON.stringify(Object.fromEntries(fields.map(([name, property]) => [name, valueFor(name, property, path, world)])));
+            const fields = Object.entries(schema.properties ?? {}).filter(
+              ([name]) => ID_NAMES.has(name) || schema.required?.includes(name),
+            );
+            body = JSON.stringify(
+              Object.fromEntries(fields.map(([name, property]) => [name, valueFor(name, property, path, world)])),
+            );
             headers['content-type'] = 'application/json';
           } else if (content['multipart/form-data']) {
             const form = new FormData();
@@ -159,9 +194,14 @@ for (const dialect of DIALECTS) {
             form.append('file', new Blob([await readFile(VIDEO)]), 'answer.mp4');
             body = form;
           }
-          const reply = await api.request(method.toUpperCase(), url.pathname + url.search, { token: bob.token, headers, body });
+          const reply = await api.request(method.toUpperCase(), url.pathname + url.search, {
+            token: bob.token,
+            headers,
+            body,
+          });
           swept.push(`${method.toUpperCase()} ${path} → ${reply.status}`);
-          if (reply.status < 300) failures.push(`${method.toUpperCase()} ${path} answered ${reply.status}: ${reply.text.slice(0, 200)}`);
+          if (reply.status < 300)
+            failures.push(`${method.toUpperCase()} ${path} answered ${reply.status}: ${reply.text.slice(0, 200)}`);
         }
       }
       assert.deepEqual(failures, [], `B reached A's data:\n${failures.join('\n')}`);

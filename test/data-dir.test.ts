@@ -34,7 +34,13 @@ test('the data folder, the database, the JWT secret and uploads are readable by 
   assert.equal(uploaded.status, 200, uploaded.text);
 
   const video = join(dataDir, uploaded.body.file_path);
-  const folders = [dataDir, join(dataDir, 'uploads'), join(dataDir, 'uploads', user.id), join(dataDir, 'uploads', user.id, 'videos'), join(dataDir, 'tmp')];
+  const folders = [
+    dataDir,
+    join(dataDir, 'uploads'),
+    join(dataDir, 'uploads', user.id),
+    join(dataDir, 'uploads', user.id, 'videos'),
+    join(dataDir, 'tmp'),
+  ];
   const files = [database, `${database}-wal`, `${database}-shm`, join(dataDir, 'jwt-secret'), video];
   for (const folder of folders) assert.equal(await modeOf(folder), 0o700, folder);
   for (const file of files) assert.equal(await modeOf(file), 0o600, file);

@@ -74,7 +74,11 @@ export interface Reply<T = any> {
 
 export interface Api {
   baseUrl: string;
-  request<T = any>(method: string, path: string, options?: { json?: unknown; token?: string; body?: BodyInit; headers?: Record<string, string> }): Promise<Reply<T>>;
+  request<T = any>(
+    method: string,
+    path: string,
+    options?: { json?: unknown; token?: string; body?: BodyInit; headers?: Record<string, string> },
+  ): Promise<Reply<T>>;
   get<T = any>(path: string, token?: string): Promise<Reply<T>>;
   post<T = any>(path: string, json: unknown, token?: string): Promise<Reply<T>>;
   patch<T = any>(path: string, json: unknown, token?: string): Promise<Reply<T>>;
@@ -102,8 +106,16 @@ export async function startApp(
   options: Omit<AppDeps, 'config' | 'db'> = {},
 ): Promise<TestApp> {
   const dataDir = reuse?.dataDir ?? (await mkdtemp(join(tmpdir(), 'ip-test-')));
-  const database = reuse ? { url: reuse.config.databaseUrl, drop: async () => {} } : await freshDatabase(dialect, dataDir);
-  const config = loadConfig({ DATA_DIR: dataDir, DATABASE_URL: database.url, LOG_LEVEL: 'silent', STT_ENGINE: 'none', ...env });
+  const database = reuse
+    ? { url: reuse.config.databaseUrl, drop: async () => {} }
+    : await freshDatabase(dialect, dataDir);
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    DATABASE_URL: database.url,
+    LOG_LEVEL: 'silent',
+    STT_ENGINE: 'none',
+    ...env,
+  });
   const { db } = openDatabase(config.databaseUrl);
   await migrateToLatest(db);
   const app = await buildApp({ config, db, ...options });
@@ -205,7 +217,10 @@ export async function rowCounts(db: Db): Promise<Record<string, number>> {
   ] as const;
   const counts: Record<string, number> = {};
   for (const table of tables) {
-    const row = await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     counts[table] = Number(row.n);
   }
   return counts;

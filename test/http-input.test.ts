@@ -30,7 +30,12 @@ describe('HTTP input', () => {
     const nul = await api.request('POST', '/api/job-postings/', {
       token: user.token,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ company_name: 'A', title: 'B', raw_text: 'C', parsed_skills: { a: [{ b: ['x\u0000y'] }] } }),
+      body: JSON.stringify({
+        company_name: 'A',
+        title: 'B',
+        raw_text: 'C',
+        parsed_skills: { a: [{ b: ['x\u0000y'] }] },
+      }),
     });
     expectError(nul, 422, 'INVALID_TEXT');
   });
@@ -38,7 +43,11 @@ describe('HTTP input', () => {
   test('paging numbers beyond any list are refused with a 422, not a 500', async (t) => {
     const { api } = await startApp(t, 'sqlite');
     const user = await signUp(api);
-    for (const path of ['/api/portfolios/?skip=100000000000', '/api/interviews/sessions/?skip=99999999999999999999', '/api/job-postings/?skip=1000001']) {
+    for (const path of [
+      '/api/portfolios/?skip=100000000000',
+      '/api/interviews/sessions/?skip=99999999999999999999',
+      '/api/job-postings/?skip=1000001',
+    ]) {
       expectError(await api.get(path, user.token), 422, 'VALIDATION_ERROR');
     }
     assert.equal((await api.get('/api/portfolios/?skip=1000000', user.token)).status, 200);
@@ -48,19 +57,28 @@ describe('HTTP input', () => {
     const { api } = await startApp(t, 'sqlite', { ALLOWED_ORIGINS: ALLOWED });
     for (const method of ['GET', 'POST', 'PATCH', 'PUT', 'DELETE']) {
       const preflight = await api.request('OPTIONS', '/api/users/me', {
-        headers: { origin: ALLOWED, 'access-control-request-method': method, 'access-control-request-headers': 'authorization,content-type,range' },
+        headers: {
+          origin: ALLOWED,
+          'access-control-request-method': method,
+          'access-control-request-headers': 'authorization,content-type,range',
+        },
       });
       assert.equal(preflight.status, 204, `${method}: ${preflight.text}`);
       assert.equal(preflight.headers.get('access-control-allow-origin'), ALLOWED);
-      assert.ok(preflight.headers.get('access-control-allow-methods')!.split(/,\s*/).includes(method), `${method} allowed`);
+      assert.ok(
+        preflight.headers.get('access-control-allow-methods')!.split(/,\s*/).includes(method),
+        `${method} allowed`,
+      );
       const headers = preflight.headers.get('access-control-allow-headers')!.toLowerCase();
-      for (const header of ['authorization', 'content-type', 'range']) assert.ok(headers.includes(header), `${header} allowed`);
+      for (const header of ['authorization', 'content-type', 'range'])
+        assert.ok(headers.includes(header), `${header} allowed`);
     }
     const user = await signUp(api);
     const read = await api.request('GET', '/api/users/me', { token: user.token, headers: { origin: ALLOWED } });
     assert.equal(read.headers.get('access-control-allow-origin'), ALLOWED);
     const exposed = read.headers.get('access-control-expose-headers')!.toLowerCase();
-    for (const header of ['content-range', 'accept-ranges', 'retry-after']) assert.ok(exposed.includes(header), `${header} exposed`);
+    for (const header of ['content-range', 'accept-ranges', 'retry-after'])
+      assert.ok(exposed.includes(header), `${header} exposed`);
 
     const refused = await api.request('OPTIONS', '/api/users/me', {
       headers: { origin: 'http://evil.example', 'access-control-request-method': 'DELETE' },

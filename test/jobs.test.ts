@@ -10,7 +10,14 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { AnalysisResult, ProgressListener, Stage } from '../src/analysis/pipeline.ts';
 import { migrateToLatest, openDatabase, type Db } from '../src/db/index.ts';
 import { JobProgress } from '../src/jobs/progress.ts';
-import { isLastEvent, JobQueue, type Job, type JobEvent, type JobHooks, type JobQueueOptions } from '../src/jobs/queue.ts';
+import {
+  isLastEvent,
+  JobQueue,
+  type Job,
+  type JobEvent,
+  type JobHooks,
+  type JobQueueOptions,
+} from '../src/jobs/queue.ts';
 import { AnalysisFailed, type Runner } from '../src/jobs/runner.ts';
 import { DIALECTS, freshDatabase, type Dialect } from './helpers.ts';
 
@@ -98,12 +105,61 @@ async function userWithVideos(db: Db, count: number): Promise<{ userId: string; 
   const userId = randomUUID();
   const sessionId = randomUUID();
   const questionId = randomUUID();
-  await db.insertInto('user').values({ id: userId, email: `${userId}@example.com`, password_hash: 'x', name: 'U', role: null, level: null, github_username: null, github_token: null, created_at: now }).execute();
-  await db.insertInto('interview_session').values({ id: sessionId, user_id: userId, portfolio_id: null, job_posting_id: null, title: null, status: 'in_progress', completed_at: null, created_at: now }).execute();
-  await db.insertInto('interview_question').values({ id: questionId, session_id: sessionId, order: 1, text: 'Q', type: 'general', source: 'user', parent_question_id: null, created_at: now }).execute();
+  await db
+    .insertInto('user')
+    .values({
+      id: userId,
+      email: `${userId}@example.com`,
+      password_hash: 'x',
+      name: 'U',
+      role: null,
+      level: null,
+      github_username: null,
+      github_token: null,
+      created_at: now,
+    })
+    .execute();
+  await db
+    .insertInto('interview_session')
+    .values({
+      id: sessionId,
+      user_id: userId,
+      portfolio_id: null,
+      job_posting_id: null,
+      title: null,
+      status: 'in_progress',
+      completed_at: null,
+      created_at: now,
+    })
+    .execute();
+  await db
+    .insertInto('interview_question')
+    .values({
+      id: questionId,
+      session_id: sessionId,
+      order: 1,
+      text: 'Q',
+      type: 'general',
+      source: 'user',
+      parent_question_id: null,
+      created_at: now,
+    })
+    .execute();
   const videoIds = Array.from({ length: count }, () => randomUUID());
   for (const id of videoIds) {
-    await db.insertInto('interview_video').values({ id, user_id: userId, session_id: sessionId, question_id: questionId, video_url: `${id}.mp4`, audio_url: null, duration_sec: 5, created_at: now }).execute();
+    await db
+      .insertInto('interview_video')
+      .values({
+        id,
+        user_id: userId,
+        session_id: sessionId,
+        question_id: questionId,
+        video_url: `${id}.mp4`,
+        audio_url: null,
+        duration_sec: 5,
+        created_at: now,
+      })
+      .execute();
   }
   return { userId, videoIds };
 }
@@ -215,7 +271,10 @@ for (const dialect of DIALECTS) {
       const media = (await queue.enqueue(videoIds[0]!, userId, 'ko')).job;
       (await runner.started(0)).fail(new AnalysisFailed('Not a readable media file: Invalid data found', 'media'));
       const failed = await queue.waitFor(media);
-      assert.deepEqual([failed?.status, failed?.error_kind, failed?.error], ['failed', 'media', 'Not a readable media file: Invalid data found']);
+      assert.deepEqual(
+        [failed?.status, failed?.error_kind, failed?.error],
+        ['failed', 'media', 'Not a readable media file: Invalid data found'],
+      );
       assert.equal(logged.length, 0, 'a bad file is not our fault: nothing logged');
 
       const ours = (await queue.enqueue(videoIds[1]!, userId, 'ko')).job;
@@ -239,8 +298,14 @@ for (const dialect of DIALECTS) {
       t.after(() => clearInterval(keepAlive));
       const failed = await queue.waitFor(job);
       assert.equal(run.signal.aborted, true, 'the analysis was stopped');
-      assert.deepEqual([failed?.status, failed?.error_kind, failed?.error], ['failed', 'timeout', 'The analysis took longer than the limit of 0.05 s']);
-      assert.deepEqual(logged.map((entry) => entry.level), ['warn']);
+      assert.deepEqual(
+        [failed?.status, failed?.error_kind, failed?.error],
+        ['failed', 'timeout', 'The analysis took longer than the limit of 0.05 s'],
+      );
+      assert.deepEqual(
+        logged.map((entry) => entry.level),
+        ['warn'],
+      );
     });
   });
 }
@@ -261,7 +326,10 @@ test('progress with the speech stage beside the face stage never goes back, and 
   ];
   const seen = reports.map(([stage, value]) => progress.update({ stage, progress: value }));
   const values = seen.map((step) => step.progress);
-  assert.ok(values.every((value, i) => i === 0 || value >= values[i - 1]!), values.join(' '));
+  assert.ok(
+    values.every((value, i) => i === 0 || value >= values[i - 1]!),
+    values.join(' '),
+  );
   assert.deepEqual([values[0], values.at(-1)], [0, 1]);
   assert.deepEqual(
     seen.map((step) => step.stage),
@@ -270,7 +338,12 @@ test('progress with the speech stage beside the face stage never goes back, and 
 
   // Transcription still running after the faces are done: the stage shown is speech.
   const slowSpeech = new JobProgress();
-  for (const [stage, value] of [['probe', 0], ['speech', 0], ['face', 0.5], ['face', 1]] as Array<[Stage, number]>) {
+  for (const [stage, value] of [
+    ['probe', 0],
+    ['speech', 0],
+    ['face', 0.5],
+    ['face', 1],
+  ] as Array<[Stage, number]>) {
     slowSpeech.update({ stage, progress: value });
   }
   assert.equal(slowSpeech.update({ stage: 'face', progress: 1 }).stage, 'speech');

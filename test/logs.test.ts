@@ -16,8 +16,16 @@ test('LOG_LEVEL=trace logs no token, password or key, multipart uploads included
   const port = 20000 + Math.floor(Math.random() * 20000);
   const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: {
-      ...process.env, DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'trace', DATABASE_URL: '',
-      STT_ENGINE: 'none', GEMINI_API_KEY: GEMINI_KEY, GEMINI_BASE_URL: 'http://127.0.0.1:9', GEMINI_TIMEOUT_SEC: '1',
+      ...process.env,
+      DATA_DIR: dir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'trace',
+      DATABASE_URL: '',
+      STT_ENGINE: 'none',
+      GEMINI_API_KEY: GEMINI_KEY,
+      GEMINI_BASE_URL: 'http://127.0.0.1:9',
+      GEMINI_TIMEOUT_SEC: '1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -42,28 +50,57 @@ test('LOG_LEVEL=trace logs no token, password or key, multipart uploads included
   });
   const email = 'logs@example.com';
   assert.equal((await fetch(`${base}/api/users/`, json({ email, password: PASSWORD, name: 'Logs' }))).status, 201);
-  const { access_token: token } = (await (await fetch(`${base}/api/users/login`, json({ email, password: PASSWORD }))).json()) as { access_token: string };
-  const session = (await (await fetch(`${base}/api/interviews/sessions`, json({ generate_questions: false }, token))).json()) as { id: string };
-  const question = (await (await fetch(`${base}/api/interviews/sessions/${session.id}/questions`, json({ text: 'Why us?' }, token))).json()) as { id: string };
+  const { access_token: token } = (await (
+    await fetch(`${base}/api/users/login`, json({ email, password: PASSWORD }))
+  ).json()) as { access_token: string };
+  const session = (await (
+    await fetch(`${base}/api/interviews/sessions`, json({ generate_questions: false }, token))
+  ).json()) as { id: string };
+  const question = (await (
+    await fetch(`${base}/api/interviews/sessions/${session.id}/questions`, json({ text: 'Why us?' }, token))
+  ).json()) as { id: string };
   const form = new FormData();
   form.append('session_id', session.id);
   form.append('question_id', question.id);
-  form.append('file', new Blob([await readFile(join('test', 'fixtures', 'video_talking_male_en_5s.mp4'))]), 'answer.mp4');
-  const upload = await fetch(`${base}/api/video/upload`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  form.append(
+    'file',
+    new Blob([await readFile(join('test', 'fixtures', 'video_talking_male_en_5s.mp4'))]),
+    'answer.mp4',
+  );
+  const upload = await fetch(`${base}/api/video/upload`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
   assert.equal(upload.status, 200);
-  const playback = (await (await fetch(`${base}/api/interviews/videos/${((await upload.json()) as { video_id: string }).video_id}/playback-url`, json({}, token))).json()) as { url: string };
+  const playback = (await (
+    await fetch(
+      `${base}/api/interviews/videos/${((await upload.json()) as { video_id: string }).video_id}/playback-url`,
+      json({}, token),
+    )
+  ).json()) as { url: string };
   assert.equal((await fetch(base + playback.url)).status, 200);
-  await fetch(`${base}/api/users/me`, { headers: { authorization: `Bearer ${token}`, cookie: 'session=secret-cookie' } });
+  await fetch(`${base}/api/users/me`, {
+    headers: { authorization: `Bearer ${token}`, cookie: 'session=secret-cookie' },
+  });
 
   // pino writes synchronously, so everything logged is in the pipe; wait until it is all read.
   server.kill('SIGKILL');
   await new Promise((resolve) => server.once('close', resolve));
-  assert.match(log, /Providing options to busboy/, 'the multipart plugin logged its options (with the headers) at trace level');
+  assert.match(
+    log,
+    /Providing options to busboy/,
+    'the multipart plugin logged its options (with the headers) at trace level',
+  );
   assert.ok(log.includes('[Redacted]'), 'something was redacted');
   const [, , signature] = token.split('.');
   for (const [what, secret] of [
-    ['the token', token], ["the token's signature", signature!], ['the password', PASSWORD], ['the Gemini key', GEMINI_KEY],
-    ['the cookie', 'secret-cookie'], ["the playback URL's signature", new URL(playback.url, base).searchParams.get('signature')!],
+    ['the token', token],
+    ["the token's signature", signature!],
+    ['the password', PASSWORD],
+    ['the Gemini key', GEMINI_KEY],
+    ['the cookie', 'secret-cookie'],
+    ["the playback URL's signature", new URL(playback.url, base).searchParams.get('signature')!],
   ] as const) {
     assert.ok(!log.includes(secret), `${what} appeared in the log`);
   }

@@ -7,7 +7,17 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { TALKING_MALE } from './analysis/media-helpers.ts';
-import { DIALECTS, expectError, filesUnder, rowCounts, signUp, startApp, type Api, type Reply, type TestUser } from './helpers.ts';
+import {
+  DIALECTS,
+  expectError,
+  filesUnder,
+  rowCounts,
+  signUp,
+  startApp,
+  type Api,
+  type Reply,
+  type TestUser,
+} from './helpers.ts';
 
 interface Part {
   name: string;
@@ -23,7 +33,9 @@ function multipartBody(parts: Part[]): { body: Blob; contentType: string } {
   for (const part of parts) {
     const filename = part.filename === undefined ? '' : `; filename="${part.filename}"`;
     const type = part.type === undefined ? '' : `Content-Type: ${part.type}\r\n`;
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"${filename}\r\n${type}\r\n`));
+    chunks.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"${filename}\r\n${type}\r\n`),
+    );
     chunks.push(Buffer.from(part.value), Buffer.from('\r\n'));
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
@@ -49,17 +61,65 @@ const filler = (count: number, from = 0): Part[] =>
 const OVER_1_MB = Buffer.alloc(1024 * 1024 + 1, 0x20);
 
 /** Forms that each break one limit, around the route's own fields and file. */
-function limitBreakingForms(fields: Part[], file: Part): Array<{ what: string; parts: Part[]; status: number; code: string }> {
+function limitBreakingForms(
+  fields: Part[],
+  file: Part,
+): Array<{ what: string; parts: Part[]; status: number; code: string }> {
   return [
-    { what: '11 fields before the file', parts: [...fields, ...filler(11 - fields.length), file], status: 413, code: 'TOO_MANY_PARTS' },
-    { what: '11 fields after the file', parts: [file, ...fields, ...filler(11 - fields.length)], status: 413, code: 'TOO_MANY_PARTS' },
-    { what: 'a part after a full form', parts: [...fields, ...filler(10 - fields.length), file, ...filler(1, 10)], status: 413, code: 'TOO_MANY_PARTS' },
-    { what: 'two files', parts: [...fields, file, { ...file, filename: 'second' + file.filename }], status: 413, code: 'TOO_MANY_PARTS' },
-    { what: 'a field over 1 KB', parts: [...fields, { name: 'note', value: 'n'.repeat(1025) }, file], status: 413, code: 'FIELD_TOO_LARGE' },
-    { what: 'a field name over 100 bytes', parts: [...fields, { name: 'n'.repeat(101), value: 'x' }, file], status: 413, code: 'FIELD_TOO_LARGE' },
-    { what: 'a file over 1 MB', parts: [...fields, { ...file, value: OVER_1_MB }], status: 413, code: 'FILE_TOO_LARGE' },
-    { what: 'a file over 1 MB under another name', parts: [...fields, { ...file, name: 'other', value: OVER_1_MB }], status: 413, code: 'FILE_TOO_LARGE' },
-    { what: 'a JSON field that is not JSON', parts: [...fields, { name: 'meta', value: '{"a":', type: 'application/json' }, file], status: 422, code: 'INVALID_FORM_FIELD' },
+    {
+      what: '11 fields before the file',
+      parts: [...fields, ...filler(11 - fields.length), file],
+      status: 413,
+      code: 'TOO_MANY_PARTS',
+    },
+    {
+      what: '11 fields after the file',
+      parts: [file, ...fields, ...filler(11 - fields.length)],
+      status: 413,
+      code: 'TOO_MANY_PARTS',
+    },
+    {
+      what: 'a part after a full form',
+      parts: [...fields, ...filler(10 - fields.length), file, ...filler(1, 10)],
+      status: 413,
+      code: 'TOO_MANY_PARTS',
+    },
+    {
+      what: 'two files',
+      parts: [...fields, file, { ...file, filename: 'second' + file.filename }],
+      status: 413,
+      code: 'TOO_MANY_PARTS',
+    },
+    {
+      what: 'a field over 1 KB',
+      parts: [...fields, { name: 'note', value: 'n'.repeat(1025) }, file],
+      status: 413,
+      code: 'FIELD_TOO_LARGE',
+    },
+    {
+      what: 'a field name over 100 bytes',
+      parts: [...fields, { name: 'n'.repeat(101), value: 'x' }, file],
+      status: 413,
+      code: 'FIELD_TOO_LARGE',
+    },
+    {
+      what: 'a file over 1 MB',
+      parts: [...fields, { ...file, value: OVER_1_MB }],
+      status: 413,
+      code: 'FILE_TOO_LARGE',
+    },
+    {
+      what: 'a file over 1 MB under another name',
+      parts: [...fields, { ...file, name: 'other', value: OVER_1_MB }],
+      status: 413,
+      code: 'FILE_TOO_LARGE',
+    },
+    {
+      what: 'a JSON field that is not JSON',
+      parts: [...fields, { name: 'meta', value: '{"a":', type: 'application/json' }, file],
+      status: 422,
+      code: 'INVALID_FORM_FIELD',
+    },
   ];
 }
 
@@ -71,8 +131,12 @@ async function knownPdf(): Promise<Uint8Array> {
 }
 
 async function sessionWithQuestion(api: Api, user: TestUser): Promise<Part[]> {
-  const session = (await api.post('/api/interviews/sessions', { title: 'limits', generate_questions: false }, user.token)).body;
-  const question = (await api.post(`/api/interviews/sessions/${session.id}/questions`, { text: '자기소개를 해 주세요.' }, user.token)).body;
+  const session = (
+    await api.post('/api/interviews/sessions', { title: 'limits', generate_questions: false }, user.token)
+  ).body;
+  const question = (
+    await api.post(`/api/interviews/sessions/${session.id}/questions`, { text: '자기소개를 해 주세요.' }, user.token)
+  ).body;
   return [
     { name: 'session_id', value: session.id },
     { name: 'question_id', value: question.id },
@@ -81,44 +145,59 @@ async function sessionWithQuestion(api: Api, user: TestUser): Promise<Part[]> {
 
 for (const dialect of DIALECTS) {
   describe(`multipart limits (${dialect.name})`, { skip: dialect.skip }, () => {
-    test('forms beyond a limit get 413/422 in our shape on both upload routes, and nothing is kept', { timeout: 120_000 }, async (t) => {
-      const { api, db, dataDir, close } = await startApp(t, dialect.name, { MAX_PORTFOLIO_MB: '1', MAX_UPLOAD_MB: '1' });
-      const user = await signUp(api);
-      const routes = [
-        {
-          path: '/api/portfolios/upload',
-          fields: [] as Part[],
-          file: { name: 'file', value: await knownPdf(), filename: 'cv.pdf', type: 'application/pdf' },
-          ok: 201,
-        },
-        {
-          path: '/api/video/upload',
-          fields: await sessionWithQuestion(api, user),
-          file: { name: 'file', value: await readFile(TALKING_MALE), filename: 'answer.mp4', type: 'video/mp4' },
-          ok: 200,
-        },
-      ];
-      const before = await rowCounts(db);
+    test(
+      'forms beyond a limit get 413/422 in our shape on both upload routes, and nothing is kept',
+      { timeout: 120_000 },
+      async (t) => {
+        const { api, db, dataDir, close } = await startApp(t, dialect.name, {
+          MAX_PORTFOLIO_MB: '1',
+          MAX_UPLOAD_MB: '1',
+        });
+        const user = await signUp(api);
+        const routes = [
+          {
+            path: '/api/portfolios/upload',
+            fields: [] as Part[],
+            file: { name: 'file', value: await knownPdf(), filename: 'cv.pdf', type: 'application/pdf' },
+            ok: 201,
+          },
+          {
+            path: '/api/video/upload',
+            fields: await sessionWithQuestion(api, user),
+            file: { name: 'file', value: await readFile(TALKING_MALE), filename: 'answer.mp4', type: 'video/mp4' },
+            ok: 200,
+          },
+        ];
+        const before = await rowCounts(db);
 
-      for (const route of routes) {
-        for (const form of limitBreakingForms(route.fields, route.file)) {
-          const reply = await post(api, route.path, user.token, form.parts);
-          expectError(reply, form.status, form.code);
-          assert.ok(!reply.body.detail.includes(dataDir), `${route.path}, ${form.what}: ${reply.text}`);
-          assert.deepEqual(await filesUnder(join(dataDir, 'tmp')), [], `${route.path}, ${form.what}: a temporary file is left`);
-          assert.deepEqual(await filesUnder(join(dataDir, 'uploads')), [], `${route.path}, ${form.what}: a file was kept`);
-          assert.deepEqual(await rowCounts(db), before, `${route.path}, ${form.what}: a row was stored`);
+        for (const route of routes) {
+          for (const form of limitBreakingForms(route.fields, route.file)) {
+            const reply = await post(api, route.path, user.token, form.parts);
+            expectError(reply, form.status, form.code);
+            assert.ok(!reply.body.detail.includes(dataDir), `${route.path}, ${form.what}: ${reply.text}`);
+            assert.deepEqual(
+              await filesUnder(join(dataDir, 'tmp')),
+              [],
+              `${route.path}, ${form.what}: a temporary file is left`,
+            );
+            assert.deepEqual(
+              await filesUnder(join(dataDir, 'uploads')),
+              [],
+              `${route.path}, ${form.what}: a file was kept`,
+            );
+            assert.deepEqual(await rowCounts(db), before, `${route.path}, ${form.what}: a row was stored`);
+          }
         }
-      }
 
-      // The same routes still take a proper form.
-      for (const route of routes) {
-        const reply = await post(api, route.path, user.token, [...route.fields, route.file]);
-        assert.equal(reply.status, route.ok, reply.text);
-      }
-      assert.deepEqual(await filesUnder(join(dataDir, 'tmp')), []);
-      // No refused request holds its connection open: the server can stop.
-      await close();
-    });
+        // The same routes still take a proper form.
+        for (const route of routes) {
+          const reply = await post(api, route.path, user.token, [...route.fields, route.file]);
+          assert.equal(reply.status, route.ok, reply.text);
+        }
+        assert.deepEqual(await filesUnder(join(dataDir, 'tmp')), []);
+        // No refused request holds its connection open: the server can stop.
+        await close();
+      },
+    );
   });
 }

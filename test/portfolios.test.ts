@@ -4,7 +4,16 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
-import { DIALECTS, expectError, expectValidationError, filesUnder, rowCounts, signUp, startApp, type Api } from './helpers.ts';
+import {
+  DIALECTS,
+  expectError,
+  expectValidationError,
+  filesUnder,
+  rowCounts,
+  signUp,
+  startApp,
+  type Api,
+} from './helpers.ts';
 
 const PAGE_TEXTS = ['Kim Minji - Backend Engineer', 'Built a payment API with Kotlin and PostgreSQL, 1200 TPS'];
 
@@ -36,7 +45,11 @@ async function pdfOfPages(pages: number): Promise<Uint8Array> {
 
 function upload(api: Api, token: string, bytes: Uint8Array | string, filename: string, field = 'file') {
   const form = new FormData();
-  form.append(field, new Blob([typeof bytes === 'string' ? bytes : Buffer.from(bytes)], { type: 'application/pdf' }), filename);
+  form.append(
+    field,
+    new Blob([typeof bytes === 'string' ? bytes : Buffer.from(bytes)], { type: 'application/pdf' }),
+    filename,
+  );
   return api.request('POST', '/api/portfolios/upload', { body: form, token });
 }
 
@@ -90,8 +103,20 @@ for (const dialect of DIALECTS) {
     test('a PDF beyond a limit on pages, text or time is refused with 422 naming the limit, and nothing is kept', async (t) => {
       const known = await knownPdf();
       const knownLength = PAGE_TEXTS.join('\n').length;
-      const cases: Array<{ env: Record<string, string>; atLimit: Uint8Array; over: Uint8Array; code: string; detail: RegExp }> = [
-        { env: { PDF_MAX_PAGES: '2' }, atLimit: known, over: await pdfOfPages(3), code: 'PDF_TOO_MANY_PAGES', detail: /3 pages, more than the limit of 2\b/ },
+      const cases: Array<{
+        env: Record<string, string>;
+        atLimit: Uint8Array;
+        over: Uint8Array;
+        code: string;
+        detail: RegExp;
+      }> = [
+        {
+          env: { PDF_MAX_PAGES: '2' },
+          atLimit: known,
+          over: await pdfOfPages(3),
+          code: 'PDF_TOO_MANY_PAGES',
+          detail: /3 pages, more than the limit of 2\b/,
+        },
         {
           env: { PDF_MAX_TEXT_CHARS: String(knownLength) },
           atLimit: known,
@@ -100,7 +125,13 @@ for (const dialect of DIALECTS) {
           detail: new RegExp(`limit of ${knownLength} characters`),
         },
         // Far more pages than a second allows on any machine; the thread is stopped at the limit.
-        { env: { PDF_PARSE_TIMEOUT_SEC: '1', PDF_MAX_PAGES: '100000' }, atLimit: known, over: await pdfOfPages(10_000), code: 'PDF_TOO_SLOW', detail: /limit of 1 s\b/ },
+        {
+          env: { PDF_PARSE_TIMEOUT_SEC: '1', PDF_MAX_PAGES: '100000' },
+          atLimit: known,
+          over: await pdfOfPages(10_000),
+          code: 'PDF_TOO_SLOW',
+          detail: /limit of 1 s\b/,
+        },
       ];
       for (const { env, atLimit, over, code, detail } of cases) {
         const { api, db, dataDir } = await startApp(t, dialect.name, env);
@@ -138,7 +169,10 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(reply.body.parsed_text.split('\n'), Array(pages).fill(LONG_PDF_LINE));
       // Read on the event loop, the PDF held every other request back until it was done: one or two got through.
       assert.ok(healthDuringUpload.length >= 5, `only ${healthDuringUpload.length} /health replies during the upload`);
-      assert.ok(healthDuringUpload.every((status) => status === 200), String(healthDuringUpload));
+      assert.ok(
+        healthDuringUpload.every((status) => status === 200),
+        String(healthDuringUpload),
+      );
     });
 
     test('JSON records, lists, ownership and deletion with the stored file', async (t) => {
@@ -146,18 +180,29 @@ for (const dialect of DIALECTS) {
       const alice = await signUp(api);
       const bob = await signUp(api);
 
-      const record = await api.post(`/api/portfolios/?user_id=${alice.id}`, {
-        filename: 'cv.pdf',
-        file_url: 'https://example.com/cv.pdf',
-        parsed_text: "I know SQL: SELECT * FROM portfolio WHERE '1'='1';",
-      }, alice.token);
+      const record = await api.post(
+        `/api/portfolios/?user_id=${alice.id}`,
+        {
+          filename: 'cv.pdf',
+          file_url: 'https://example.com/cv.pdf',
+          parsed_text: "I know SQL: SELECT * FROM portfolio WHERE '1'='1';",
+        },
+        alice.token,
+      );
       assert.equal(record.status, 201, record.text);
       assert.equal(record.body.parsed_text, "I know SQL: SELECT * FROM portfolio WHERE '1'='1';");
       const uploaded = (await upload(api, alice.token, await knownPdf(), 'cv.pdf')).body;
 
-      expectError(await api.post(`/api/portfolios/?user_id=${bob.id}`, { filename: 'x', file_url: 'y' }, alice.token), 403, 'NOT_OWNER');
+      expectError(
+        await api.post(`/api/portfolios/?user_id=${bob.id}`, { filename: 'x', file_url: 'y' }, alice.token),
+        403,
+        'NOT_OWNER',
+      );
       expectValidationError(await api.post('/api/portfolios/', { filename: 'x' }, alice.token), 'body');
-      expectValidationError(await api.post('/api/portfolios/?user_id=123', { filename: 'x', file_url: 'y' }, alice.token), 'querystring.user_id');
+      expectValidationError(
+        await api.post('/api/portfolios/?user_id=123', { filename: 'x', file_url: 'y' }, alice.token),
+        'querystring.user_id',
+      );
 
       const list = await api.get(`/api/portfolios/user/${alice.id}`, alice.token);
       assert.deepEqual(list.body.map((p: { id: string }) => p.id).sort(), [record.body.id, uploaded.id].sort());
@@ -184,7 +229,13 @@ for (const dialect of DIALECTS) {
       const outside = join(dataDir, 'keep-me.txt');
       await writeFile(outside, 'precious');
 
-      for (const file_url of [bobs.file_url, 'keep-me.txt', '../keep-me.txt', outside, `uploads/${alice.id}/../${bob.id}/portfolios/x.pdf`]) {
+      for (const file_url of [
+        bobs.file_url,
+        'keep-me.txt',
+        '../keep-me.txt',
+        outside,
+        `uploads/${alice.id}/../${bob.id}/portfolios/x.pdf`,
+      ]) {
         const record = await api.post('/api/portfolios/', { filename: 'x.pdf', file_url }, alice.token);
         assert.equal((await api.delete(`/api/portfolios/${record.body.id}`, alice.token)).status, 204);
       }
@@ -197,11 +248,17 @@ for (const dialect of DIALECTS) {
       const alice = await signUp(api);
       const pdf = (await upload(api, alice.token, await knownPdf(), 'cv.pdf')).body;
       const session = (await api.post('/api/interviews/sessions', { generate_questions: false }, alice.token)).body;
-      const question = (await api.post(`/api/interviews/sessions/${session.id}/questions`, { text: 'Why us?' }, alice.token)).body;
+      const question = (
+        await api.post(`/api/interviews/sessions/${session.id}/questions`, { text: 'Why us?' }, alice.token)
+      ).body;
       const form = new FormData();
       form.append('session_id', session.id);
       form.append('question_id', question.id);
-      form.append('file', new Blob([await readFile(join('test', 'fixtures', 'video_talking_male_en_5s.mp4'))]), 'a.mp4');
+      form.append(
+        'file',
+        new Blob([await readFile(join('test', 'fixtures', 'video_talking_male_en_5s.mp4'))]),
+        'a.mp4',
+      );
       const video = await api.request('POST', '/api/video/upload', { body: form, token: alice.token });
       assert.equal(video.status, 200, video.text);
 

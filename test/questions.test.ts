@@ -3,21 +3,41 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { PDFDocument } from 'pdf-lib';
-import { offlineFollowUp, offlineQuestions, projectNames, requirementLines, type Documents } from '../src/llm/questions.ts';
+import {
+  offlineFollowUp,
+  offlineQuestions,
+  projectNames,
+  requirementLines,
+  type Documents,
+} from '../src/llm/questions.ts';
 import { findSkills } from '../src/llm/skills.ts';
 import { fakeServer, sendJson } from './analysis/speech-helpers.ts';
 import { DIALECTS, expectError, signUp, startApp } from './helpers.ts';
 
 const POSTING = await readFile(join('test', 'fixtures', 'documents', 'job_posting_ko.txt'), 'utf8');
 const PORTFOLIO = await readFile(join('test', 'fixtures', 'documents', 'portfolio_ko.txt'), 'utf8');
-const DOCUMENTS: Documents = { portfolioText: PORTFOLIO, postingText: POSTING, company: '토스페이먼츠', role: 'Server Developer' };
+const DOCUMENTS: Documents = {
+  portfolioText: PORTFOLIO,
+  postingText: POSTING,
+  company: '토스페이먼츠',
+  role: 'Server Developer',
+};
 
 /** Everything a generated question may name: skills, requirement lines and projects of the inputs. */
-const NAMEABLE = [...findSkills(POSTING + '\n' + PORTFOLIO), ...requirementLines(POSTING), ...projectNames(PORTFOLIO), '토스페이먼츠'];
+const NAMEABLE = [
+  ...findSkills(POSTING + '\n' + PORTFOLIO),
+  ...requirementLines(POSTING),
+  ...projectNames(PORTFOLIO),
+  '토스페이먼츠',
+];
 
 describe('reading the documents', () => {
   test('skills are found as words, longest spelling first, most mentioned first', () => {
-    assert.deepEqual(findSkills('Spring Boot와 spring, Java; good rest of the interest'), ['Spring Boot', 'Spring', 'Java']);
+    assert.deepEqual(findSkills('Spring Boot와 spring, Java; good rest of the interest'), [
+      'Spring Boot',
+      'Spring',
+      'Java',
+    ]);
     assert.deepEqual(findSkills('Go와 golang, 쿠버네티스(k8s)'), ['Kubernetes', 'Go']);
     // Spring Boot 4×, Java 3×, then JPA and MySQL 2× each: JPA is mentioned first.
     assert.deepEqual(findSkills(PORTFOLIO).slice(0, 4), ['Spring Boot', 'Java', 'JPA', 'MySQL']);
@@ -37,9 +57,15 @@ describe('reading the documents', () => {
 describe('offline questions', () => {
   test('every question names a skill, requirement or project from the documents; one of each type', () => {
     const questions = offlineQuestions(DOCUMENTS, 'ko');
-    assert.deepEqual(questions.map((q) => q.type), ['intro', 'portfolio', 'job', 'weakness', 'technical', 'behavioral']);
+    assert.deepEqual(
+      questions.map((q) => q.type),
+      ['intro', 'portfolio', 'job', 'weakness', 'technical', 'behavioral'],
+    );
     for (const question of questions) {
-      assert.ok(NAMEABLE.some((name) => question.text.includes(name)), `names nothing from the documents: ${question.text}`);
+      assert.ok(
+        NAMEABLE.some((name) => question.text.includes(name)),
+        `names nothing from the documents: ${question.text}`,
+      );
     }
     assert.match(questions[1]!.text, /"주문 정산 시스템 리팩터링"/);
     // The posting's most-mentioned skill that the portfolio lacks (대용량 트래픽, in its duties).
@@ -62,7 +88,10 @@ describe('offline questions', () => {
   test('follow-ups refer to the answer: a number first, then a technology, then a claim', () => {
     assert.match(offlineFollowUp('Q', '정산 배치 처리 시간을 40% 줄였습니다.', 'ko'), /"40%"/);
     assert.match(offlineFollowUp('Q', 'Redis 캐시를 도입했습니다.', 'ko'), /Redis을\(를\)/);
-    assert.match(offlineFollowUp('Q', '팀과 함께 장애 대응 절차를 만들었습니다. 좋았습니다.', 'ko'), /"팀과 함께 장애 대응 절차를 만들었습니다"/);
+    assert.match(
+      offlineFollowUp('Q', '팀과 함께 장애 대응 절차를 만들었습니다. 좋았습니다.', 'ko'),
+      /"팀과 함께 장애 대응 절차를 만들었습니다"/,
+    );
     assert.match(offlineFollowUp('Q', 'We cut latency to 35 ms.', 'en'), /"35 ms"/);
   });
 });
@@ -73,22 +102,45 @@ for (const dialect of DIALECTS) {
       const { api } = await startApp(t, dialect.name);
       const user = await signUp(api);
       const other = await signUp(api);
-      const portfolio = (await api.post('/api/portfolios/', { filename: 'cv.pdf', file_url: 'x', parsed_text: PORTFOLIO }, user.token)).body;
-      const posting = (await api.post('/api/job-postings/', { company_name: '토스페이먼츠', title: 'Server Developer', raw_text: POSTING }, user.token)).body;
+      const portfolio = (
+        await api.post('/api/portfolios/', { filename: 'cv.pdf', file_url: 'x', parsed_text: PORTFOLIO }, user.token)
+      ).body;
+      const posting = (
+        await api.post(
+          '/api/job-postings/',
+          { company_name: '토스페이먼츠', title: 'Server Developer', raw_text: POSTING },
+          user.token,
+        )
+      ).body;
       const session = (await api.post('/api/interviews/sessions', { job_posting_id: posting.id }, user.token)).body;
       assert.equal(session.portfolio_id, portfolio.id);
       const questions = (await api.get(`/api/interviews/sessions/${session.id}/questions`, user.token)).body;
-      assert.deepEqual(questions.map((q: { text: string }) => q.text), offlineQuestions(DOCUMENTS, 'ko').map((q) => q.text));
-      assert.deepEqual(questions.map((q: { order: number }) => q.order), [1, 2, 3, 4, 5, 6]);
+      assert.deepEqual(
+        questions.map((q: { text: string }) => q.text),
+        offlineQuestions(DOCUMENTS, 'ko').map((q) => q.text),
+      );
+      assert.deepEqual(
+        questions.map((q: { order: number }) => q.order),
+        [1, 2, 3, 4, 5, 6],
+      );
       assert.ok(questions.every((q: { source: string }) => q.source === 'generated'));
 
-      const more = await api.request('POST', `/api/interviews/sessions/${session.id}/questions/generate?lang=en`, { token: user.token });
+      const more = await api.request('POST', `/api/interviews/sessions/${session.id}/questions/generate?lang=en`, {
+        token: user.token,
+      });
       assert.equal(more.status, 201, more.text);
-      assert.deepEqual(more.body.map((q: { order: number }) => q.order), [7, 8, 9, 10, 11, 12]);
+      assert.deepEqual(
+        more.body.map((q: { order: number }) => q.order),
+        [7, 8, 9, 10, 11, 12],
+      );
       assert.match(more.body[0].text, /Why did you apply for 토스페이먼츠 Server Developer/);
 
       const parent = questions[1];
-      const followUp = await api.post(`/api/interviews/questions/${parent.id}/followup`, { answer_text: '처리 시간을 40% 줄였습니다.' }, user.token);
+      const followUp = await api.post(
+        `/api/interviews/questions/${parent.id}/followup`,
+        { answer_text: '처리 시간을 40% 줄였습니다.' },
+        user.token,
+      );
       assert.equal(followUp.status, 201, followUp.text);
       assert.equal(followUp.body.parent_question_id, parent.id);
       assert.equal(followUp.body.type, 'followup');
@@ -96,13 +148,32 @@ for (const dialect of DIALECTS) {
       const listed = (await api.get(`/api/interviews/sessions/${session.id}/questions`, user.token)).body;
       assert.equal(listed[2].id, followUp.body.id, 'a follow-up is listed right after its parent');
 
-      expectError(await api.post(`/api/interviews/questions/${questions[0].id}/followup`, {}, user.token), 422, 'INVALID_REFERENCE');
-      await api.post(`/api/interviews/questions/${questions[0].id}/answers`, { text: 'Kafka로 정산 이벤트를 처리했습니다.' }, user.token);
-      const fromAnswer = await api.request('POST', `/api/interviews/questions/${questions[0].id}/followup`, { token: user.token, headers: { 'accept-language': 'ko-KR,ko;q=0.9' } });
+      expectError(
+        await api.post(`/api/interviews/questions/${questions[0].id}/followup`, {}, user.token),
+        422,
+        'INVALID_REFERENCE',
+      );
+      await api.post(
+        `/api/interviews/questions/${questions[0].id}/answers`,
+        { text: 'Kafka로 정산 이벤트를 처리했습니다.' },
+        user.token,
+      );
+      const fromAnswer = await api.request('POST', `/api/interviews/questions/${questions[0].id}/followup`, {
+        token: user.token,
+        headers: { 'accept-language': 'ko-KR,ko;q=0.9' },
+      });
       assert.equal(fromAnswer.status, 201, fromAnswer.text);
       assert.match(fromAnswer.body.text, /Kafka/);
-      expectError(await api.post(`/api/interviews/questions/${parent.id}/followup`, { answer_text: 'x' }, other.token), 404, 'NOT_FOUND');
-      expectError(await api.request('POST', `/api/interviews/sessions/${session.id}/questions/generate`, { token: other.token }), 404, 'NOT_FOUND');
+      expectError(
+        await api.post(`/api/interviews/questions/${parent.id}/followup`, { answer_text: 'x' }, other.token),
+        404,
+        'NOT_FOUND',
+      );
+      expectError(
+        await api.request('POST', `/api/interviews/sessions/${session.id}/questions/generate`, { token: other.token }),
+        404,
+        'NOT_FOUND',
+      );
 
       const noQuestions = (await api.post('/api/interviews/sessions', { generate_questions: false }, user.token)).body;
       assert.equal(noQuestions.portfolio_id, null);
@@ -118,19 +189,42 @@ for (const dialect of DIALECTS) {
           { type: 'portfolio', text: '쿠폰 플랫폼에서 초당 3,000건을 어떻게 처리했나요?' },
           { type: 'weakness', text: 'Kafka 경험을 어떻게 보완하나요?' },
         ];
-        sendJson(response, 200, { candidates: [{ content: { role: 'model', parts: [{ text: JSON.stringify({ questions }) }] }, finishReason: 'STOP' }] });
+        sendJson(response, 200, {
+          candidates: [
+            { content: { role: 'model', parts: [{ text: JSON.stringify({ questions }) }] }, finishReason: 'STOP' },
+          ],
+        });
       });
-      const { api } = await startApp(t, dialect.name, { GEMINI_API_KEY: 'test-key', GEMINI_BASE_URL: gemini.url, GEMINI_TIMEOUT_SEC: '5' });
+      const { api } = await startApp(t, dialect.name, {
+        GEMINI_API_KEY: 'test-key',
+        GEMINI_BASE_URL: gemini.url,
+        GEMINI_TIMEOUT_SEC: '5',
+      });
       const user = await signUp(api);
-      const posting = (await api.post('/api/job-postings/', { company_name: '토스페이먼츠', title: 'Server Developer', raw_text: POSTING }, user.token)).body;
+      const posting = (
+        await api.post(
+          '/api/job-postings/',
+          { company_name: '토스페이먼츠', title: 'Server Developer', raw_text: POSTING },
+          user.token,
+        )
+      ).body;
       const session = (await api.post('/api/interviews/sessions', { job_posting_id: posting.id }, user.token)).body;
       const questions = (await api.get(`/api/interviews/sessions/${session.id}/questions`, user.token)).body;
-      assert.deepEqual(questions.map((q: { type: string; source: string }) => [q.type, q.source]), [['intro', 'gemini'], ['portfolio', 'gemini'], ['weakness', 'gemini']]);
+      assert.deepEqual(
+        questions.map((q: { type: string; source: string }) => [q.type, q.source]),
+        [
+          ['intro', 'gemini'],
+          ['portfolio', 'gemini'],
+          ['weakness', 'gemini'],
+        ],
+      );
       const prompt = JSON.parse(gemini.requests[0]!.body.toString()).contents[0].parts[0].text as string;
       assert.ok(prompt.includes('Kafka를 이용한 비동기 메시지 처리 경험'));
 
       fail = true;
-      const fallback = await api.request('POST', `/api/interviews/sessions/${session.id}/questions/generate`, { token: user.token });
+      const fallback = await api.request('POST', `/api/interviews/sessions/${session.id}/questions/generate`, {
+        token: user.token,
+      });
       assert.equal(fallback.status, 201);
       assert.ok(fallback.body.every((q: { source: string }) => q.source === 'generated'));
       assert.ok(fallback.body.length >= 5);
@@ -148,5 +242,8 @@ test('a portfolio uploaded as a PDF feeds the questions', async (t) => {
   assert.equal((await api.request('POST', '/api/portfolios/upload', { body: form, token: user.token })).status, 201);
   const session = (await api.post('/api/interviews/sessions', {}, user.token)).body;
   const questions = (await api.get(`/api/interviews/sessions/${session.id}/questions`, user.token)).body;
-  assert.ok(questions.some((q: { text: string }) => q.text.includes('Coupon Platform')), JSON.stringify(questions));
+  assert.ok(
+    questions.some((q: { text: string }) => q.text.includes('Coupon Platform')),
+    JSON.stringify(questions),
+  );
 });

@@ -6,23 +6,50 @@ import { DIALECTS, expectError, signUp, startApp } from './helpers.ts';
 
 // Every non-video path of the original README, plus the account and answer endpoints.
 const EXPECTED_OPERATIONS = [
-  'post /api/users/', 'post /api/users/signup', 'post /api/users/login', 'get /api/users/me', 'patch /api/users/me',
-  'get /api/users/{user_id}', 'get /api/users/', 'delete /api/users/{user_id}',
-  'post /api/portfolios/', 'post /api/portfolios/upload', 'get /api/portfolios/', 'get /api/portfolios/{id}',
-  'get /api/portfolios/user/{user_id}', 'delete /api/portfolios/{id}',
-  'post /api/job-postings/', 'get /api/job-postings/', 'get /api/job-postings/{id}',
-  'get /api/job-postings/user/{user_id}', 'delete /api/job-postings/{id}',
-  'post /api/interviews/sessions', 'get /api/interviews/sessions/', 'get /api/interviews/sessions/{session_id}',
-  'get /api/interviews/sessions/user/{user_id}', 'patch /api/interviews/sessions/{session_id}/complete',
-  'post /api/interviews/sessions/{session_id}/questions', 'get /api/interviews/sessions/{session_id}/questions',
-  'post /api/interviews/questions/{question_id}/answers', 'get /api/interviews/questions/{question_id}/answers',
-  'post /api/interviews/sessions/{session_id}/questions/generate', 'post /api/interviews/questions/{question_id}/followup',
-  'get /api/interviews/sessions/{session_id}/videos', 'get /api/interviews/sessions/{session_id}/summary', 'get /api/interviews/videos/{video_id}',
-  'delete /api/interviews/videos/{video_id}', 'get /api/interviews/videos/{video_id}/file',
+  'post /api/users/',
+  'post /api/users/signup',
+  'post /api/users/login',
+  'get /api/users/me',
+  'patch /api/users/me',
+  'get /api/users/{user_id}',
+  'get /api/users/',
+  'delete /api/users/{user_id}',
+  'post /api/portfolios/',
+  'post /api/portfolios/upload',
+  'get /api/portfolios/',
+  'get /api/portfolios/{id}',
+  'get /api/portfolios/user/{user_id}',
+  'delete /api/portfolios/{id}',
+  'post /api/job-postings/',
+  'get /api/job-postings/',
+  'get /api/job-postings/{id}',
+  'get /api/job-postings/user/{user_id}',
+  'delete /api/job-postings/{id}',
+  'post /api/interviews/sessions',
+  'get /api/interviews/sessions/',
+  'get /api/interviews/sessions/{session_id}',
+  'get /api/interviews/sessions/user/{user_id}',
+  'patch /api/interviews/sessions/{session_id}/complete',
+  'post /api/interviews/sessions/{session_id}/questions',
+  'get /api/interviews/sessions/{session_id}/questions',
+  'post /api/interviews/questions/{question_id}/answers',
+  'get /api/interviews/questions/{question_id}/answers',
+  'post /api/interviews/sessions/{session_id}/questions/generate',
+  'post /api/interviews/questions/{question_id}/followup',
+  'get /api/interviews/sessions/{session_id}/videos',
+  'get /api/interviews/sessions/{session_id}/summary',
+  'get /api/interviews/videos/{video_id}',
+  'delete /api/interviews/videos/{video_id}',
+  'get /api/interviews/videos/{video_id}/file',
   'post /api/interviews/videos/{video_id}/playback-url',
-  'get /api/video/status', 'post /api/video/upload', 'post /api/video/analyze/{video_id}',
-  'get /api/video/jobs/{job_id}', 'get /api/video/jobs/{job_id}/events', 'get /api/video/results/{video_id}',
-  'get /', 'get /health',
+  'get /api/video/status',
+  'post /api/video/upload',
+  'post /api/video/analyze/{video_id}',
+  'get /api/video/jobs/{job_id}',
+  'get /api/video/jobs/{job_id}/events',
+  'get /api/video/results/{video_id}',
+  'get /',
+  'get /health',
 ];
 // Operations with more than one success reply.
 const SUCCESS_REPLIES: Record<string, string[]> = {
@@ -35,7 +62,11 @@ describe('system routes and documentation', () => {
     const { api, db } = await startApp(t, 'sqlite');
     const root = await api.get('/');
     assert.deepEqual(root.body, { message: 'Interview Practice API', version: '0.1.0', docs: '/docs' });
-    assert.deepEqual((await api.get('/health')).body, { status: 'healthy', database: 'connected', storage: 'writable' });
+    assert.deepEqual((await api.get('/health')).body, {
+      status: 'healthy',
+      database: 'connected',
+      storage: 'writable',
+    });
     await db.destroy();
     const down = await api.get('/health');
     expectError(down, 503, 'DATABASE_UNAVAILABLE');
@@ -69,7 +100,11 @@ describe('system routes and documentation', () => {
         operations.push(`${method} ${path}`);
         assert.ok(operation.summary, `${method} ${path} has no summary`);
         const success = Object.keys(operation.responses).filter((status) => status.startsWith('2'));
-        assert.equal(success.length, SUCCESS_REPLIES[`${method} ${path}`]?.length ?? 1, `${method} ${path} success replies: ${success}`);
+        assert.equal(
+          success.length,
+          SUCCESS_REPLIES[`${method} ${path}`]?.length ?? 1,
+          `${method} ${path} success replies: ${success}`,
+        );
       }
     }
     assert.deepEqual(operations.sort(), [...EXPECTED_OPERATIONS].sort());
@@ -125,14 +160,27 @@ for (const dialect of DIALECTS) {
   test(`migrations create the eleven tables and the job table (${dialect.name})`, { skip: dialect.skip }, async (t) => {
     const { db } = await startApp(t, dialect.name);
     // Kysely lists the tables of every schema; other tests' schemas may exist at the same time.
-    const schema = dialect.name === 'postgres' ? (await sql<{ name: string }>`select current_schema() as name`.execute(db)).rows[0]!.name : undefined;
+    const schema =
+      dialect.name === 'postgres'
+        ? (await sql<{ name: string }>`select current_schema() as name`.execute(db)).rows[0]!.name
+        : undefined;
     const tables = (await db.introspection.getTables())
       .filter((table) => table.schema === schema)
       .map((table) => table.name)
       .sort();
     assert.deepEqual(tables, [
-      'analysis_job', 'feedback', 'interview_answer', 'interview_question', 'interview_session', 'interview_transcript',
-      'interview_video', 'job_posting', 'nonverbal_metrics', 'nonverbal_timeline', 'portfolio', 'user',
+      'analysis_job',
+      'feedback',
+      'interview_answer',
+      'interview_question',
+      'interview_session',
+      'interview_transcript',
+      'interview_video',
+      'job_posting',
+      'nonverbal_metrics',
+      'nonverbal_timeline',
+      'portfolio',
+      'user',
     ]);
   });
 }

@@ -13,7 +13,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { loadConfig } from '../src/config.ts';
 import { TALKING_MALE } from './analysis/media-helpers.ts';
-import { DIALECTS, expectError, filesUnder, rowCounts, signUp, startApp, type Api, type Reply, type TestUser } from './helpers.ts';
+import {
+  DIALECTS,
+  expectError,
+  filesUnder,
+  rowCounts,
+  signUp,
+  startApp,
+  type Api,
+  type Reply,
+  type TestUser,
+} from './helpers.ts';
 
 const VIDEO = await readFile(TALKING_MALE); // 478 KB
 /** Enough of a file to be well under way, and far from its end. */
@@ -59,7 +69,11 @@ const videoFile: Part = { name: 'file', value: VIDEO, filename: 'answer.mp4' };
 
 /** A whole form in one request. */
 async function post(api: Api, path: string, token: string, form: Form): Promise<Reply> {
-  return api.request('POST', path, { token, body: new Blob([form.body]), headers: { 'content-type': form.contentType } });
+  return api.request('POST', path, {
+    token,
+    body: new Blob([form.body]),
+    headers: { 'content-type': form.contentType },
+  });
 }
 
 /** The reply read off a raw socket, once whole; null if the socket closed before one came. */
@@ -136,12 +150,17 @@ async function untilWriting(folder: string): Promise<void> {
 }
 
 async function sessionWithQuestion(api: Api, user: TestUser) {
-  const session = (await api.post('/api/interviews/sessions', { title: 'limits', generate_questions: false }, user.token)).body;
-  const question = (await api.post(`/api/interviews/sessions/${session.id}/questions`, { text: '자기소개를 해 주세요.' }, user.token)).body;
+  const session = (
+    await api.post('/api/interviews/sessions', { title: 'limits', generate_questions: false }, user.token)
+  ).body;
+  const question = (
+    await api.post(`/api/interviews/sessions/${session.id}/questions`, { text: '자기소개를 해 주세요.' }, user.token)
+  ).body;
   return { session_id: session.id as string, question_id: question.id as string };
 }
 
-const fieldParts = (fields: Record<string, string>): Part[] => Object.entries(fields).map(([name, value]) => ({ name, value }));
+const fieldParts = (fields: Record<string, string>): Part[] =>
+  Object.entries(fields).map(([name, value]) => ({ name, value }));
 
 /** A one-page PDF, made bigger by an attachment of `extraBytes` random bytes (which do not compress). */
 async function pdf(extraBytes = 0): Promise<Uint8Array> {
@@ -163,138 +182,194 @@ test('the settings: a 30 s idle limit, a 2000 MB quota, and room for the largest
 
 for (const dialect of DIALECTS) {
   describe(`upload limits (${dialect.name})`, { skip: dialect.skip }, () => {
-    test('ids sent before the file are refused before any of it is written; after the file, with the same statuses once it has arrived', { timeout: 120_000 }, async (t) => {
-      const { api, db, dataDir } = await startApp(t, dialect.name);
-      const [alice, bob] = [await signUp(api), await signUp(api)];
-      const [mine, other, bobs] = [await sessionWithQuestion(api, alice), await sessionWithQuestion(api, alice), await sessionWithQuestion(api, bob)];
-      const before = await rowCounts(db);
-      const cases: Array<[string, Record<string, string>, number, string]> = [
-        ["another user's session and question", bobs, 404, 'NOT_FOUND'],
-        ["another user's question", { ...mine, question_id: bobs.question_id }, 404, 'NOT_FOUND'],
-        ['a question of another session', { ...mine, question_id: other.question_id }, 422, 'INVALID_REFERENCE'],
-        ["another user's user_id", { ...mine, user_id: bob.id }, 403, 'NOT_OWNER'],
-        ['a session_id that is not a UUID', { ...mine, session_id: 'nope' }, 422, 'INVALID_REFERENCE'],
-      ];
+    test(
+      'ids sent before the file are refused before any of it is written; after the file, with the same statuses once it has arrived',
+      { timeout: 120_000 },
+      async (t) => {
+        const { api, db, dataDir } = await startApp(t, dialect.name);
+        const [alice, bob] = [await signUp(api), await signUp(api)];
+        const [mine, other, bobs] = [
+          await sessionWithQuestion(api, alice),
+          await sessionWithQuestion(api, alice),
+          await sessionWithQuestion(api, bob),
+        ];
+        const before = await rowCounts(db);
+        const cases: Array<[string, Record<string, string>, number, string]> = [
+          ["another user's session and question", bobs, 404, 'NOT_FOUND'],
+          ["another user's question", { ...mine, question_id: bobs.question_id }, 404, 'NOT_FOUND'],
+          ['a question of another session', { ...mine, question_id: other.question_id }, 422, 'INVALID_REFERENCE'],
+          ["another user's user_id", { ...mine, user_id: bob.id }, 403, 'NOT_OWNER'],
+          ['a session_id that is not a UUID', { ...mine, session_id: 'nope' }, 422, 'INVALID_REFERENCE'],
+        ];
 
-      const beforeTheFile: Array<[string, Record<string, string>, number, string]> = [
-        ...cases,
-        // Checked as far as it goes: the question could still come after the file.
-        ["another user's session, alone", { session_id: bobs.session_id }, 404, 'NOT_FOUND'],
-      ];
-      for (const [what, fields, status, code] of beforeTheFile) {
-        const form = multipartForm([...fieldParts(fields), videoFile]);
-        const upload = partialPost(api, '/api/video/upload', alice.token, form, form.fileStart + HEAD_OF_FILE);
-        expectError(await replyBeforeGuard(upload.reply, what), status, code);
-        assert.deepEqual(await filesUnder(join(dataDir, 'tmp')), [], `${what}: the file was written`);
-        upload.end();
-      }
+        const beforeTheFile: Array<[string, Record<string, string>, number, string]> = [
+          ...cases,
+          // Checked as far as it goes: the question could still come after the file.
+          ["another user's session, alone", { session_id: bobs.session_id }, 404, 'NOT_FOUND'],
+        ];
+        for (const [what, fields, status, code] of beforeTheFile) {
+          const form = multipartForm([...fieldParts(fields), videoFile]);
+          const upload = partialPost(api, '/api/video/upload', alice.token, form, form.fileStart + HEAD_OF_FILE);
+          expectError(await replyBeforeGuard(upload.reply, what), status, code);
+          assert.deepEqual(await filesUnder(join(dataDir, 'tmp')), [], `${what}: the file was written`);
+          upload.end();
+        }
 
-      const afterTheFile: Array<[string, Record<string, string>, number, string]> = [
-        ...cases,
-        ['no session_id', { question_id: mine.question_id }, 422, 'INVALID_REFERENCE'],
-      ];
-      for (const [what, fields, status, code] of afterTheFile) {
-        const reply = await post(api, '/api/video/upload', alice.token, multipartForm([videoFile, ...fieldParts(fields)]));
-        expectError(reply, status, code);
-        assert.deepEqual(await filesUnder(join(dataDir, 'tmp')), [], `${what} after the file: a temporary file is left`);
-      }
-      assert.deepEqual(await filesUnder(join(dataDir, 'uploads')), []);
-      assert.deepEqual(await rowCounts(db), before);
+        const afterTheFile: Array<[string, Record<string, string>, number, string]> = [
+          ...cases,
+          ['no session_id', { question_id: mine.question_id }, 422, 'INVALID_REFERENCE'],
+        ];
+        for (const [what, fields, status, code] of afterTheFile) {
+          const reply = await post(
+            api,
+            '/api/video/upload',
+            alice.token,
+            multipartForm([videoFile, ...fieldParts(fields)]),
+          );
+          expectError(reply, status, code);
+          assert.deepEqual(
+            await filesUnder(join(dataDir, 'tmp')),
+            [],
+            `${what} after the file: a temporary file is left`,
+          );
+        }
+        assert.deepEqual(await filesUnder(join(dataDir, 'uploads')), []);
+        assert.deepEqual(await rowCounts(db), before);
 
-      // Good ids are taken before the file and after it.
-      for (const parts of [[...fieldParts({ ...mine, user_id: alice.id }), videoFile], [videoFile, ...fieldParts(mine)]]) {
-        const reply = await post(api, '/api/video/upload', alice.token, multipartForm(parts));
-        assert.equal(reply.status, 200, reply.text);
-      }
-    });
+        // Good ids are taken before the file and after it.
+        for (const parts of [
+          [...fieldParts({ ...mine, user_id: alice.id }), videoFile],
+          [videoFile, ...fieldParts(mine)],
+        ]) {
+          const reply = await post(api, '/api/video/upload', alice.token, multipartForm(parts));
+          assert.equal(reply.status, 200, reply.text);
+        }
+      },
+    );
 
-    test('an upload that stalls is cut after UPLOAD_IDLE_TIMEOUT_SEC: 408, its temporary file removed, the server still answering', { timeout: 120_000 }, async (t) => {
-      const { api, dataDir } = await startApp(t, dialect.name, { UPLOAD_IDLE_TIMEOUT_SEC: '1' });
-      const tmp = join(dataDir, 'tmp');
-      const user = await signUp(api);
-      const routes = [
-        { path: '/api/video/upload', form: multipartForm([...fieldParts(await sessionWithQuestion(api, user)), videoFile]), ok: 200 },
-        { path: '/api/portfolios/upload', form: multipartForm([{ name: 'file', value: await pdf(200_000), filename: 'cv.pdf' }]), ok: 201 },
-      ];
+    test(
+      'an upload that stalls is cut after UPLOAD_IDLE_TIMEOUT_SEC: 408, its temporary file removed, the server still answering',
+      { timeout: 120_000 },
+      async (t) => {
+        const { api, dataDir } = await startApp(t, dialect.name, { UPLOAD_IDLE_TIMEOUT_SEC: '1' });
+        const tmp = join(dataDir, 'tmp');
+        const user = await signUp(api);
+        const routes = [
+          {
+            path: '/api/video/upload',
+            form: multipartForm([...fieldParts(await sessionWithQuestion(api, user)), videoFile]),
+            ok: 200,
+          },
+          {
+            path: '/api/portfolios/upload',
+            form: multipartForm([{ name: 'file', value: await pdf(200_000), filename: 'cv.pdf' }]),
+            ok: 201,
+          },
+        ];
 
-      for (const { path, form, ok } of routes) {
-        // Half the file, then nothing.
-        const stalled = partialPost(api, path, user.token, form, form.fileStart + (form.body.length - form.fileStart) / 2);
+        for (const { path, form, ok } of routes) {
+          // Half the file, then nothing.
+          const stalled = partialPost(
+            api,
+            path,
+            user.token,
+            form,
+            form.fileStart + (form.body.length - form.fileStart) / 2,
+          );
+          await untilWriting(tmp);
+          expectError(await replyBeforeGuard(stalled.reply, path), 408, 'UPLOAD_STALLED');
+          await stalled.closed;
+          await untilEmpty(tmp, path);
+
+          assert.equal((await api.get('/health')).status, 200);
+          const reply = await post(api, path, user.token, form);
+          assert.equal(reply.status, ok, reply.text);
+        }
+        assert.deepEqual(await filesUnder(tmp), []);
+      },
+    );
+
+    test(
+      'an upload still trickling in at REQUEST_TIMEOUT_SEC is cut: 408, its temporary file removed',
+      { timeout: 120_000 },
+      async (t) => {
+        const { api, dataDir } = await startApp(t, dialect.name, { REQUEST_TIMEOUT_SEC: '1' });
+        const tmp = join(dataDir, 'tmp');
+        const user = await signUp(api);
+        const form = multipartForm([...fieldParts(await sessionWithQuestion(api, user)), videoFile]);
+        const trickle = partialPost(api, '/api/video/upload', user.token, form, form.fileStart + HEAD_OF_FILE);
         await untilWriting(tmp);
-        expectError(await replyBeforeGuard(stalled.reply, path), 408, 'UPLOAD_STALLED');
-        await stalled.closed;
-        await untilEmpty(tmp, path);
+        // 2 KB every 100 ms: never idle, and the rest of the file would take about 20 s.
+        let cut = false;
+        void trickle.closed.then(() => (cut = true));
+        while (!cut && trickle.send(2048)) await sleep(100);
 
+        expectError(await replyBeforeGuard(trickle.reply, 'trickle'), 408, 'REQUEST_TIMEOUT');
+        await untilEmpty(tmp, 'trickle');
         assert.equal((await api.get('/health')).status, 200);
-        const reply = await post(api, path, user.token, form);
-        assert.equal(reply.status, ok, reply.text);
-      }
-      assert.deepEqual(await filesUnder(tmp), []);
-    });
+      },
+    );
 
-    test('an upload still trickling in at REQUEST_TIMEOUT_SEC is cut: 408, its temporary file removed', { timeout: 120_000 }, async (t) => {
-      const { api, dataDir } = await startApp(t, dialect.name, { REQUEST_TIMEOUT_SEC: '1' });
-      const tmp = join(dataDir, 'tmp');
-      const user = await signUp(api);
-      const form = multipartForm([...fieldParts(await sessionWithQuestion(api, user)), videoFile]);
-      const trickle = partialPost(api, '/api/video/upload', user.token, form, form.fileStart + HEAD_OF_FILE);
-      await untilWriting(tmp);
-      // 2 KB every 100 ms: never idle, and the rest of the file would take about 20 s.
-      let cut = false;
-      void trickle.closed.then(() => (cut = true));
-      while (!cut && trickle.send(2048)) await sleep(100);
+    test(
+      'USER_QUOTA_MB: an upload that would take the user over answers 413 naming the quota, and nothing is stored',
+      { timeout: 120_000 },
+      async (t) => {
+        const { api, db, dataDir } = await startApp(t, dialect.name, { USER_QUOTA_MB: '1' });
+        const [alice, bob] = [await signUp(api), await signUp(api)];
+        const fields = fieldParts(await sessionWithQuestion(api, alice));
+        const videoForm = multipartForm([...fields, videoFile]);
+        const uploads = join(dataDir, 'uploads');
 
-      expectError(await replyBeforeGuard(trickle.reply, 'trickle'), 408, 'REQUEST_TIMEOUT');
-      await untilEmpty(tmp, 'trickle');
-      assert.equal((await api.get('/health')).status, 200);
-    });
+        // Two videos (957 KB) fit in 1 MB; a third would not.
+        const first = await post(api, '/api/video/upload', alice.token, videoForm);
+        assert.equal(first.status, 200, first.text);
+        assert.equal((await post(api, '/api/video/upload', alice.token, videoForm)).status, 200);
+        const stored = await filesUnder(uploads);
+        const before = await rowCounts(db);
 
-    test('USER_QUOTA_MB: an upload that would take the user over answers 413 naming the quota, and nothing is stored', { timeout: 120_000 }, async (t) => {
-      const { api, db, dataDir } = await startApp(t, dialect.name, { USER_QUOTA_MB: '1' });
-      const [alice, bob] = [await signUp(api), await signUp(api)];
-      const fields = fieldParts(await sessionWithQuestion(api, alice));
-      const videoForm = multipartForm([...fields, videoFile]);
-      const uploads = join(dataDir, 'uploads');
+        const refusals: Array<[string, Form]> = [
+          ['/api/video/upload', videoForm],
+          ['/api/portfolios/upload', multipartForm([{ name: 'file', value: await pdf(150_000), filename: 'cv.pdf' }])],
+        ];
+        for (const [path, form] of refusals) {
+          const reply = await post(api, path, alice.token, form);
+          expectError(reply, 413, 'QUOTA_EXCEEDED');
+          assert.match(reply.body.detail, /\b1 MB\b/);
+          assert.deepEqual(await filesUnder(uploads), stored, `${path}: a file was stored`);
+          assert.deepEqual(await filesUnder(join(dataDir, 'tmp')), [], `${path}: a temporary file is left`);
+          assert.deepEqual(await rowCounts(db), before, `${path}: a row was stored`);
+        }
 
-      // Two videos (957 KB) fit in 1 MB; a third would not.
-      const first = await post(api, '/api/video/upload', alice.token, videoForm);
-      assert.equal(first.status, 200, first.text);
-      assert.equal((await post(api, '/api/video/upload', alice.token, videoForm)).status, 200);
-      const stored = await filesUnder(uploads);
-      const before = await rowCounts(db);
+        // What still fits is taken; another user has a quota of their own.
+        const smallPdf = await post(
+          api,
+          '/api/portfolios/upload',
+          alice.token,
+          multipartForm([{ name: 'file', value: await pdf(), filename: 'cv.pdf' }]),
+        );
+        assert.equal(smallPdf.status, 201, smallPdf.text);
+        const bobsVideo = await post(
+          api,
+          '/api/video/upload',
+          bob.token,
+          multipartForm([...fieldParts(await sessionWithQuestion(api, bob)), videoFile]),
+        );
+        assert.equal(bobsVideo.status, 200, bobsVideo.text);
+        // Deleting a video makes room again.
+        assert.equal((await api.delete(`/api/interviews/videos/${first.body.video_id}`, alice.token)).status, 204);
+        assert.equal((await post(api, '/api/video/upload', alice.token, videoForm)).status, 200);
 
-      const refusals: Array<[string, Form]> = [
-        ['/api/video/upload', videoForm],
-        ['/api/portfolios/upload', multipartForm([{ name: 'file', value: await pdf(150_000), filename: 'cv.pdf' }])],
-      ];
-      for (const [path, form] of refusals) {
-        const reply = await post(api, path, alice.token, form);
-        expectError(reply, 413, 'QUOTA_EXCEEDED');
-        assert.match(reply.body.detail, /\b1 MB\b/);
-        assert.deepEqual(await filesUnder(uploads), stored, `${path}: a file was stored`);
-        assert.deepEqual(await filesUnder(join(dataDir, 'tmp')), [], `${path}: a temporary file is left`);
-        assert.deepEqual(await rowCounts(db), before, `${path}: a row was stored`);
-      }
-
-      // What still fits is taken; another user has a quota of their own.
-      const smallPdf = await post(api, '/api/portfolios/upload', alice.token, multipartForm([{ name: 'file', value: await pdf(), filename: 'cv.pdf' }]));
-      assert.equal(smallPdf.status, 201, smallPdf.text);
-      const bobsVideo = await post(api, '/api/video/upload', bob.token, multipartForm([...fieldParts(await sessionWithQuestion(api, bob)), videoFile]));
-      assert.equal(bobsVideo.status, 200, bobsVideo.text);
-      // Deleting a video makes room again.
-      assert.equal((await api.delete(`/api/interviews/videos/${first.body.video_id}`, alice.token)).status, 204);
-      assert.equal((await post(api, '/api/video/upload', alice.token, videoForm)).status, 200);
-
-      // A user already at the quota is refused as the file starts, before any of it is written.
-      const folder = join(uploads, alice.id, 'videos');
-      await mkdir(folder, { recursive: true });
-      await writeFile(join(folder, 'filler.mp4'), Buffer.alloc(200_000));
-      for (const [path, form] of refusals) {
-        const upload = partialPost(api, path, alice.token, form, form.fileStart + 1024);
-        expectError(await replyBeforeGuard(upload.reply, path), 413, 'QUOTA_EXCEEDED');
-        assert.deepEqual(await filesUnder(join(dataDir, 'tmp')), [], `${path}: the file was written`);
-        upload.end();
-      }
-    });
+        // A user already at the quota is refused as the file starts, before any of it is written.
+        const folder = join(uploads, alice.id, 'videos');
+        await mkdir(folder, { recursive: true });
+        await writeFile(join(folder, 'filler.mp4'), Buffer.alloc(200_000));
+        for (const [path, form] of refusals) {
+          const upload = partialPost(api, path, alice.token, form, form.fileStart + 1024);
+          expectError(await replyBeforeGuard(upload.reply, path), 413, 'QUOTA_EXCEEDED');
+          assert.deepEqual(await filesUnder(join(dataDir, 'tmp')), [], `${path}: the file was written`);
+          upload.end();
+        }
+      },
+    );
   });
 }

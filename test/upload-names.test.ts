@@ -9,13 +9,19 @@ const VIDEO = await readFile(TALKING_MALE);
 const PDF = Buffer.from(await (await PDFDocument.create()).save());
 
 /** A multipart form written byte by byte, so the file name carries exactly the bytes given (fetch would escape some). */
-function rawForm(fields: Record<string, string>, filename: string, content: Uint8Array<ArrayBuffer>): { body: Blob; headers: Record<string, string> } {
+function rawForm(
+  fields: Record<string, string>,
+  filename: string,
+  content: Uint8Array<ArrayBuffer>,
+): { body: Blob; headers: Record<string, string> } {
   const boundary = `----upload-names-${Math.random().toString(16).slice(2)}`;
   const parts = Object.entries(fields).map(
     ([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
   );
   const body = new Blob([
-    Buffer.from(`${parts.join('')}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n\r\n`),
+    Buffer.from(
+      `${parts.join('')}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n\r\n`,
+    ),
     content,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
@@ -69,7 +75,10 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(created.status, 201, created.text);
       assert.equal(created.body.title, 'a\ufffdb\ufffdc');
-      assert.equal((await api.get(`/api/interviews/sessions/${created.body.id}`, user.token)).body.title, created.body.title);
+      assert.equal(
+        (await api.get(`/api/interviews/sessions/${created.body.id}`, user.token)).body.title,
+        created.body.title,
+      );
     });
 
     test('a file that is not a video is refused with 415 and no server path', async (t) => {

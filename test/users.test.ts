@@ -16,7 +16,13 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(created.status, 201);
       assert.deepEqual(Object.keys(created.body).sort(), [
-        'created_at', 'email', 'github_username', 'id', 'level', 'name', 'role',
+        'created_at',
+        'email',
+        'github_username',
+        'id',
+        'level',
+        'name',
+        'role',
       ]);
       assert.equal(created.body.email, 'kim.minji@example.com');
       assert.equal(created.body.name, '김민지');
@@ -53,8 +59,19 @@ for (const dialect of DIALECTS) {
       for (const [body, field] of cases) {
         expectValidationError(await api.post('/api/users/', body), field);
       }
-      expectError(await api.request('POST', '/api/users/', { body: '{"email":', headers: { 'content-type': 'application/json' } }), 400, 'FST_ERR_CTP_INVALID_JSON_BODY');
-      expectError(await api.request('POST', '/api/users/', { body: 'email=a', headers: { 'content-type': 'text/plain' } }), 415, 'FST_ERR_CTP_INVALID_MEDIA_TYPE');
+      expectError(
+        await api.request('POST', '/api/users/', {
+          body: '{"email":',
+          headers: { 'content-type': 'application/json' },
+        }),
+        400,
+        'FST_ERR_CTP_INVALID_JSON_BODY',
+      );
+      expectError(
+        await api.request('POST', '/api/users/', { body: 'email=a', headers: { 'content-type': 'text/plain' } }),
+        415,
+        'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+      );
       assert.equal((await rowCounts(db)).user, 0);
     });
 
@@ -89,7 +106,10 @@ for (const dialect of DIALECTS) {
       expectError(await api.get('/api/users/me', forged), 401, 'INVALID_TOKEN');
       const unsignedAlgNone = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: user.id, email: user.email })).toString('base64url')}.`;
       expectError(await api.get('/api/users/me', unsignedAlgNone), 401, 'INVALID_TOKEN');
-      const expired = handMadeJwt({ sub: user.id, email: user.email, iat: now - 7200, exp: now - 3600 }, config.jwtSecret);
+      const expired = handMadeJwt(
+        { sub: user.id, email: user.email, iat: now - 7200, exp: now - 3600 },
+        config.jwtSecret,
+      );
       expectError(await api.get('/api/users/me', expired), 401, 'TOKEN_EXPIRED');
       const valid = handMadeJwt({ sub: user.id, email: user.email, iat: now, exp: now + 600 }, config.jwtSecret);
       assert.equal((await api.get('/api/users/me', valid)).status, 200);
@@ -124,7 +144,10 @@ for (const dialect of DIALECTS) {
       assert.equal((await api.get('/api/users/me', alice.token)).body.email, alice.email);
 
       const list = await api.get('/api/users/', alice.token);
-      assert.deepEqual(list.body.map((u: { id: string }) => u.id), [alice.id]);
+      assert.deepEqual(
+        list.body.map((u: { id: string }) => u.id),
+        [alice.id],
+      );
       assert.deepEqual((await api.get('/api/users/?skip=1', alice.token)).body, []);
 
       expectError(await api.get(`/api/users/${bob.id}`, alice.token), 404, 'NOT_FOUND');
@@ -167,20 +190,31 @@ for (const dialect of DIALECTS) {
       assert.equal((await rowCounts(db)).user, 0);
 
       const hangul24 = hangul30.slice(0, 24); // exactly 72 bytes
-      assert.equal((await api.post('/api/users/', { email: 'long@example.com', password: hangul24, name: 'Long' })).status, 201);
+      assert.equal(
+        (await api.post('/api/users/', { email: 'long@example.com', password: hangul24, name: 'Long' })).status,
+        201,
+      );
       assert.equal((await api.post('/api/users/login', { email: 'long@example.com', password: hangul24 })).status, 200);
       // Same first 72 bytes, more after them: bcrypt alone would say they match.
       for (const longer of [hangul30, `${hangul24}x`, `${hangul24}다른 비밀번호`]) {
-        expectError(await api.post('/api/users/login', { email: 'long@example.com', password: longer }), 401, 'INVALID_CREDENTIALS');
+        expectError(
+          await api.post('/api/users/login', { email: 'long@example.com', password: longer }),
+          401,
+          'INVALID_CREDENTIALS',
+        );
       }
     });
 
     test('strings that look like SQL are stored verbatim', async (t) => {
       const { api } = await startApp(t, dialect.name);
-      const name = "Robert'); DROP TABLE \"user\"; --";
+      const name = 'Robert\'); DROP TABLE "user"; --';
       const user = await signUp(api, { name });
       assert.equal((await api.get('/api/users/me', user.token)).body.name, name);
-      expectError(await api.post('/api/users/login', { email: "' OR 1=1 --", password: "' OR '1'='1" }), 401, 'INVALID_CREDENTIALS');
+      expectError(
+        await api.post('/api/users/login', { email: "' OR 1=1 --", password: "' OR '1'='1" }),
+        401,
+        'INVALID_CREDENTIALS',
+      );
       assert.equal((await api.get('/api/users/me', user.token)).status, 200);
     });
   });
@@ -191,7 +225,11 @@ test('login attempts are limited per address and account', async (t) => {
   const user = await signUp(api);
   const other = await signUp(api);
   for (let attempt = 1; attempt < 10; attempt++) {
-    expectError(await api.post('/api/users/login', { email: user.email, password: 'guess' }), 401, 'INVALID_CREDENTIALS');
+    expectError(
+      await api.post('/api/users/login', { email: user.email, password: 'guess' }),
+      401,
+      'INVALID_CREDENTIALS',
+    );
   }
   const limited = await api.post('/api/users/login', { email: user.email, password: user.password });
   expectError(limited, 429, 'RATE_LIMITED');
@@ -204,9 +242,20 @@ test('the login limit holds for every spelling of the address', async (t) => {
   const { api } = await startApp(t, 'sqlite');
   const user = await signUp(api); // its login is the first attempt
   for (let attempt = 2; attempt <= 10; attempt++) {
-    expectError(await api.post('/api/users/login', { email: user.email, password: 'guess' }), 401, 'INVALID_CREDENTIALS');
+    expectError(
+      await api.post('/api/users/login', { email: user.email, password: 'guess' }),
+      401,
+      'INVALID_CREDENTIALS',
+    );
   }
-  const spellings = [`${user.email} `, `\t${user.email}`, `\u00a0${user.email}`, `\u2003${user.email}`, `\ufeff${user.email}`, user.email.toUpperCase()];
+  const spellings = [
+    `${user.email} `,
+    `\t${user.email}`,
+    `\u00a0${user.email}`,
+    `\u2003${user.email}`,
+    `\ufeff${user.email}`,
+    user.email.toUpperCase(),
+  ];
   for (const email of spellings) {
     expectError(await api.post('/api/users/login', { email, password: user.password }), 429, 'RATE_LIMITED');
   }
@@ -232,7 +281,11 @@ test('sign-ups are limited per client address, over both sign-up paths', async (
     const created = await api.post(path, { email: `new${index}@example.com`, password: 'long enough', name: 'New' });
     assert.equal(created.status, 201, created.text);
   }
-  const limited = await api.post('/api/users/signup', { email: 'one-more@example.com', password: 'long enough', name: 'New' });
+  const limited = await api.post('/api/users/signup', {
+    email: 'one-more@example.com',
+    password: 'long enough',
+    name: 'New',
+  });
   expectError(limited, 429, 'RATE_LIMITED');
   assert.ok(Number(limited.headers.get('retry-after')) > 0);
   assert.equal((await rowCounts(db)).user, 20);

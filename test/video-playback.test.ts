@@ -21,7 +21,9 @@ const CUES_ID = Buffer.from([0x1c, 0x53, 0xbb, 0x6b]);
 
 async function uploadVideo(api: Api, user: TestUser, bytes: Uint8Array, name: string): Promise<Reply> {
   const session = (await api.post('/api/interviews/sessions', { title: 'playback test' }, user.token)).body;
-  const question = (await api.post(`/api/interviews/sessions/${session.id}/questions`, { text: 'Tell me about yourself.' }, user.token)).body;
+  const question = (
+    await api.post(`/api/interviews/sessions/${session.id}/questions`, { text: 'Tell me about yourself.' }, user.token)
+  ).body;
   const form = new FormData();
   form.append('session_id', session.id);
   form.append('question_id', question.id);
@@ -56,7 +58,10 @@ for (const dialect of DIALECTS) {
       assert.equal(issued.status, 200, issued.text);
       assert.deepEqual(Object.keys(issued.body).sort(), ['expires_at', 'url']);
       const { url, expires_at: expiresAt } = issued.body as { url: string; expires_at: string };
-      assert.match(url, new RegExp(`^/api/interviews/videos/${videoId}/file\\?user_id=${alice.id}&expires=\\d+&signature=[\\w-]{43}$`));
+      assert.match(
+        url,
+        new RegExp(`^/api/interviews/videos/${videoId}/file\\?user_id=${alice.id}&expires=\\d+&signature=[\\w-]{43}$`),
+      );
       const expires = Number(new URL(url, api.baseUrl).searchParams.get('expires'));
       assert.equal(new Date(expiresAt).getTime(), expires * 1000);
       assert.ok(Math.abs(expires * 1000 - (before + 120_000)) < 5_000, `expires ${expiresAt}`);
@@ -76,7 +81,10 @@ for (const dialect of DIALECTS) {
       expectError(await play(api, url, `bytes=${MALE_BYTES.length}-`), 416, 'RANGE_NOT_SATISFIABLE');
 
       // The header alone still works, and the file route without either is refused.
-      const withHeader = await api.request('GET', `/api/interviews/videos/${videoId}/file`, { token: alice.token, headers: { range: 'bytes=0-9' } });
+      const withHeader = await api.request('GET', `/api/interviews/videos/${videoId}/file`, {
+        token: alice.token,
+        headers: { range: 'bytes=0-9' },
+      });
       assert.equal(withHeader.status, 206);
       expectError(await play(api, `/api/interviews/videos/${videoId}/file`), 401, 'NOT_AUTHENTICATED');
       // The signature opens the file route only, not the video's other routes.
@@ -109,8 +117,16 @@ for (const dialect of DIALECTS) {
       });
 
       // Bob cannot get a URL for Alice's video, nor for an unknown one; nobody can without a token.
-      await check(api.post(`/api/interviews/videos/${aliceVideo}/playback-url`, undefined, bob.token), 404, 'NOT_FOUND');
-      await check(api.post('/api/interviews/videos/00000000-0000-4000-8000-000000000000/playback-url', undefined, bob.token), 404, 'NOT_FOUND');
+      await check(
+        api.post(`/api/interviews/videos/${aliceVideo}/playback-url`, undefined, bob.token),
+        404,
+        'NOT_FOUND',
+      );
+      await check(
+        api.post('/api/interviews/videos/00000000-0000-4000-8000-000000000000/playback-url', undefined, bob.token),
+        404,
+        'NOT_FOUND',
+      );
       await check(api.post(`/api/interviews/videos/${aliceVideo}/playback-url`, undefined), 401, 'NOT_AUTHENTICATED');
 
       const alices = queryOf(await signedUrl(alice, aliceVideo));
@@ -122,15 +138,30 @@ for (const dialect of DIALECTS) {
       await check(play(api, fileUrl(aliceVideo, expired)), 401, 'MEDIA_URL_EXPIRED');
       // Forged: signed with the raw JWT secret instead of the key derived from it.
       const future = Math.floor(Date.now() / 1000) + 600;
-      const withRawSecret = createHmac('sha256', config.jwtSecret).update(JSON.stringify([aliceVideo, alice.id, future])).digest('base64url');
-      await check(play(api, fileUrl(aliceVideo, { user_id: alice.id, expires: future, signature: withRawSecret })), 401, 'INVALID_MEDIA_URL');
+      const withRawSecret = createHmac('sha256', config.jwtSecret)
+        .update(JSON.stringify([aliceVideo, alice.id, future]))
+        .digest('base64url');
+      await check(
+        play(api, fileUrl(aliceVideo, { user_id: alice.id, expires: future, signature: withRawSecret })),
+        401,
+        'INVALID_MEDIA_URL',
+      );
       // Tampered: one character of the signature, a later expiry, a missing or a repeated parameter.
-      const flipped = alices.signature.slice(0, 10) + (alices.signature[10] === 'A' ? 'B' : 'A') + alices.signature.slice(11);
+      const flipped =
+        alices.signature.slice(0, 10) + (alices.signature[10] === 'A' ? 'B' : 'A') + alices.signature.slice(11);
       await check(play(api, fileUrl(aliceVideo, { ...alices, signature: flipped })), 401, 'INVALID_MEDIA_URL');
       const lastFlipped = alices.signature.slice(0, 42) + (alices.signature[42] === 'A' ? 'B' : 'A');
       await check(play(api, fileUrl(aliceVideo, { ...alices, signature: lastFlipped })), 401, 'INVALID_MEDIA_URL');
-      await check(play(api, fileUrl(aliceVideo, { ...alices, expires: Number(alices.expires) + 3600 })), 401, 'INVALID_MEDIA_URL');
-      await check(play(api, `/api/interviews/videos/${aliceVideo}/file?user_id=${alice.id}&expires=${alices.expires}`), 401, 'INVALID_MEDIA_URL');
+      await check(
+        play(api, fileUrl(aliceVideo, { ...alices, expires: Number(alices.expires) + 3600 })),
+        401,
+        'INVALID_MEDIA_URL',
+      );
+      await check(
+        play(api, `/api/interviews/videos/${aliceVideo}/file?user_id=${alice.id}&expires=${alices.expires}`),
+        401,
+        'INVALID_MEDIA_URL',
+      );
       await check(play(api, `${fileUrl(aliceVideo, alices)}&signature=${alices.signature}`), 401, 'INVALID_MEDIA_URL');
       // Moved: Alice's URL on her other video; Bob's URL on Alice's video, as himself or naming Alice.
       await check(play(api, fileUrl(aliceOther, alices)), 401, 'INVALID_MEDIA_URL');
@@ -149,7 +180,10 @@ for (const dialect of DIALECTS) {
       await check(play(api, fileUrl(bobVideo, bobs)), 401, 'USER_NOT_FOUND');
 
       for (const reply of replies) {
-        assert.ok(!reply.text.includes(dataDir) && !reply.text.includes('uploads/'), `a reply shows a server path: ${reply.text}`);
+        assert.ok(
+          !reply.text.includes(dataDir) && !reply.text.includes('uploads/'),
+          `a reply shows a server path: ${reply.text}`,
+        );
       }
     });
   });
@@ -164,14 +198,24 @@ test('a signed URL’s signature is kept out of logged URLs', () => {
 
 /** Runs ffmpeg with its output on a pipe into `file`, as a browser's MediaRecorder streams a recording. */
 async function recordThroughPipe(file: string, args: string[]): Promise<void> {
-  const child = spawn(mediaTools().ffmpeg, ['-nostdin', '-v', 'error', ...args, 'pipe:1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(mediaTools().ffmpeg, ['-nostdin', '-v', 'error', ...args, 'pipe:1'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   await pipeline(child.stdout as Readable, createWriteStream(file));
   assert.equal(await exited, 0);
 }
 
 async function formatDuration(file: string): Promise<string | undefined> {
-  const { stdout } = await promisify(execFile)(mediaTools().ffprobe, ['-v', 'error', '-show_entries', 'format=duration', '-of', 'json', file]);
+  const { stdout } = await promisify(execFile)(mediaTools().ffprobe, [
+    '-v',
+    'error',
+    '-show_entries',
+    'format=duration',
+    '-of',
+    'json',
+    file,
+  ]);
   return (JSON.parse(stdout) as { format: { duration?: string } }).format.duration;
 }
 
@@ -179,7 +223,20 @@ test('a WebM recorded as a stream (no duration, no cues) is stored remuxed: seek
   const dir = await scratchDir(t);
   const recorded = join(dir, 'recorded.webm');
   // `-t` on the input, so the muxer does not know the length in advance either (as in a browser).
-  await recordThroughPipe(recorded, ['-t', '4', '-i', TALKING_FEMALE, '-c:v', 'libvpx', '-deadline', 'realtime', '-c:a', 'libopus', '-f', 'webm']);
+  await recordThroughPipe(recorded, [
+    '-t',
+    '4',
+    '-i',
+    TALKING_FEMALE,
+    '-c:v',
+    'libvpx',
+    '-deadline',
+    'realtime',
+    '-c:a',
+    'libopus',
+    '-f',
+    'webm',
+  ]);
   const recordedBytes = await readFile(recorded);
   assert.equal(await formatDuration(recorded), undefined, 'the recording should have no duration');
   assert.ok(!recordedBytes.includes(CUES_ID), 'the recording should have no Cues');
@@ -204,8 +261,20 @@ test('an MP4 recorded in fragments (as MediaRecorder writes MP4) is stored as on
   const dir = await scratchDir(t);
   const recorded = join(dir, 'recorded.mp4');
   await recordThroughPipe(recorded, [
-    '-t', '3', '-i', TALKING_FEMALE, '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac',
-    '-movflags', 'frag_keyframe+empty_moov+default_base_moof', '-f', 'mp4',
+    '-t',
+    '3',
+    '-i',
+    TALKING_FEMALE,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-c:a',
+    'aac',
+    '-movflags',
+    'frag_keyframe+empty_moov+default_base_moof',
+    '-f',
+    'mp4',
   ]);
   assert.ok(await isFragmentedMp4(recorded), 'the recording should be fragmented');
 
@@ -226,7 +295,19 @@ test('an MP4 recorded in fragments (as MediaRecorder writes MP4) is stored as on
 test('a WebM the remux cannot copy (H.264 in Matroska) is kept as uploaded, not refused', async (t) => {
   const dir = await scratchDir(t);
   const recorded = join(dir, 'recorded.webm');
-  await recordThroughPipe(recorded, ['-t', '2', '-i', TALKING_MALE, '-c:v', 'libx264', '-preset', 'ultrafast', '-an', '-f', 'matroska']);
+  await recordThroughPipe(recorded, [
+    '-t',
+    '2',
+    '-i',
+    TALKING_MALE,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-an',
+    '-f',
+    'matroska',
+  ]);
   const recordedBytes = await readFile(recorded);
   const { api, dataDir } = await startApp(t, 'sqlite');
   const user = await signUp(api);

@@ -92,7 +92,12 @@ function irisOffset(mesh: Point[], outer: number, inner: number, iris: number, a
 }
 
 /** The eyes' rotation within the head, from both irises, corrected for the head's own turn. */
-function eyeAngles(mesh: Point[], axes: ReturnType<typeof faceAxes>, head: { yaw: number; pitch: number }, thresholds: FaceThresholds) {
+function eyeAngles(
+  mesh: Point[],
+  axes: ReturnType<typeof faceAxes>,
+  head: { yaw: number; pitch: number },
+  thresholds: FaceThresholds,
+) {
   const { iris_offset_at_90_deg: fullTurn, head_turn_iris_shift: shift, iris_rest_offset_up: restUp } = thresholds.gaze;
   const right = irisOffset(mesh, MESH.rightEyeOuter, MESH.rightEyeInner, MESH.rightIris, axes);
   const left = irisOffset(mesh, MESH.leftEyeOuter, MESH.leftEyeInner, MESH.leftIris, axes);

@@ -68,7 +68,11 @@ interface ProbeOutput {
 
 const PROBE_TIMEOUT_MS = 60_000;
 
-function run(binary: string, args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
+function run(
+  binary: string,
+  args: string[],
+  timeoutMs: number,
+): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
     runProcessInBackground(child.pid);
@@ -107,7 +111,7 @@ function rotationOf(stream: ProbeStream): number {
   const fromMatrix = stream.side_data_list?.find((data) => data.rotation !== undefined)?.rotation;
   // The display matrix states counter-clockwise degrees; the legacy tag states clockwise ones.
   const clockwise = fromMatrix !== undefined ? -Number(fromMatrix) : number(stream.tags?.rotate);
-  return ((Math.round(clockwise / 90) * 90) % 360 + 360) % 360;
+  return (((Math.round(clockwise / 90) * 90) % 360) + 360) % 360;
 }
 
 /** Last video packet time: the duration of files whose header has none (browser WebM). */
@@ -215,8 +219,29 @@ export async function* readFrames(
   ];
   const child = spawn(
     tools.ffmpeg,
-    ['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'info', '-threads', '1', ...range, '-i', file, '-an', '-sn',
-      '-vf', filters, '-vsync', '0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
+    [
+      '-nostdin',
+      '-hide_banner',
+      '-nostats',
+      '-loglevel',
+      'info',
+      '-threads',
+      '1',
+      ...range,
+      '-i',
+      file,
+      '-an',
+      '-sn',
+      '-vf',
+      filters,
+      '-vsync',
+      '0',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      'pipe:1',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   runProcessInBackground(child.pid);
@@ -271,7 +296,10 @@ export async function* readFrames(
     }
     const code = await exited;
     if (code !== 0) {
-      throw new MediaError('DECODE_FAILED', `ffmpeg could not decode the video (exit ${code}): ${lastErrorLine(stderrTail, [file])}`);
+      throw new MediaError(
+        'DECODE_FAILED',
+        `ffmpeg could not decode the video (exit ${code}): ${lastErrorLine(stderrTail, [file])}`,
+      );
     }
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
@@ -286,7 +314,21 @@ export async function readAudio(file: string, info: VideoInfo, tools = mediaTool
   const timeoutMs = Math.ceil(60_000 + info.durationSec * 1000);
   const child = spawn(
     tools.ffmpeg,
-    ['-nostdin', '-v', 'error', '-i', file, '-vn', '-ac', '1', '-ar', String(AUDIO_SAMPLE_RATE), '-f', 'f32le', 'pipe:1'],
+    [
+      '-nostdin',
+      '-v',
+      'error',
+      '-i',
+      file,
+      '-vn',
+      '-ac',
+      '1',
+      '-ar',
+      String(AUDIO_SAMPLE_RATE),
+      '-f',
+      'f32le',
+      'pipe:1',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs },
   );
   runProcessInBackground(child.pid);
@@ -329,11 +371,23 @@ export type SeekableFormat = 'webm' | 'mp4';
  * fragments; players cannot seek in the first and often know no duration for the second. ffmpeg
  * writing to a regular file writes the index (MP4: one `moov` box, moved to the front).
  */
-export async function remuxToSeekable(input: string, output: string, format: SeekableFormat, tools = mediaTools()): Promise<void> {
+export async function remuxToSeekable(
+  input: string,
+  output: string,
+  format: SeekableFormat,
+  tools = mediaTools(),
+): Promise<void> {
   const container = format === 'mp4' ? ['-movflags', '+faststart', '-f', 'mp4'] : ['-f', 'webm'];
-  const { code, stderr } = await run(tools.ffmpeg, ['-nostdin', '-v', 'error', '-y', '-i', input, '-c', 'copy', ...container, output], REMUX_TIMEOUT_MS);
+  const { code, stderr } = await run(
+    tools.ffmpeg,
+    ['-nostdin', '-v', 'error', '-y', '-i', input, '-c', 'copy', ...container, output],
+    REMUX_TIMEOUT_MS,
+  );
   if (code !== 0) {
-    throw new MediaError('REMUX_FAILED', `ffmpeg could not remux the video (exit ${code}): ${lastErrorLine(stderr, [input, output])}`);
+    throw new MediaError(
+      'REMUX_FAILED',
+      `ffmpeg could not remux the video (exit ${code}): ${lastErrorLine(stderr, [input, output])}`,
+    );
   }
 }
 

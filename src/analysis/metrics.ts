@@ -13,7 +13,8 @@ const std = (values: number[]) => {
 };
 /** Share of `count` in `total`, or null when there is nothing to measure. */
 const share = (count: number, total: number) => (total === 0 ? null : round(count / total));
-const perMinute = (count: number, durationSec: number) => (durationSec > 0 ? round((count * 60) / durationSec, 2) : null);
+const perMinute = (count: number, durationSec: number) =>
+  durationSec > 0 ? round((count * 60) / durationSec, 2) : null;
 
 /** Frames looking at the camera, over valid frames with a gaze. */
 export function centerGazeRatio(frames: TimelineFrame[]): number | null {
@@ -35,7 +36,10 @@ export function adaptiveSmileRatio(frames: TimelineFrame[]): { threshold: number
   const smiles = validValues(frames, 'smile');
   if (smiles.length === 0) return { threshold: null, ratio: null };
   const threshold = mean(smiles) + 0.5 * std(smiles);
-  return { threshold: round(threshold), ratio: share(smiles.filter((smile) => smile > threshold).length, smiles.length) };
+  return {
+    threshold: round(threshold),
+    ratio: share(smiles.filter((smile) => smile > threshold).length, smiles.length),
+  };
 }
 
 function validValues(frames: TimelineFrame[], key: 'smile' | 'pitch' | 'eye_openness'): number[] {
@@ -63,7 +67,9 @@ export function countNods(frames: TimelineFrame[], thresholds: FaceThresholds = 
 /** When each nod began (the head starting down), in seconds. */
 export function nodTimes(frames: TimelineFrame[], thresholds: FaceThresholds = FACE_THRESHOLDS): number[] {
   const { min_amplitude_deg: amplitude, max_duration_sec: maxDuration } = thresholds.nod;
-  const raw: Sample[] = frames.flatMap((frame) => (frame.valid && frame.pitch !== null ? [{ t: frame.t, v: frame.pitch }] : []));
+  const raw: Sample[] = frames.flatMap((frame) =>
+    frame.valid && frame.pitch !== null ? [{ t: frame.t, v: frame.pitch }] : [],
+  );
   const samples = raw.map((sample, i) =>
     i === 0 || i === raw.length - 1 ? sample : { t: sample.t, v: medianOf3(raw[i - 1]!.v, sample.v, raw[i + 1]!.v) },
   );
@@ -95,7 +101,10 @@ export function nodTimes(frames: TimelineFrame[], thresholds: FaceThresholds = F
 export function emotionDistribution(frames: TimelineFrame[]): Record<Emotion, number> {
   const emotions = frames.flatMap((frame) => (frame.valid && frame.emotion ? [frame.emotion] : []));
   return Object.fromEntries(
-    EMOTIONS.map((emotion) => [emotion, emotions.length ? round(emotions.filter((e) => e === emotion).length / emotions.length) : 0]),
+    EMOTIONS.map((emotion) => [
+      emotion,
+      emotions.length ? round(emotions.filter((e) => e === emotion).length / emotions.length) : 0,
+    ]),
   ) as Record<Emotion, number>;
 }
 

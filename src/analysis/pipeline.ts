@@ -75,7 +75,12 @@ export async function analyze(
   const speechDone: Promise<SpeechAnalysis | null> = options.speech
     ? (async () => {
         onProgress({ stage: 'speech', progress: 0 });
-        const result = await analyzeSpeech(await readAudio(file, info), info.durationSec, options.speech!, options.onDownload);
+        const result = await analyzeSpeech(
+          await readAudio(file, info),
+          info.durationSec,
+          options.speech!,
+          options.onDownload,
+        );
         onProgress({ stage: 'speech', progress: 1 });
         return result;
       })()
@@ -111,7 +116,9 @@ export async function analyze(
   const decodedUntil = timeline.length ? timeline[timeline.length - 1]!.t + 1 / fps : 0;
   const warnings: string[] = [];
   if (decodedUntil + 1 / fps < durationSec) {
-    warnings.push(`Only the first ${decodedUntil.toFixed(1)} s of ${durationSec.toFixed(1)} s could be decoded; the file may be truncated.`);
+    warnings.push(
+      `Only the first ${decodedUntil.toFixed(1)} s of ${durationSec.toFixed(1)} s could be decoded; the file may be truncated.`,
+    );
   }
 
   const metadata = {

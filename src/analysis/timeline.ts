@@ -57,7 +57,10 @@ function median(values: number[]): number {
  * Marks frames whose head pose is physically implausible, or jumps far from its neighbours for a
  * single frame, as outliers: their angles and the gaze derived from them are withheld, not reported.
  */
-export function rejectPoseOutliers(frames: TimelineFrame[], thresholds: FaceThresholds = FACE_THRESHOLDS): TimelineFrame[] {
+export function rejectPoseOutliers(
+  frames: TimelineFrame[],
+  thresholds: FaceThresholds = FACE_THRESHOLDS,
+): TimelineFrame[] {
   const { outlier_abs_deg: limits, spike_deg: spike, spike_window_frames: window } = thresholds.pose;
   const valid = frames.filter((frame) => frame.valid);
   const outliers = new Set<TimelineFrame>();
@@ -71,7 +74,16 @@ export function rejectPoseOutliers(frames: TimelineFrame[], thresholds: FaceThre
   });
   return frames.map((frame) =>
     outliers.has(frame)
-      ? { ...frame, pose_outlier: true, yaw: null, pitch: null, roll: null, gaze: null, gaze_yaw: null, gaze_pitch: null }
+      ? {
+          ...frame,
+          pose_outlier: true,
+          yaw: null,
+          pitch: null,
+          roll: null,
+          gaze: null,
+          gaze_yaw: null,
+          gaze_pitch: null,
+        }
       : frame,
   );
 }

@@ -43,7 +43,9 @@ let humanVersion: string | undefined;
 export function faceModelInfo() {
   // Read once: status requests and every analysis ask for it.
   humanVersion ??= (
-    JSON.parse(readFileSync(join(dirname(require.resolve('@vladmandic/human')), '..', 'package.json'), 'utf8')) as { version: string }
+    JSON.parse(readFileSync(join(dirname(require.resolve('@vladmandic/human')), '..', 'package.json'), 'utf8')) as {
+      version: string;
+    }
   ).version;
   const version = humanVersion;
   return {
@@ -68,7 +70,11 @@ function serveFileUrls(): void {
   const fetchWithFiles = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     if (!url.startsWith('file://')) return networkFetch(input, init);
-    const type = url.endsWith('.json') ? 'application/json' : url.endsWith('.wasm') ? 'application/wasm' : 'application/octet-stream';
+    const type = url.endsWith('.json')
+      ? 'application/json'
+      : url.endsWith('.wasm')
+        ? 'application/wasm'
+        : 'application/octet-stream';
     return new Response(await readFile(new URL(url)), { headers: { 'content-type': type } });
   };
   globalThis.fetch = Object.assign(fetchWithFiles, { servesFiles: true }) as typeof fetch;
@@ -89,7 +95,15 @@ const HUMAN_CONFIG = {
   cacheSensitivity: 5,
   face: {
     enabled: true,
-    detector: { enabled: true, rotation: true, maxDetected: 1, minConfidence: 0.3, skipFrames: 14, skipTime: 600_000, return: false },
+    detector: {
+      enabled: true,
+      rotation: true,
+      maxDetected: 1,
+      minConfidence: 0.3,
+      skipFrames: 14,
+      skipTime: 600_000,
+      return: false,
+    },
     mesh: { enabled: true },
     iris: { enabled: true },
     emotion: { enabled: true, skipFrames: 0, skipTime: 0 },

@@ -42,7 +42,9 @@ try {
     lastDownload = line;
   };
   const result = await analyze(file, { speech, onDownload }, report);
-  process.stderr.write(`analysed ${result.video.duration_sec.toFixed(1)} s of video in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stderr.write(
+    `analysed ${result.video.duration_sec.toFixed(1)} s of video in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+  );
   const speechMeasures = result.metrics.speech;
   if (speechMeasures && speechMeasures.stt_status !== 'ok') {
     process.stderr.write(`transcript: ${speechMeasures.stt_status}: ${speechMeasures.stt_message}\n`);

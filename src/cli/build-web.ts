@@ -7,7 +7,9 @@ import { build } from 'vite';
 
 const WEB_DIR = join(import.meta.dirname, '..', '..', 'web');
 const BUILT_PAGE = join(WEB_DIR, 'dist', 'index.html');
-const SOURCES = ['src', 'index.html', 'vite.config.ts', join('..', 'package-lock.json')].map((path) => join(WEB_DIR, path));
+const SOURCES = ['src', 'index.html', 'vite.config.ts', join('..', 'package-lock.json')].map((path) =>
+  join(WEB_DIR, path),
+);
 
 function newestChange(path: string): number {
   const stats = statSync(path, { throwIfNoEntry: false });

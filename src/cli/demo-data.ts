@@ -26,7 +26,13 @@ async function call<T>(method: 'POST' | 'GET', url: string, payload?: object, to
 try {
   const email = `demo-${randomBytes(4).toString('hex')}@example.com`;
   const password = randomBytes(9).toString('base64url');
-  const user = await call<{ id: string }>('POST', '/api/users/', { email, password, name: '데모 사용자', role: 'ROLE_BE', level: 'LEVEL_JUNIOR' });
+  const user = await call<{ id: string }>('POST', '/api/users/', {
+    email,
+    password,
+    name: '데모 사용자',
+    role: 'ROLE_BE',
+    level: 'LEVEL_JUNIOR',
+  });
   const { access_token } = await call<{ access_token: string }>('POST', '/api/users/login', { email, password });
   const session = await call<{ id: string }>('POST', '/api/interviews/sessions', { title: '데모 면접' }, access_token);
   const question = await call<{ id: string }>(

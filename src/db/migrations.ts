@@ -57,25 +57,19 @@ const initial: Migration = {
     await db.schema
       .createTable('interview_question')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('session_id', 'text', (c) =>
-        c.notNull().references('interview_session.id').onDelete('cascade'),
-      )
+      .addColumn('session_id', 'text', (c) => c.notNull().references('interview_session.id').onDelete('cascade'))
       .addColumn('order', 'integer', (c) => c.notNull())
       .addColumn('text', 'text', (c) => c.notNull())
       .addColumn('type', 'text', (c) => c.notNull())
       .addColumn('source', 'text', (c) => c.notNull())
-      .addColumn('parent_question_id', 'text', (c) =>
-        c.references('interview_question.id').onDelete('set null'),
-      )
+      .addColumn('parent_question_id', 'text', (c) => c.references('interview_question.id').onDelete('set null'))
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
 
     await db.schema
       .createTable('interview_answer')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('question_id', 'text', (c) =>
-        c.notNull().references('interview_question.id').onDelete('cascade'),
-      )
+      .addColumn('question_id', 'text', (c) => c.notNull().references('interview_question.id').onDelete('cascade'))
       .addColumn('text', 'text', (c) => c.notNull())
       .addColumn('audio_url', 'text')
       .addColumn('created_at', 'text', (c) => c.notNull())
@@ -85,12 +79,8 @@ const initial: Migration = {
       .createTable('interview_video')
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('user_id', 'text', (c) => c.notNull().references('user.id').onDelete('cascade'))
-      .addColumn('session_id', 'text', (c) =>
-        c.notNull().references('interview_session.id').onDelete('cascade'),
-      )
-      .addColumn('question_id', 'text', (c) =>
-        c.notNull().references('interview_question.id').onDelete('cascade'),
-      )
+      .addColumn('session_id', 'text', (c) => c.notNull().references('interview_session.id').onDelete('cascade'))
+      .addColumn('question_id', 'text', (c) => c.notNull().references('interview_question.id').onDelete('cascade'))
       .addColumn('video_url', 'text', (c) => c.notNull())
       .addColumn('audio_url', 'text')
       .addColumn('duration_sec', FLOAT)
@@ -101,9 +91,7 @@ const initial: Migration = {
     await db.schema
       .createTable('interview_transcript')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('video_id', 'text', (c) =>
-        c.notNull().unique().references('interview_video.id').onDelete('cascade'),
-      )
+      .addColumn('video_id', 'text', (c) => c.notNull().unique().references('interview_video.id').onDelete('cascade'))
       .addColumn('text', 'text', (c) => c.notNull())
       .addColumn('language', 'text')
       .addColumn('created_at', 'text', (c) => c.notNull())
@@ -112,9 +100,7 @@ const initial: Migration = {
     await db.schema
       .createTable('nonverbal_metrics')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('video_id', 'text', (c) =>
-        c.notNull().unique().references('interview_video.id').onDelete('cascade'),
-      )
+      .addColumn('video_id', 'text', (c) => c.notNull().unique().references('interview_video.id').onDelete('cascade'))
       .addColumn('center_gaze_ratio', FLOAT)
       .addColumn('smile_ratio', FLOAT)
       .addColumn('nod_count', 'integer')
@@ -129,9 +115,7 @@ const initial: Migration = {
     await db.schema
       .createTable('nonverbal_timeline')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('video_id', 'text', (c) =>
-        c.notNull().unique().references('interview_video.id').onDelete('cascade'),
-      )
+      .addColumn('video_id', 'text', (c) => c.notNull().unique().references('interview_video.id').onDelete('cascade'))
       .addColumn('timeline_json', 'text', (c) => c.notNull())
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
@@ -139,9 +123,7 @@ const initial: Migration = {
     await db.schema
       .createTable('feedback')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('video_id', 'text', (c) =>
-        c.notNull().references('interview_video.id').onDelete('cascade'),
-      )
+      .addColumn('video_id', 'text', (c) => c.notNull().references('interview_video.id').onDelete('cascade'))
       .addColumn('level', 'text', (c) => c.notNull())
       .addColumn('title', 'text', (c) => c.notNull())
       .addColumn('message', 'text', (c) => c.notNull())
@@ -202,7 +184,11 @@ const analysisJobs: Migration = {
       .unique()
       .where(sql.ref('status'), 'in', ['queued', 'running'])
       .execute();
-    await db.schema.createIndex('analysis_job_status_idx').on('analysis_job').columns(['status', 'created_at']).execute();
+    await db.schema
+      .createIndex('analysis_job_status_idx')
+      .on('analysis_job')
+      .columns(['status', 'created_at'])
+      .execute();
   },
 };
 
@@ -238,4 +224,3 @@ export const TABLES_CHILDREN_FIRST = [
   'portfolio',
   'user',
 ] as const;
-

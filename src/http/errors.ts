@@ -16,20 +16,32 @@ export const Errors = {
   MediaUrlExpired: createError('MEDIA_URL_EXPIRED', 'The video link has expired; ask for a new one', 401),
   InvalidMediaUrl: createError('INVALID_MEDIA_URL', 'The video link is not valid for this video', 401),
   BadCredentials: createError('INVALID_CREDENTIALS', 'Incorrect email or password', 401),
-  PasswordTooLong: createError('PASSWORD_TOO_LONG', 'The password is %d bytes long in UTF-8; at most %d bytes are read (a Hangul syllable takes 3)', 422),
+  PasswordTooLong: createError(
+    'PASSWORD_TOO_LONG',
+    'The password is %d bytes long in UTF-8; at most %d bytes are read (a Hangul syllable takes 3)',
+    422,
+  ),
   NotOwner: createError('NOT_OWNER', 'user_id must be your own user id', 403),
   NotFound: createError('NOT_FOUND', '%s not found', 404),
   EmailTaken: createError('EMAIL_TAKEN', 'Email already registered', 409),
   FileTooLarge: createError('FILE_TOO_LARGE', 'File size exceeds %d MB limit', 413),
   TooManyParts: createError('TOO_MANY_PARTS', 'The form has too many parts: at most %d fields and %d file', 413),
   FieldTooLarge: createError('FIELD_TOO_LARGE', 'A form field is too long: at most %d bytes, and %d for its name', 413),
-  QuotaExceeded: createError('QUOTA_EXCEEDED', 'This upload would take your stored files over your quota of %d MB; delete some first', 413),
+  QuotaExceeded: createError(
+    'QUOTA_EXCEEDED',
+    'This upload would take your stored files over your quota of %d MB; delete some first',
+    413,
+  ),
   UploadStalled: createError('UPLOAD_STALLED', 'Nothing of the upload arrived for %d s; send it again', 408),
   UploadIncomplete: createError('UPLOAD_INCOMPLETE', 'The connection closed before the upload arrived whole', 400),
   UriTooLong: createError('URI_TOO_LONG', 'A path parameter of the URL is too long', 414),
   UnsupportedMedia: createError('UNSUPPORTED_MEDIA', '%s', 415),
   FileMissing: createError('FILE_MISSING', 'Send the file in a multipart field named "file"', 422),
-  InvalidFormField: createError('INVALID_FORM_FIELD', 'A form field sent as application/json is not valid JSON (or longer than %d bytes)', 422),
+  InvalidFormField: createError(
+    'INVALID_FORM_FIELD',
+    'A form field sent as application/json is not valid JSON (or longer than %d bytes)',
+    422,
+  ),
   InvalidPdf: createError('INVALID_PDF', 'Failed to parse PDF: %s', 422),
   PdfTooManyPages: createError('PDF_TOO_MANY_PAGES', 'The PDF has %d pages, more than the limit of %d', 422),
   PdfTooSlow: createError('PDF_TOO_SLOW', 'Reading the PDF took longer than the limit of %d s', 422),
@@ -50,9 +62,7 @@ export const ErrorReply = Type.Object(
   {
     detail: Type.String(),
     code: Type.String(),
-    errors: Type.Optional(
-      Type.Array(Type.Object({ loc: Type.String(), msg: Type.String() })),
-    ),
+    errors: Type.Optional(Type.Array(Type.Object({ loc: Type.String(), msg: Type.String() }))),
   },
   { $id: 'ErrorReply', description: 'Every error has this shape; `errors` lists validation failures.' },
 );
@@ -98,9 +108,11 @@ export function registerErrorHandlers(app: FastifyInstance): void {
 /** Errors the router raises before any route, hook or error handler applies (Fastify's `frameworkErrors`). */
 export function sendFrameworkError(error: FastifyError, _request: unknown, reply: FastifyReply): void {
   const ours =
-    error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? new Errors.UriTooLong()
-    : error.code === 'FST_ERR_BAD_URL' ? new Errors.BadUrl()
-    : null;
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new Errors.UriTooLong()
+      : error.code === 'FST_ERR_BAD_URL'
+        ? new Errors.BadUrl()
+        : null;
   if (ours) void reply.status(ours.statusCode!).send({ detail: ours.message, code: ours.code });
   else void reply.status(500).send({ detail: 'Internal Server Error', code: 'INTERNAL_ERROR' });
 }

@@ -31,7 +31,9 @@ export function createMediaUrlSigner(jwtSecret: string, ttlSec: number): MediaUr
   const key = createHmac('sha256', jwtSecret).update(KEY_LABEL).digest();
   // JSON keeps the fields apart whatever characters an unvalidated path or query brings.
   const signatureOf = (videoId: string, userId: string, expires: number) =>
-    createHmac('sha256', key).update(JSON.stringify([videoId, userId, expires])).digest();
+    createHmac('sha256', key)
+      .update(JSON.stringify([videoId, userId, expires]))
+      .digest();
 
   return {
     sign(videoId, userId, nowMs = Date.now()) {
@@ -41,8 +43,10 @@ export function createMediaUrlSigner(jwtSecret: string, ttlSec: number): MediaUr
 
     check(videoId, query, nowMs = Date.now()) {
       const { user_id: userId, expires, signature } = query;
-      if (typeof userId !== 'string' || typeof expires !== 'string' || typeof signature !== 'string') return { ok: false, reason: 'invalid' };
-      if (!/^\d{1,12}$/.test(expires) || !/^[A-Za-z0-9_-]{43}$/.test(signature)) return { ok: false, reason: 'invalid' };
+      if (typeof userId !== 'string' || typeof expires !== 'string' || typeof signature !== 'string')
+        return { ok: false, reason: 'invalid' };
+      if (!/^\d{1,12}$/.test(expires) || !/^[A-Za-z0-9_-]{43}$/.test(signature))
+        return { ok: false, reason: 'invalid' };
       // Compared as text: decoding would let the unused low bits of the last character vary.
       const expected = Buffer.from(signatureOf(videoId, userId, Number(expires)).toString('base64url'));
       if (!timingSafeEqual(Buffer.from(signature), expected)) return { ok: false, reason: 'invalid' };

@@ -36,7 +36,11 @@ export interface FormOptions {
 }
 
 /** Reads the whole form; on any failure nothing is left behind. */
-export async function receiveForm(request: FastifyRequest, sink: FileSink, { idleTimeoutMs, checkFields }: FormOptions): Promise<ReceivedForm> {
+export async function receiveForm(
+  request: FastifyRequest,
+  sink: FileSink,
+  { idleTimeoutMs, checkFields }: FormOptions,
+): Promise<ReceivedForm> {
   const fields: Record<string, string> = {};
   let file: ReceivedForm['file'] | undefined;
   const idle = cutWhenIdle(request, idleTimeoutMs);

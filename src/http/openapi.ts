@@ -54,6 +54,9 @@ export async function registerOpenApi(app: FastifyInstance, info: { title: strin
   let redocBundle: Promise<Buffer> | undefined;
   app.get('/redoc/redoc.standalone.js', { schema: { hide: true } }, async (_request, reply) => {
     redocBundle ??= readFile(require.resolve('redoc/bundles/redoc.standalone.js'));
-    return reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(await redocBundle);
+    return reply
+      .type('application/javascript; charset=utf-8')
+      .header('cache-control', 'public, max-age=86400')
+      .send(await redocBundle);
   });
 }

@@ -25,7 +25,13 @@ export const ownedListRoutes: FastifyPluginAsyncTypebox<OwnedListOptions> = asyn
   app.get(
     '/user/:user_id',
     {
-      schema: { tags, summary: `A user's ${noun} (your own id only)`, params: UserIdParams, querystring: Pagination, response },
+      schema: {
+        tags,
+        summary: `A user's ${noun} (your own id only)`,
+        params: UserIdParams,
+        querystring: Pagination,
+        response,
+      },
     },
     async (request) => {
       assertSelf(request, request.params.user_id);

@@ -13,7 +13,10 @@ interface SystemRouteOptions {
   web: WebApp | null;
 }
 
-export const systemRoutes: FastifyPluginAsyncTypebox<SystemRouteOptions> = async (app, { db, storage, name, version, web }) => {
+export const systemRoutes: FastifyPluginAsyncTypebox<SystemRouteOptions> = async (
+  app,
+  { db, storage, name, version, web },
+) => {
   app.get(
     '/',
     {
@@ -24,7 +27,8 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemRouteOptions> = async
         response: { 200: Type.Object({ message: Type.String(), version: Type.String(), docs: Type.String() }) },
       },
     },
-    async (request, reply) => (web?.wantsPage(request) ? web.sendPage(reply) : { message: name, version, docs: '/docs' }),
+    async (request, reply) =>
+      web?.wantsPage(request) ? web.sendPage(reply) : { message: name, version, docs: '/docs' },
   );
 
   const Health = Type.Object({
@@ -57,7 +61,8 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemRouteOptions> = async
       }
       if (database.status === 'rejected') request.log.error({ err: database.reason }, 'database check failed');
       if (dataFolder.status === 'rejected') request.log.error({ err: dataFolder.reason }, 'data folder check failed');
-      const problem = database.status === 'rejected' ? new Errors.DatabaseUnavailable() : new Errors.StorageUnavailable();
+      const problem =
+        database.status === 'rejected' ? new Errors.DatabaseUnavailable() : new Errors.StorageUnavailable();
       return reply.status(503).send({
         status: 'unhealthy',
         database: database.status === 'fulfilled' ? 'connected' : 'disconnected',

@@ -29,7 +29,10 @@ export async function registerWebApp(app: FastifyInstance, root = WEB_DIST_DIR):
     // Our own cache headers: file names under assets/ change with their content, the rest may not.
     cacheControl: false,
     setHeaders(reply, path) {
-      reply.header('cache-control', path.startsWith(join(root, 'assets')) ? `public, max-age=${ONE_YEAR_SEC}, immutable` : 'no-cache');
+      reply.header(
+        'cache-control',
+        path.startsWith(join(root, 'assets')) ? `public, max-age=${ONE_YEAR_SEC}, immutable` : 'no-cache',
+      );
     },
   });
   return {
@@ -37,6 +40,7 @@ export async function registerWebApp(app: FastifyInstance, root = WEB_DIST_DIR):
       (request.method === 'GET' || request.method === 'HEAD') &&
       !/^\/api(\/|\?|$)/.test(request.url) &&
       (request.headers.accept ?? '').includes('text/html'),
-    sendPage: (reply) => reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').sendFile('index.html'),
+    sendPage: (reply) =>
+      reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').sendFile('index.html'),
   };
 }

@@ -99,7 +99,8 @@ export const interviewRoutes: FastifyPluginAsyncTypebox<{ interviews: InterviewS
       schema: {
         tags,
         summary: "Generate questions from the session's portfolio and job posting",
-        description: 'Appended after the existing questions (nothing is replaced). Gemini when a key is set, else a deterministic offline generator; source says which.',
+        description:
+          'Appended after the existing questions (nothing is replaced). Gemini when a key is set, else a deterministic offline generator; source says which.',
         params: SessionParams,
         querystring: GenerateQuery,
         response: { 201: Type.Array(QuestionResponse), ...errorReplies(404) },
@@ -107,7 +108,9 @@ export const interviewRoutes: FastifyPluginAsyncTypebox<{ interviews: InterviewS
     },
     async (request, reply) => {
       const lang = requestLanguage(request, defaultLang, request.query.lang);
-      return reply.status(201).send(await interviews.generateQuestions(request.user.id, request.params.session_id, lang));
+      return reply
+        .status(201)
+        .send(await interviews.generateQuestions(request.user.id, request.params.session_id, lang));
     },
   );
 
@@ -117,7 +120,8 @@ export const interviewRoutes: FastifyPluginAsyncTypebox<{ interviews: InterviewS
       schema: {
         tags,
         summary: 'A follow-up question from the answer to a question',
-        description: 'Stored with parent_question_id and listed right after its parent. 422 when there is no answer to follow up on.',
+        description:
+          'Stored with parent_question_id and listed right after its parent. 422 when there is no answer to follow up on.',
         params: QuestionParams,
         querystring: GenerateQuery,
         body: FollowUpCreate,
@@ -130,7 +134,12 @@ export const interviewRoutes: FastifyPluginAsyncTypebox<{ interviews: InterviewS
     },
     async (request, reply) => {
       const lang = requestLanguage(request, defaultLang, request.query.lang);
-      const question = await interviews.followUp(request.user.id, request.params.question_id, request.body.answer_text, lang);
+      const question = await interviews.followUp(
+        request.user.id,
+        request.params.question_id,
+        request.body.answer_text,
+        lang,
+      );
       return reply.status(201).send(question);
     },
   );

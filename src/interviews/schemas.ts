@@ -28,7 +28,9 @@ export const SessionCreate = Type.Object({
   job_posting_id: OptionalNullable(Uuid('One of your job postings')),
   status: Type.Optional(SessionStatus),
   generate_questions: Type.Optional(
-    Type.Boolean({ description: 'Generate questions from the documents (default true; the latest portfolio when none is named)' }),
+    Type.Boolean({
+      description: 'Generate questions from the documents (default true; the latest portfolio when none is named)',
+    }),
   ),
 });
 export type SessionCreate = Static<typeof SessionCreate>;
@@ -67,12 +69,20 @@ export const QuestionResponse = Type.Object({
 });
 
 export const GenerateQuery = Type.Object({
-  lang: Type.Optional(Type.Union([Type.Literal('ko'), Type.Literal('en')], { description: 'Default: Accept-Language, then FEEDBACK_LANG' })),
+  lang: Type.Optional(
+    Type.Union([Type.Literal('ko'), Type.Literal('en')], {
+      description: 'Default: Accept-Language, then FEEDBACK_LANG',
+    }),
+  ),
 });
 
 export const FollowUpCreate = Type.Object({
   answer_text: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 20_000, description: 'Default: the newest written answer, else the newest transcript of the question' }),
+    Type.String({
+      minLength: 1,
+      maxLength: 20_000,
+      description: 'Default: the newest written answer, else the newest transcript of the question',
+    }),
   ),
 });
 

@@ -117,7 +117,10 @@ export function createInterviewService(
     async followUp(userId: string, questionId: string, answerText: string | undefined, lang: Lang): Promise<Question> {
       const parent = await getQuestion(userId, questionId);
       const answer = answerText ?? (await latestAnswer(questionId));
-      if (!answer) throw new Errors.InvalidReference('No answer to follow up on: send answer_text, record an answer, or analyse a video of this question first');
+      if (!answer)
+        throw new Errors.InvalidReference(
+          'No answer to follow up on: send answer_text, record an answer, or analyse a video of this question first',
+        );
       const generated = await generator.followUp(parent.text, answer, lang);
       // Same order as the parent and created later: it is listed right after it.
       return insertQuestion({
@@ -136,7 +139,10 @@ export function createInterviewService(
       if (input.job_posting_id) await jobPostings.get(userId, input.job_posting_id);
       const generate = input.generate_questions ?? true;
       // As the original: without a portfolio named, questions come from the user's latest one.
-      const portfolioId = input.portfolio_id ?? (generate ? (await portfolios.list(userId, { offset: 0, limit: 1 }))[0]?.id : null) ?? null;
+      const portfolioId =
+        input.portfolio_id ??
+        (generate ? (await portfolios.list(userId, { offset: 0, limit: 1 }))[0]?.id : null) ??
+        null;
       const session: Session = {
         id: randomUUID(),
         user_id: userId,

@@ -39,7 +39,13 @@ process.on('message', (request: AnalysisRequest) => {
       // Media errors are the file's fault (a clear 422); anything else is ours. A reply must not show
       // where the file is stored.
       const message = (error as Error).message.replaceAll(request.file, 'the video');
-      reply({ id: request.id, type: 'error', message, fault: error instanceof MediaError ? 'media' : 'internal', stack: (error as Error).stack });
+      reply({
+        id: request.id,
+        type: 'error',
+        message,
+        fault: error instanceof MediaError ? 'media' : 'internal',
+        stack: (error as Error).stack,
+      });
     }
   });
 });

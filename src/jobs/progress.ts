@@ -31,7 +31,11 @@ export class JobProgress {
   private overall(): number {
     if (this.finishing === 'done') return 1;
     if (this.finishing === 'metrics') return 1 - PROGRESS_SHARES.metrics;
-    return (this.probed ? PROGRESS_SHARES.probe : 0) + PROGRESS_SHARES.face * this.face + PROGRESS_SHARES.speech * (this.speech ?? 0);
+    return (
+      (this.probed ? PROGRESS_SHARES.probe : 0) +
+      PROGRESS_SHARES.face * this.face +
+      PROGRESS_SHARES.speech * (this.speech ?? 0)
+    );
   }
 
   private stage(): Stage {

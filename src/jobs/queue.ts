@@ -53,7 +53,13 @@ const PROGRESS_WRITE_MS = 500;
 
 const videoChannel = (videoId: string) => `video:${videoId}`;
 const userChannel = (userId: string) => `user:${userId}`;
-const updateOf = ({ status, stage, progress, error, error_kind }: Job): JobUpdate => ({ status, stage, progress, error, error_kind });
+const updateOf = ({ status, stage, progress, error, error_kind }: Job): JobUpdate => ({
+  status,
+  stage,
+  progress,
+  error,
+  error_kind,
+});
 
 export class JobQueue {
   private readonly events = new EventEmitter();
@@ -76,7 +82,11 @@ export class JobQueue {
 
   /** Re-queues jobs a previous process left running, then starts working. */
   async start(): Promise<void> {
-    await this.db.updateTable('analysis_job').set({ status: 'queued', stage: null }).where('status', '=', 'running').execute();
+    await this.db
+      .updateTable('analysis_job')
+      .set({ status: 'queued', stage: null })
+      .where('status', '=', 'running')
+      .execute();
     void this.pump();
   }
 
@@ -156,7 +166,10 @@ export class JobQueue {
    * its video or user was deleted). Subscribes before reading the job, so that nothing that happens in
    * between is missed. Returns the function that stops listening earlier.
    */
-  async follow(job: Pick<Job, 'id' | 'video_id' | 'user_id'>, listener: (event: JobEvent) => void): Promise<() => void> {
+  async follow(
+    job: Pick<Job, 'id' | 'video_id' | 'user_id'>,
+    listener: (event: JobEvent) => void,
+  ): Promise<() => void> {
     const channels = [job.id, videoChannel(job.video_id), userChannel(job.user_id)];
     let reading = true;
     let heard: JobEvent | undefined;
@@ -239,7 +252,9 @@ export class JobQueue {
       }
       const claimed = job;
       void this.execute(claimed)
-        .catch((error: unknown) => this.hooks.log.error({ err: error, jobId: claimed.id }, 'could not record the end of an analysis job'))
+        .catch((error: unknown) =>
+          this.hooks.log.error({ err: error, jobId: claimed.id }, 'could not record the end of an analysis job'),
+        )
         .finally(() => {
           this.slots -= 1;
           void this.pump();
@@ -300,7 +315,12 @@ export class JobQueue {
 
   private async execute(job: Job): Promise<void> {
     if (job.attempts > MAX_ATTEMPTS) {
-      await this.fail(job, { stage: job.stage, progress: job.progress }, `stopped ${MAX_ATTEMPTS} times before finishing`, 'internal');
+      await this.fail(
+        job,
+        { stage: job.stage, progress: job.progress },
+        `stopped ${MAX_ATTEMPTS} times before finishing`,
+        'internal',
+      );
       return;
     }
     const cancel = new AbortController();
@@ -316,7 +336,12 @@ export class JobQueue {
         this.emit(job, { status: 'running', ...shown, error: null, error_kind: null });
         if (Date.now() - lastWrite >= PROGRESS_WRITE_MS) {
           lastWrite = Date.now();
-          void this.db.updateTable('analysis_job').set(shown).where('id', '=', job.id).execute().catch(() => {});
+          void this.db
+            .updateTable('analysis_job')
+            .set(shown)
+            .where('id', '=', job.id)
+            .execute()
+            .catch(() => {});
         }
       };
       const result = await this.runner.run(file, onProgress, AbortSignal.any([cancel.signal, timeout]));
@@ -325,18 +350,34 @@ export class JobQueue {
     } catch (error) {
       // Deleted (its followers have been told), or the server is stopping (the next start re-queues it).
       if (cancel.signal.aborted || this.stopped) return;
-      const kind: JobErrorKind = timeout.aborted ? 'timeout' : error instanceof AnalysisFailed && error.fault === 'media' ? 'media' : 'internal';
-      const message = kind === 'timeout' ? `The analysis took longer than the limit of ${this.options.timeoutSec} s` : (error as Error).message;
+      const kind: JobErrorKind = timeout.aborted
+        ? 'timeout'
+        : error instanceof AnalysisFailed && error.fault === 'media'
+          ? 'media'
+          : 'internal';
+      const message =
+        kind === 'timeout'
+          ? `The analysis took longer than the limit of ${this.options.timeoutSec} s`
+          : (error as Error).message;
       if (!(await this.fail(job, shown, message, kind))) return; // the job went with its video meanwhile
       if (kind === 'internal') this.hooks.log.error({ err: error, jobId: job.id }, 'analysis job failed');
-      if (kind === 'timeout') this.hooks.log.warn({ jobId: job.id, timeoutSec: this.options.timeoutSec }, 'analysis job stopped at its time limit');
+      if (kind === 'timeout')
+        this.hooks.log.warn(
+          { jobId: job.id, timeoutSec: this.options.timeoutSec },
+          'analysis job stopped at its time limit',
+        );
     } finally {
       this.active.delete(job.id);
     }
   }
 
   /** Records the failure; false when the job is gone (deleted with its video). */
-  private async fail(job: Job, shown: { stage: string | null; progress: number }, error: string, kind: JobErrorKind): Promise<boolean> {
+  private async fail(
+    job: Job,
+    shown: { stage: string | null; progress: number },
+    error: string,
+    kind: JobErrorKind,
+  ): Promise<boolean> {
     const { numUpdatedRows } = await this.db
       .updateTable('analysis_job')
       .set({ status: 'failed', ...shown, error, error_kind: kind, finished_at: new Date().toISOString() })

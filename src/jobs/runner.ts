@@ -62,8 +62,12 @@ export class AnalysisRunner implements Runner {
       else job.reject(new AnalysisFailed(reply.message, reply.fault, reply.stack));
     });
     // A process that fails to start or dies fails what it was running; the next run starts a fresh one.
-    worker.on('error', (error) => this.retire(worker, new AnalysisFailed(`analysis process failed: ${error.message}`, 'internal', error.stack)));
-    worker.on('exit', (code, signal) => this.retire(worker, new AnalysisFailed(`analysis process exited (${signal ?? `code ${code}`})`, 'internal')));
+    worker.on('error', (error) =>
+      this.retire(worker, new AnalysisFailed(`analysis process failed: ${error.message}`, 'internal', error.stack)),
+    );
+    worker.on('exit', (code, signal) =>
+      this.retire(worker, new AnalysisFailed(`analysis process exited (${signal ?? `code ${code}`})`, 'internal')),
+    );
     return worker;
   }
 

@@ -33,7 +33,8 @@ export interface GeminiClient {
 export function geminiClient(settings: GeminiSettings): GeminiClient | null {
   if (settings.apiKeys.length === 0) return null;
   const clients = settings.apiKeys.map(
-    (apiKey) => new GoogleGenAI({ apiKey, ...(settings.baseUrl ? { httpOptions: { baseUrl: settings.baseUrl } } : {}) }),
+    (apiKey) =>
+      new GoogleGenAI({ apiKey, ...(settings.baseUrl ? { httpOptions: { baseUrl: settings.baseUrl } } : {}) }),
   );
   const hideKeys = (message: string) => settings.apiKeys.reduce((text, key) => text.replaceAll(key, '***'), message);
   return {
@@ -63,7 +64,9 @@ export function geminiClient(settings: GeminiSettings): GeminiClient | null {
         if (!Value.Check(shape, parsed)) throw new GeminiUnavailable('Gemini answered JSON of the wrong shape');
         return parsed;
       }
-      throw new GeminiUnavailable(signal.aborted ? 'Gemini did not answer in time' : `Gemini failed (${reasons.join('; ')})`);
+      throw new GeminiUnavailable(
+        signal.aborted ? 'Gemini did not answer in time' : `Gemini failed (${reasons.join('; ')})`,
+      );
     },
   };
 }

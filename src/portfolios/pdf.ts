@@ -24,7 +24,10 @@ export function readPdfText(file: string, limits: PdfLimits): Promise<string> {
     thread.on('message', (reply: PdfReply) => {
       switch (reply.type) {
         case 'ready':
-          timer = setTimeout(() => finish(() => reject(new Errors.PdfTooSlow(limits.timeoutSec))), limits.timeoutSec * 1000);
+          timer = setTimeout(
+            () => finish(() => reject(new Errors.PdfTooSlow(limits.timeoutSec))),
+            limits.timeoutSec * 1000,
+          );
           return;
         case 'text':
           return finish(() => resolve(reply.text));
@@ -37,6 +40,8 @@ export function readPdfText(file: string, limits: PdfLimits): Promise<string> {
       }
     });
     thread.on('error', (error) => finish(() => reject(error)));
-    thread.on('exit', (code) => finish(() => reject(new Error(`the PDF thread exited with code ${code} before answering`))));
+    thread.on('exit', (code) =>
+      finish(() => reject(new Error(`the PDF thread exited with code ${code} before answering`))),
+    );
   });
 }

@@ -12,7 +12,9 @@ export type PortfolioCreate = Static<typeof PortfolioCreate>;
 export const PortfolioResponse = Type.Object({
   id: Uuid(),
   user_id: Uuid(),
-  file_url: Type.String({ description: 'Where the PDF is stored (relative to DATA_DIR for uploads); never served publicly' }),
+  file_url: Type.String({
+    description: 'Where the PDF is stored (relative to DATA_DIR for uploads); never served publicly',
+  }),
   filename: Type.String(),
   parsed_text: Nullable(Type.String()),
   summary: Nullable(Type.String()),

@@ -28,7 +28,8 @@ async function assertPdfHeader(file: string): Promise<void> {
   const handle = await open(file);
   try {
     const { buffer, bytesRead } = await handle.read({ buffer: Buffer.alloc(PDF_MAGIC_WINDOW), position: 0 });
-    if (!buffer.subarray(0, bytesRead).includes(PDF_MAGIC)) throw new Errors.UnsupportedMedia('Only PDF files are allowed');
+    if (!buffer.subarray(0, bytesRead).includes(PDF_MAGIC))
+      throw new Errors.UnsupportedMedia('Only PDF files are allowed');
   } finally {
     await handle.close();
   }
@@ -40,7 +41,11 @@ export interface PortfolioServiceOptions {
 }
 
 export function createPortfolioService(db: Db, storage: Storage, { maxBytes, pdf }: PortfolioServiceOptions) {
-  async function insert(userId: string, fields: Omit<Portfolio, 'id' | 'user_id' | 'created_at'>, id: string = randomUUID()) {
+  async function insert(
+    userId: string,
+    fields: Omit<Portfolio, 'id' | 'user_id' | 'created_at'>,
+    id: string = randomUUID(),
+  ) {
     const portfolio = { id, user_id: userId, ...fields, created_at: new Date().toISOString() };
     await db.insertInto('portfolio').values(portfolio).execute();
     return portfolio;
@@ -72,7 +77,11 @@ export function createPortfolioService(db: Db, storage: Storage, { maxBytes, pdf
         const parsed_text = await readPdfText(upload.tempPath, pdf);
         kept = await storage.keep(upload.tempPath, userId, 'portfolios', '.pdf');
         // The record takes its file's name as its id: that is how `remove` knows the file is its own.
-        return await insert(userId, { filename: upload.filename, file_url: kept, parsed_text, summary: null }, basename(kept, '.pdf'));
+        return await insert(
+          userId,
+          { filename: upload.filename, file_url: kept, parsed_text, summary: null },
+          basename(kept, '.pdf'),
+        );
       } catch (error) {
         if (kept) await storage.remove(storage.ownedPath(userId, kept)!);
         throw error;
@@ -100,7 +109,8 @@ export function createPortfolioService(db: Db, storage: Storage, { maxBytes, pdf
       const portfolio = await this.get(userId, id);
       await db.deleteFrom('portfolio').where('id', '=', id).execute();
       const file = storage.ownedPath(userId, portfolio.file_url);
-      if (file && basename(file) === `${id}.pdf` && basename(dirname(file)) === 'portfolios') await storage.remove(file);
+      if (file && basename(file) === `${id}.pdf` && basename(dirname(file)) === 'portfolios')
+        await storage.remove(file);
     },
   };
 }

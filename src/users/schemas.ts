@@ -14,7 +14,10 @@ const GithubUsername = Type.String({ minLength: 1, maxLength: 39 });
 export const UserCreate = Type.Object({
   email: Type.String({ format: 'email', maxLength: 320 }),
   // At most 72 bytes, checked by the service with a message that says so: bcrypt reads no further.
-  password: Type.String({ minLength: 8, description: '8 characters to 72 bytes in UTF-8 (a Hangul syllable takes 3 bytes)' }),
+  password: Type.String({
+    minLength: 8,
+    description: '8 characters to 72 bytes in UTF-8 (a Hangul syllable takes 3 bytes)',
+  }),
   name: Name,
   role: OptionalNullable(Role),
   level: OptionalNullable(Level),

@@ -41,7 +41,10 @@ export function createUserService(db: Db, storage: Storage) {
       };
       const password_hash = await hash(input.password, BCRYPT_COST);
       try {
-        await db.insertInto('user').values({ ...user, password_hash, github_token: null }).execute();
+        await db
+          .insertInto('user')
+          .values({ ...user, password_hash, github_token: null })
+          .execute();
       } catch (error) {
         if (isUniqueViolation(error)) throw new Errors.EmailTaken();
         throw error;

@@ -69,7 +69,13 @@ export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (
 ) => {
   app.get(
     '/status',
-    { schema: { tags, summary: 'Feedback mode, transcription engine, face model and queue depth', response: { 200: StatusResponse, ...errorReplies() } } },
+    {
+      schema: {
+        tags,
+        summary: 'Feedback mode, transcription engine, face model and queue depth',
+        response: { 200: StatusResponse, ...errorReplies() },
+      },
+    },
     async () => status(),
   );
 
@@ -90,7 +96,10 @@ export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (
         idleTimeoutMs: uploadIdleTimeoutMs,
         checkFields: async (fieldsSoFar) => {
           checkUploadIds(request, fieldsSoFar, false);
-          await videos.checkReferences(request.user.id, { sessionId: fieldsSoFar.session_id, questionId: fieldsSoFar.question_id });
+          await videos.checkReferences(request.user.id, {
+            sessionId: fieldsSoFar.session_id,
+            questionId: fieldsSoFar.question_id,
+          });
         },
       });
       try {
@@ -99,7 +108,11 @@ export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (
         await videos.discard(file.tempPath);
         throw error;
       }
-      return videos.create(request.user.id, { ...file, sessionId: fields.session_id!, questionId: fields.question_id! });
+      return videos.create(request.user.id, {
+        ...file,
+        sessionId: fields.session_id!,
+        questionId: fields.question_id!,
+      });
     },
   );
 
@@ -109,7 +122,9 @@ export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (
       schema: {
         tags,
         summary: 'Analyse a video: waits for the result, or with ?async=true answers 202 with the job',
-        headers: Type.Object({ 'accept-language': Type.Optional(Type.String({ description: 'ko or en chooses the feedback language' })) }),
+        headers: Type.Object({
+          'accept-language': Type.Optional(Type.String({ description: 'ko or en chooses the feedback language' })),
+        }),
         description:
           'The analysis is a durable job: a client that disconnects does not cancel it, a second call while it runs joins it, and a restart resumes it. ' +
           'A video that cannot be decoded, or whose analysis outlasts the time limit, answers 422 ANALYSIS_FAILED; a failure on our side answers 500. ' +
@@ -127,7 +142,8 @@ export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (
       if (!finished) throw new Errors.VideoDeleted();
       if (finished.status === 'failed') {
         // The queue has logged our own failures with their stack; this one becomes a 500.
-        if (finished.error_kind === 'internal') throw new Error(`analysis job ${finished.id} failed: ${finished.error}`);
+        if (finished.error_kind === 'internal')
+          throw new Error(`analysis job ${finished.id} failed: ${finished.error}`);
         throw new Errors.AnalysisFailed(finished.error ?? 'unknown error');
       }
       return videos.analyzeReply(video.id);
@@ -142,7 +158,14 @@ export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (
 
   app.get(
     '/jobs/:job_id',
-    { schema: { tags, summary: 'An analysis job: status, stage and progress', params: JobParams, response: { 200: JobResponse, ...errorReplies(404) } } },
+    {
+      schema: {
+        tags,
+        summary: 'An analysis job: status, stage and progress',
+        params: JobParams,
+        response: { 200: JobResponse, ...errorReplies(404) },
+      },
+    },
     async (request) => jobView(await ownJob(request.user.id, request.params.job_id)),
   );
 
@@ -165,8 +188,13 @@ export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (
       reply.hijack();
       const out = reply.raw;
       // Written by hand from here on, so the headers set so far (CORS, for an allowed origin) are passed along.
-      for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) out.setHeader(name, value);
-      out.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      for (const [name, value] of Object.entries(reply.getHeaders()))
+        if (value !== undefined) out.setHeader(name, value);
+      out.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+      });
       const send = (event: string, data: unknown) => out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       const heartbeat = setInterval(() => out.write(': keep-alive\n\n'), eventsHeartbeatMs);
       let current: Omit<ReturnType<typeof jobView>, 'status'> & { status: JobEvent['status'] } = jobView(job);
@@ -179,7 +207,10 @@ export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (
       });
       try {
         unsubscribe = await jobs.follow(job, (event) => {
-          current = event.status === 'deleted' ? { ...current, status: 'deleted', error: 'The video was deleted' } : { ...current, ...event };
+          current =
+            event.status === 'deleted'
+              ? { ...current, status: 'deleted', error: 'The video was deleted' }
+              : { ...current, ...event };
           send(isLastEvent(event) ? 'end' : 'progress', current);
           if (isLastEvent(event)) out.end();
         });
@@ -197,7 +228,8 @@ export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (
       schema: {
         tags,
         summary: 'Analysis results: metrics, metadata, alerts, feedback, transcript, timeline',
-        description: 'Before a first analysis succeeds, `metrics` is null and `analysis` tells the state of the latest job.',
+        description:
+          'Before a first analysis succeeds, `metrics` is null and `analysis` tells the state of the latest job.',
         params: VideoParams,
         response: { 200: ResultsResponse, ...errorReplies(404) },
       },
@@ -224,7 +256,12 @@ export const interviewVideoRoutes: FastifyPluginAsyncTypebox<{ videos: VideoServ
   app.get(
     '/sessions/:session_id/videos',
     {
-      schema: { tags: videoTags, summary: "A session's videos, oldest first", params: SessionParams, response: { 200: Type.Array(VideoResponse), ...errorReplies(404) } },
+      schema: {
+        tags: videoTags,
+        summary: "A session's videos, oldest first",
+        params: SessionParams,
+        response: { 200: Type.Array(VideoResponse), ...errorReplies(404) },
+      },
     },
     async (request) => videos.listBySession(request.user.id, request.params.session_id),
   );
@@ -244,7 +281,14 @@ export const interviewVideoRoutes: FastifyPluginAsyncTypebox<{ videos: VideoServ
 
   app.get(
     '/videos/:video_id',
-    { schema: { tags: videoTags, summary: 'A video', params: VideoParams, response: { 200: VideoResponse, ...errorReplies(404) } } },
+    {
+      schema: {
+        tags: videoTags,
+        summary: 'A video',
+        params: VideoParams,
+        response: { 200: VideoResponse, ...errorReplies(404) },
+      },
+    },
     async (request) => videos.view(request.user.id, request.params.video_id),
   );
 
@@ -269,15 +313,21 @@ export const interviewVideoRoutes: FastifyPluginAsyncTypebox<{ videos: VideoServ
     {
       schema: {
         tags: videoTags,
-        summary: 'A short-lived URL that plays your video in a <video> element, which cannot send the Authorization header',
-        description: 'The URL is the file route with `user_id`, `expires` and `signature` in its query; it works for this video and you only, until `expires_at`.',
+        summary:
+          'A short-lived URL that plays your video in a <video> element, which cannot send the Authorization header',
+        description:
+          'The URL is the file route with `user_id`, `expires` and `signature` in its query; it works for this video and you only, until `expires_at`.',
         params: VideoParams,
         response: { 200: PlaybackUrlResponse, ...errorReplies(404) },
       },
     },
     async (request) => {
       const signed = await videos.signedFileQuery(request.user.id, request.params.video_id);
-      const query = new URLSearchParams({ user_id: signed.user_id, expires: String(signed.expires), signature: signed.signature });
+      const query = new URLSearchParams({
+        user_id: signed.user_id,
+        expires: String(signed.expires),
+        signature: signed.signature,
+      });
       return {
         url: `${app.prefix}/videos/${request.params.video_id}/file?${query}`,
         expires_at: new Date(signed.expires * 1000).toISOString(),
@@ -319,4 +369,3 @@ export const interviewVideoRoutes: FastifyPluginAsyncTypebox<{ videos: VideoServ
     },
   );
 };
-

@@ -6,17 +6,27 @@ export const VIDEO_EXTENSIONS = ['.mp4', '.webm', '.mov', '.avi'];
 export const VideoParams = Type.Object({ video_id: Uuid() });
 export const JobParams = Type.Object({ job_id: Uuid() });
 export const AnalyzeQuery = Type.Object({
-  async: Type.Optional(Type.Boolean({ description: 'Answer 202 with the job at once instead of waiting for the result' })),
+  async: Type.Optional(
+    Type.Boolean({ description: 'Answer 202 with the job at once instead of waiting for the result' }),
+  ),
 });
 
 export const SignedFileQuery = Type.Object({
-  user_id: Type.Optional(Type.String({ description: 'With `expires` and `signature`, from POST …/playback-url: the user the URL was signed for' })),
+  user_id: Type.Optional(
+    Type.String({
+      description: 'With `expires` and `signature`, from POST …/playback-url: the user the URL was signed for',
+    }),
+  ),
   expires: Type.Optional(Type.String({ description: 'Unix time in seconds after which the signed URL stops working' })),
-  signature: Type.Optional(Type.String({ description: 'base64url HMAC-SHA-256 over the video id, `user_id` and `expires`' })),
+  signature: Type.Optional(
+    Type.String({ description: 'base64url HMAC-SHA-256 over the video id, `user_id` and `expires`' }),
+  ),
 });
 
 export const PlaybackUrlResponse = Type.Object({
-  url: Type.String({ description: 'Relative URL of the video file with a signature in its query; put it in a `<video src>`' }),
+  url: Type.String({
+    description: 'Relative URL of the video file with a signature in its query; put it in a `<video src>`',
+  }),
   expires_at: Timestamp,
 });
 
@@ -35,7 +45,12 @@ export const UploadResponse = Type.Object({
   created_at: Timestamp,
 });
 
-const JobStatus = Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed')]);
+const JobStatus = Type.Union([
+  Type.Literal('queued'),
+  Type.Literal('running'),
+  Type.Literal('succeeded'),
+  Type.Literal('failed'),
+]);
 
 export const VideoResponse = Type.Object({
   id: Uuid(),
@@ -46,14 +61,18 @@ export const VideoResponse = Type.Object({
   audio_url: Nullable(Type.String()),
   duration_sec: Nullable(Type.Number()),
   created_at: Timestamp,
-  analysis_status: Type.Union([JobStatus, Type.Null()], { description: 'Status of the latest analysis job; null before the first' }),
+  analysis_status: Type.Union([JobStatus, Type.Null()], {
+    description: 'Status of the latest analysis job; null before the first',
+  }),
 });
 
 export const SessionSummaryResponse = Type.Object({
   answers: Type.Integer({ description: 'Answer videos in the session' }),
   analysed: Type.Integer({ description: 'Of them, with results' }),
   analysing: Type.Integer({ description: 'Of them, with an analysis queued or running' }),
-  center_gaze_ratio_mean: Nullable(Type.Number({ description: 'Mean over the analysed answers; null before the first' })),
+  center_gaze_ratio_mean: Nullable(
+    Type.Number({ description: 'Mean over the analysed answers; null before the first' }),
+  ),
   smile_ratio_mean: Nullable(Type.Number()),
   filler_count_mean: Nullable(Type.Number()),
 });
@@ -66,7 +85,8 @@ export const JobResponse = Type.Object({
   progress: Type.Number({ minimum: 0, maximum: 1 }),
   error: Nullable(Type.String()),
   error_kind: Type.Union([Type.Literal('media'), Type.Literal('timeout'), Type.Literal('internal'), Type.Null()], {
-    description: 'Why it failed: the file is not a readable video (media), it ran past the time limit (timeout), or our fault (internal)',
+    description:
+      'Why it failed: the file is not a readable video (media), it ran past the time limit (timeout), or our fault (internal)',
   }),
   attempts: Type.Integer(),
   created_at: Timestamp,
@@ -94,11 +114,21 @@ export const MetricsResponse = Type.Object({
   emotion_distribution: Type.Record(Type.String(), Type.Number()),
   blink_count: Nullable(Type.Integer()),
   blink_rate_per_min: Nullable(Type.Number()),
-  nod_times_sec: Type.Optional(Type.Array(Type.Number(), { description: 'When each nod began (absent in results stored before)' })),
-  blink_times_sec: Type.Optional(Type.Array(Type.Number(), { description: 'When each blink closed the eyes (absent in results stored before)' })),
-  gaze_away_segments: Type.Array(Type.Object({ start_sec: Type.Number(), end_sec: Type.Number(), direction: Type.String() })),
-  speech: Type.Unknown({ description: 'Pace, pauses, fillers with times, voice, transcription status; null without a speech stage' }),
-  metadata: Type.Unknown({ description: 'How the figures were computed: frame counts, thresholds, models, confidence, outliers' }),
+  nod_times_sec: Type.Optional(
+    Type.Array(Type.Number(), { description: 'When each nod began (absent in results stored before)' }),
+  ),
+  blink_times_sec: Type.Optional(
+    Type.Array(Type.Number(), { description: 'When each blink closed the eyes (absent in results stored before)' }),
+  ),
+  gaze_away_segments: Type.Array(
+    Type.Object({ start_sec: Type.Number(), end_sec: Type.Number(), direction: Type.String() }),
+  ),
+  speech: Type.Unknown({
+    description: 'Pace, pauses, fillers with times, voice, transcription status; null without a speech stage',
+  }),
+  metadata: Type.Unknown({
+    description: 'How the figures were computed: frame counts, thresholds, models, confidence, outliers',
+  }),
 });
 
 export const AnalyzeResponse = Type.Object({

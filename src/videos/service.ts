@@ -6,7 +6,14 @@ import type { Selectable } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import { coachingFeedback, FEEDBACK_RULES, timelineAlerts, type FeedbackLang } from '../analysis/feedback/index.ts';
 import type { GeminiClient } from '../llm/gemini.ts';
-import { isFragmentedMp4, MediaError, probe, remuxToSeekable, type SeekableFormat, type VideoInfo } from '../analysis/media.ts';
+import {
+  isFragmentedMp4,
+  MediaError,
+  probe,
+  remuxToSeekable,
+  type SeekableFormat,
+  type VideoInfo,
+} from '../analysis/media.ts';
 import type { AnalysisResult } from '../analysis/pipeline.ts';
 import type { TimelineFrame } from '../analysis/timeline.ts';
 import type { Db } from '../db/index.ts';
@@ -40,7 +47,15 @@ interface StoredMeasures {
   speech: AnalysisResult['metrics']['speech'];
 }
 
-const ORIGINAL_METRICS = ['center_gaze_ratio', 'smile_ratio', 'nod_count', 'nod_rate_per_min', 'wpm', 'filler_count', 'primary_emotion'] as const;
+const ORIGINAL_METRICS = [
+  'center_gaze_ratio',
+  'smile_ratio',
+  'nod_count',
+  'nod_rate_per_min',
+  'wpm',
+  'filler_count',
+  'primary_emotion',
+] as const;
 type OriginalMetrics = Pick<NonverbalMetricsTable, (typeof ORIGINAL_METRICS)[number]>;
 
 /** The metric columns the original had, from a stored row or a fresh result alike. */
@@ -96,7 +111,10 @@ export function createVideoService(
   }
 
   /** The session and question an upload names, those given: both the user's, the question one of that session. */
-  async function checkReferences(userId: string, { sessionId, questionId }: { sessionId?: string; questionId?: string }): Promise<void> {
+  async function checkReferences(
+    userId: string,
+    { sessionId, questionId }: { sessionId?: string; questionId?: string },
+  ): Promise<void> {
     if (sessionId) await interviews.getSession(userId, sessionId);
     if (!questionId) return;
     const question = await interviews.getQuestion(userId, questionId);
@@ -130,19 +148,32 @@ export function createVideoService(
       return { path: remuxed, durationSec: (await probe(remuxed)).durationSec };
     } catch (error) {
       await storage.remove(remuxed);
-      log.warn({ err: error }, `an uploaded ${format} recording could not be remuxed into a seekable file; it is kept as uploaded`);
+      log.warn(
+        { err: error },
+        `an uploaded ${format} recording could not be remuxed into a seekable file; it is kept as uploaded`,
+      );
       return { path: tempPath, durationSec: info.durationSec };
     }
   }
 
   /** Everything stored for a video's latest analysis, or null before the first one succeeds. */
   async function storedResults(videoId: string) {
-    const metrics = await db.selectFrom('nonverbal_metrics').selectAll().where('video_id', '=', videoId).executeTakeFirst();
+    const metrics = await db
+      .selectFrom('nonverbal_metrics')
+      .selectAll()
+      .where('video_id', '=', videoId)
+      .executeTakeFirst();
     if (!metrics) return null;
     const [timeline, transcript, feedback] = await Promise.all([
       db.selectFrom('nonverbal_timeline').selectAll().where('video_id', '=', videoId).executeTakeFirst(),
       db.selectFrom('interview_transcript').selectAll().where('video_id', '=', videoId).executeTakeFirst(),
-      db.selectFrom('feedback').selectAll().where('video_id', '=', videoId).orderBy('position').orderBy('created_at').execute(),
+      db
+        .selectFrom('feedback')
+        .selectAll()
+        .where('video_id', '=', videoId)
+        .orderBy('position')
+        .orderBy('created_at')
+        .execute(),
     ]);
     const measures = parse<StoredMeasures>(metrics.measures_json)!;
     const frames = parse<TimelineFrame[]>(timeline?.timeline_json ?? null) ?? [];
@@ -158,7 +189,11 @@ export function createVideoService(
       timelineId: timeline?.id ?? null,
       transcript: transcript ?? null,
       feedback,
-      alerts: timelineAlerts(frames, feedback, (parse<{ feedback_lang?: FeedbackLang }>(metrics.metadata_json)?.feedback_lang ?? 'ko')),
+      alerts: timelineAlerts(
+        frames,
+        feedback,
+        parse<{ feedback_lang?: FeedbackLang }>(metrics.metadata_json)?.feedback_lang ?? 'ko',
+      ),
     };
   }
 
@@ -209,7 +244,13 @@ export function createVideoService(
           created_at: new Date().toISOString(),
         };
         await db.insertInto('interview_video').values(video).execute();
-        return { video_id: video.id, filename: input.filename, file_path: kept, duration_sec: video.duration_sec, created_at: video.created_at };
+        return {
+          video_id: video.id,
+          filename: input.filename,
+          file_path: kept,
+          duration_sec: video.duration_sec,
+          created_at: video.created_at,
+        };
       } catch (error) {
         if (kept) await storage.remove(storage.ownedPath(userId, kept)!);
         throw error;
@@ -231,7 +272,11 @@ export function createVideoService(
       const metrics = await db
         .selectFrom('nonverbal_metrics')
         .innerJoin('interview_video', 'interview_video.id', 'nonverbal_metrics.video_id')
-        .select(['nonverbal_metrics.center_gaze_ratio', 'nonverbal_metrics.smile_ratio', 'nonverbal_metrics.filler_count'])
+        .select([
+          'nonverbal_metrics.center_gaze_ratio',
+          'nonverbal_metrics.smile_ratio',
+          'nonverbal_metrics.filler_count',
+        ])
         .where('interview_video.session_id', '=', sessionId)
         .execute();
       const mean = (values: Array<number | null>) => {
@@ -241,7 +286,8 @@ export function createVideoService(
       return {
         answers: videos.length,
         analysed: metrics.length,
-        analysing: videos.filter((video) => video.analysis_status === 'queued' || video.analysis_status === 'running').length,
+        analysing: videos.filter((video) => video.analysis_status === 'queued' || video.analysis_status === 'running')
+          .length,
         center_gaze_ratio_mean: mean(metrics.map((row) => row.center_gaze_ratio)),
         smile_ratio_mean: mean(metrics.map((row) => row.smile_ratio)),
         filler_count_mean: mean(metrics.map((row) => row.filler_count)),
@@ -277,7 +323,11 @@ export function createVideoService(
 
     /** For the job queue: the file to analyse. */
     async fileOf(videoId: string): Promise<string> {
-      const video = await db.selectFrom('interview_video').select(['user_id', 'video_url']).where('id', '=', videoId).executeTakeFirst();
+      const video = await db
+        .selectFrom('interview_video')
+        .select(['user_id', 'video_url'])
+        .where('id', '=', videoId)
+        .executeTakeFirst();
       const file = video && storage.ownedPath(video.user_id, video.video_url);
       if (!file) throw new Error('The video is no longer stored');
       await stat(file).catch(() => {
@@ -355,12 +405,25 @@ export function createVideoService(
           .execute();
         await trx
           .insertInto('nonverbal_timeline')
-          .values({ id: randomUUID(), video_id: job.video_id, timeline_json: JSON.stringify(timeline), created_at: finishedAt })
+          .values({
+            id: randomUUID(),
+            video_id: job.video_id,
+            timeline_json: JSON.stringify(timeline),
+            created_at: finishedAt,
+          })
           .execute();
         if (feedback.length) {
           await trx
             .insertInto('feedback')
-            .values(feedback.map((item, position) => ({ id: randomUUID(), video_id: job.video_id, ...item, position, created_at: finishedAt })))
+            .values(
+              feedback.map((item, position) => ({
+                id: randomUUID(),
+                video_id: job.video_id,
+                ...item,
+                position,
+                created_at: finishedAt,
+              })),
+            )
             .execute();
         }
         await trx
@@ -409,7 +472,13 @@ export function createVideoService(
         metadata: stored?.metrics.metadata ?? null,
         alerts: stored?.alerts ?? [],
         feedbacks: (stored?.feedback ?? []).map(({ id, title, message, severity, level, start_sec, end_sec }) => ({
-          id, title, message, severity, level, start_sec, end_sec,
+          id,
+          title,
+          message,
+          severity,
+          level,
+          start_sec,
+          end_sec,
         })),
         transcript: stored?.transcript?.text ?? null,
         transcript_language: stored?.transcript?.language ?? null,

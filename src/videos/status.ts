@@ -18,7 +18,8 @@ export async function videoStatus(config: Config, jobs: JobQueue) {
   return {
     gemini_api_enabled: config.gemini.apiKeys.length > 0,
     // What is tried first; a result's own feedback_mode says what was actually used.
-    feedback_mode: config.gemini.apiKeys.length > 0 ? `gemini (${config.gemini.model}), rules as fallback` : 'rule-based',
+    feedback_mode:
+      config.gemini.apiKeys.length > 0 ? `gemini (${config.gemini.model}), rules as fallback` : 'rule-based',
     speech_engine: speech.engine,
     speech_engines_configured: speech.engine === 'auto' ? configured : speech.engine === 'none' ? [] : [speech.engine],
     whisper_model: speech.whisperModelDir ? speech.whisperModelDir.split('/').pop()! : speech.whisperModel,

@@ -29,7 +29,8 @@ const run = (file: string, thresholds = FACE_THRESHOLDS) => analyze(file, { face
 const valid = (result: AnalysisResult) => result.timeline.filter((frame) => frame.valid);
 const medianOf = (result: AnalysisResult, key: 'yaw' | 'pitch' | 'roll') =>
   median(valid(result).flatMap((frame) => (frame[key] === null ? [] : [frame[key]!])));
-const gazeCount = (result: AnalysisResult, gaze: string) => result.timeline.filter((frame) => frame.gaze === gaze).length;
+const gazeCount = (result: AnalysisResult, gaze: string) =>
+  result.timeline.filter((frame) => frame.gaze === gaze).length;
 
 describe('face analysis on talking-head footage', () => {
   for (const file of [TALKING_MALE, TALKING_FEMALE]) {
@@ -42,7 +43,11 @@ describe('face analysis on talking-head footage', () => {
       assert.ok(metrics.center_gaze_ratio! >= 0.8, `center gaze ${metrics.center_gaze_ratio}`);
       assert.ok(Math.abs(medianOf(result, 'yaw')) < 15);
       assert.ok(Math.abs(medianOf(result, 'pitch')) < 15);
-      assert.equal(metrics.metadata.outlier_flags && (metrics.metadata.outlier_flags as { pose_outlier_ratio: number }).pose_outlier_ratio, 0);
+      assert.equal(
+        metrics.metadata.outlier_flags &&
+          (metrics.metadata.outlier_flags as { pose_outlier_ratio: number }).pose_outlier_ratio,
+        0,
+      );
       // Every frame gets its own expression: a frozen expression model would repeat identical scores.
       const scores = new Set(valid(result).map((frame) => JSON.stringify(frame.emotion_scores)));
       assert.ok(scores.size > valid(result).length / 2, `${scores.size} distinct expression results`);
@@ -72,7 +77,18 @@ describe('known answers from ffmpeg-made variants', () => {
     for (const degrees of [15, -15]) {
       const file = join(dir, `roll${degrees}.mp4`);
       // ffmpeg's rotate filter turns clockwise for positive angles.
-      await ffmpeg('-i', TALKING_FEMALE, '-vf', `rotate=${-degrees}*PI/180`, '-an', '-c:v', 'libx264', '-preset', 'ultrafast', file);
+      await ffmpeg(
+        '-i',
+        TALKING_FEMALE,
+        '-vf',
+        `rotate=${-degrees}*PI/180`,
+        '-an',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        file,
+      );
       const rotated = medianOf(await run(file), 'roll');
       assert.ok(Math.abs(rotated - original - degrees) <= 3, `rotated ${degrees}°: roll ${original} → ${rotated}`);
     }
@@ -81,20 +97,41 @@ describe('known answers from ffmpeg-made variants', () => {
   test('a mirrored video flips the sign of yaw and swaps LEFT and RIGHT', async (t) => {
     const dir = await scratchDir(t);
     const mirrored = join(dir, 'mirrored.mp4');
-    await ffmpeg('-i', TALKING_MALE, '-vf', 'hflip', '-an', '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '12', mirrored);
+    await ffmpeg(
+      '-i',
+      TALKING_MALE,
+      '-vf',
+      'hflip',
+      '-an',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-crf',
+      '12',
+      mirrored,
+    );
     const before = await run(TALKING_MALE);
     const after = await run(mirrored);
     const gazeYaw = (result: AnalysisResult) => median(valid(result).map((frame) => frame.gaze_yaw!));
     assert.ok(medianOf(before, 'yaw') > 4, `yaw ${medianOf(before, 'yaw')}`);
-    assert.ok(Math.abs(medianOf(after, 'yaw') + medianOf(before, 'yaw')) < 2, `${medianOf(before, 'yaw')} vs ${medianOf(after, 'yaw')}`);
+    assert.ok(
+      Math.abs(medianOf(after, 'yaw') + medianOf(before, 'yaw')) < 2,
+      `${medianOf(before, 'yaw')} vs ${medianOf(after, 'yaw')}`,
+    );
     // The eye term comes from small irises and is less symmetric than the head.
     assert.ok(Math.abs(gazeYaw(after) + gazeYaw(before)) <= 4, `gaze yaw ${gazeYaw(before)} vs ${gazeYaw(after)}`);
 
     // With a narrow centre and the eye term off, the speaker's slight head turn (about 8°) is RIGHT.
-    const headOnly = { ...FACE_THRESHOLDS, gaze: { ...FACE_THRESHOLDS.gaze, center_max_yaw_deg: 4, iris_offset_at_90_deg: 1e9 } };
+    const headOnly = {
+      ...FACE_THRESHOLDS,
+      gaze: { ...FACE_THRESHOLDS.gaze, center_max_yaw_deg: 4, iris_offset_at_90_deg: 1e9 },
+    };
     const narrowBefore = await run(TALKING_MALE, headOnly);
     const narrowAfter = await run(mirrored, headOnly);
-    const counts = ['LEFT', 'RIGHT', 'CENTER'].map((g) => `${g} ${gazeCount(narrowBefore, g)}→${gazeCount(narrowAfter, g)}`).join(', ');
+    const counts = ['LEFT', 'RIGHT', 'CENTER']
+      .map((g) => `${g} ${gazeCount(narrowBefore, g)}→${gazeCount(narrowAfter, g)}`)
+      .join(', ');
     assert.ok(gazeCount(narrowBefore, 'RIGHT') >= 20, counts);
     assert.ok(Math.abs(gazeCount(narrowAfter, 'LEFT') - gazeCount(narrowBefore, 'RIGHT')) <= 2, counts);
     assert.ok(Math.abs(gazeCount(narrowAfter, 'RIGHT') - gazeCount(narrowBefore, 'LEFT')) <= 2, counts);
@@ -103,7 +140,18 @@ describe('known answers from ffmpeg-made variants', () => {
   test('black frames and frames without a face are not valid and carry no measurements', async (t) => {
     const dir = await scratchDir(t);
     const file = join(dir, 'blackout.mp4');
-    await ffmpeg('-i', TALKING_MALE, '-vf', "drawbox=enable='lt(t,2)':color=black:t=fill", '-an', '-c:v', 'libx264', '-preset', 'ultrafast', file);
+    await ffmpeg(
+      '-i',
+      TALKING_MALE,
+      '-vf',
+      "drawbox=enable='lt(t,2)':color=black:t=fill",
+      '-an',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      file,
+    );
     const result = await run(file);
     for (const frame of result.timeline) {
       if (frame.t < 1.95) {
@@ -114,7 +162,17 @@ describe('known answers from ffmpeg-made variants', () => {
       }
     }
     const wall = join(dir, 'wall.mp4');
-    await ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25:duration=2', '-c:v', 'libx264', '-preset', 'ultrafast', wall);
+    await ffmpeg(
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=320x240:rate=25:duration=2',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      wall,
+    );
     const empty = await run(wall);
     assert.equal(empty.timeline.length, 10);
     assert.equal(empty.metrics.metadata.frame_count_valid, 0);
@@ -129,14 +187,31 @@ describe('known answers from ffmpeg-made variants', () => {
 
   test('a WebM re-encode gives the same metrics as the MP4, within a small tolerance', async (t) => {
     const file = join(await scratchDir(t), 'answer.webm');
-    await ffmpeg('-i', TALKING_FEMALE, '-c:v', 'libvpx-vp9', '-b:v', '1M', '-deadline', 'realtime', '-cpu-used', '8', '-c:a', 'libopus', file);
+    await ffmpeg(
+      '-i',
+      TALKING_FEMALE,
+      '-c:v',
+      'libvpx-vp9',
+      '-b:v',
+      '1M',
+      '-deadline',
+      'realtime',
+      '-cpu-used',
+      '8',
+      '-c:a',
+      'libopus',
+      file,
+    );
     const mp4 = await run(TALKING_FEMALE);
     const webm = await run(file);
     assert.ok(Math.abs(webm.timeline.length - mp4.timeline.length) <= 1);
     assert.ok(Math.abs(webm.metrics.center_gaze_ratio! - mp4.metrics.center_gaze_ratio!) <= 0.1);
     assert.ok(Math.abs(webm.metrics.smile_ratio! - mp4.metrics.smile_ratio!) <= 0.1);
     for (const key of ['yaw', 'pitch', 'roll'] as const) {
-      assert.ok(Math.abs(medianOf(webm, key) - medianOf(mp4, key)) <= 2, `${key}: ${medianOf(mp4, key)} vs ${medianOf(webm, key)}`);
+      assert.ok(
+        Math.abs(medianOf(webm, key) - medianOf(mp4, key)) <= 2,
+        `${key}: ${medianOf(mp4, key)} vs ${medianOf(webm, key)}`,
+      );
     }
   });
 });
@@ -172,7 +247,10 @@ describe('smile score', () => {
     const result = await run(WEBCAM_EXPRESSIONS);
     const opening = result.timeline.filter((frame) => frame.t < 2 && frame.valid);
     assert.ok(opening.every((frame) => frame.smile! < FACE_THRESHOLDS.smile.smiling_threshold));
-    assert.ok(result.metrics.smile_ratio! > 0.05 && result.metrics.smile_ratio! < 0.5, String(result.metrics.smile_ratio));
+    assert.ok(
+      result.metrics.smile_ratio! > 0.05 && result.metrics.smile_ratio! < 0.5,
+      String(result.metrics.smile_ratio),
+    );
     assert.ok(result.metrics.blink_count >= 1);
   });
 });
@@ -184,7 +262,10 @@ test('the speech stage runs beside the face stage; a video without sound says so
   assert.equal(withSound.metrics.speech!.stt_status, 'disabled');
   // SOURCES.md: pauses below -35 dB at about 3.03–3.40, 4.45–4.77 and 6.32–7.27 s; the last one is ~1 s.
   assert.ok(withSound.metrics.speech!.speaking_time_sec! > 5 && withSound.metrics.speech!.speaking_time_sec! < 7.5);
-  assert.equal(withSound.metrics.metadata.models && (withSound.metrics.metadata.models as { vad_model: string }).vad_model, 'Silero VAD v5 (ONNX)');
+  assert.equal(
+    withSound.metrics.metadata.models && (withSound.metrics.metadata.models as { vad_model: string }).vad_model,
+    'Silero VAD v5 (ONNX)',
+  );
   const silent = join(dir, 'silent.mp4');
   await ffmpeg('-i', TALKING_MALE, '-an', '-c:v', 'copy', silent);
   const noSound = await analyze(silent, { facePool: pool, speech });
@@ -204,6 +285,12 @@ test('bad input fails with a clear media error; a truncated file is analysed as 
   assert.match((partial.metrics.metadata.warnings as string[])[0]!, /could be decoded; the file may be truncated/);
   assert.deepEqual((await run(TALKING_MALE)).metrics.metadata.warnings, []);
 
-  await assert.rejects(run(fixture('speech_en_jfk_11s.wav')), (error: unknown) => error instanceof MediaError && error.code === 'NO_VIDEO_STREAM');
-  await assert.rejects(run(join(dir, 'nothing.mp4')), (error: unknown) => error instanceof MediaError && error.code === 'UNREADABLE_MEDIA');
+  await assert.rejects(
+    run(fixture('speech_en_jfk_11s.wav')),
+    (error: unknown) => error instanceof MediaError && error.code === 'NO_VIDEO_STREAM',
+  );
+  await assert.rejects(
+    run(join(dir, 'nothing.mp4')),
+    (error: unknown) => error instanceof MediaError && error.code === 'UNREADABLE_MEDIA',
+  );
 });

@@ -67,6 +67,11 @@ describe('pace', () => {
   test('wpm over the whole video, over speaking time, and Korean syllables per second', () => {
     const text = '저는 결제 시스템을 만들었습니다'; // 4 words, 14 syllables
     assert.deepEqual(pace(text, 30, 4), { word_count: 4, wpm: 8, wpm_speaking: 60, syllables_per_sec: 3.5 });
-    assert.deepEqual(pace('one two three', 60, 0), { word_count: 3, wpm: 3, wpm_speaking: null, syllables_per_sec: null });
+    assert.deepEqual(pace('one two three', 60, 0), {
+      word_count: 3,
+      wpm: 3,
+      wpm_speaking: null,
+      syllables_per_sec: null,
+    });
   });
 });

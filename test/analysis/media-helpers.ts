@@ -42,7 +42,19 @@ export function median(values: number[]): number {
 export async function sidewaysWithDisplayMatrix(dir: string): Promise<string> {
   const sideways = join(dir, 'sideways.mp4');
   const tagged = join(dir, 'phone.mp4');
-  await ffmpeg('-i', TALKING_MALE, '-t', '2', '-vf', 'scale=320:240,setsar=1,transpose=1', '-c:v', 'libx264', '-preset', 'ultrafast', sideways);
+  await ffmpeg(
+    '-i',
+    TALKING_MALE,
+    '-t',
+    '2',
+    '-vf',
+    'scale=320:240,setsar=1,transpose=1',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    sideways,
+  );
   await ffmpeg('-i', sideways, '-c', 'copy', '-metadata:s:v:0', 'rotate=90', tagged);
   return tagged;
 }

@@ -4,7 +4,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { AUDIO_SAMPLE_RATE, frameSize, MediaError, probe, readAudio, readFrames } from '../../src/analysis/media.ts';
-import { ffmpeg, fixture, scratchDir, sidewaysWithDisplayMatrix, TALKING_MALE, WEBCAM_EXPRESSIONS } from './media-helpers.ts';
+import {
+  ffmpeg,
+  fixture,
+  scratchDir,
+  sidewaysWithDisplayMatrix,
+  TALKING_MALE,
+  WEBCAM_EXPRESSIONS,
+} from './media-helpers.ts';
 
 async function collect(file: string, fps = 5, maxSide = 640) {
   const info = await probe(file);
@@ -38,7 +45,20 @@ describe('media', () => {
   test('frames from a 23.976 fps source carry their own times, one per slot', async (t) => {
     const dir = await scratchDir(t);
     const file = join(dir, 'ntsc.mp4');
-    await ffmpeg('-i', TALKING_MALE, '-t', '3', '-r', '24000/1001', '-an', '-c:v', 'libx264', '-preset', 'ultrafast', file);
+    await ffmpeg(
+      '-i',
+      TALKING_MALE,
+      '-t',
+      '3',
+      '-r',
+      '24000/1001',
+      '-an',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      file,
+    );
     const { frames } = await collect(file);
     assert.equal(frames.length, 15);
     for (const [i, frame] of frames.entries()) {
@@ -61,7 +81,25 @@ describe('media', () => {
   test('browser-style WebM without a duration in its header still gets one', async (t) => {
     const dir = await scratchDir(t);
     const file = join(dir, 'recording.webm');
-    await ffmpeg('-i', TALKING_MALE, '-t', '3', '-c:v', 'libvpx', '-b:v', '500k', '-deadline', 'realtime', '-c:a', 'libopus', '-live', '1', '-f', 'webm', file);
+    await ffmpeg(
+      '-i',
+      TALKING_MALE,
+      '-t',
+      '3',
+      '-c:v',
+      'libvpx',
+      '-b:v',
+      '500k',
+      '-deadline',
+      'realtime',
+      '-c:a',
+      'libopus',
+      '-live',
+      '1',
+      '-f',
+      'webm',
+      file,
+    );
     const info = await probe(file);
     assert.ok(Math.abs(info.durationSec - 3) < 0.15, String(info.durationSec));
     assert.equal(info.codec, 'vp8');
@@ -74,7 +112,10 @@ describe('media', () => {
     const audio = await readAudio(TALKING_MALE, info);
     assert.ok(audio);
     assert.ok(Math.abs(audio.length / AUDIO_SAMPLE_RATE - info.durationSec) < 0.05);
-    assert.ok(audio.some((sample) => Math.abs(sample) > 0.05), 'speech should not be silent');
+    assert.ok(
+      audio.some((sample) => Math.abs(sample) > 0.05),
+      'speech should not be silent',
+    );
     assert.ok(audio.every((sample) => Math.abs(sample) <= 1.0001));
 
     const dir = await scratchDir(t);
@@ -87,16 +128,23 @@ describe('media', () => {
     const dir = await scratchDir(t);
     const long = join(dir, 'long.flac'); // an hour of silence: 230 MB as samples, a few KB as FLAC
     await ffmpeg('-f', 'lavfi', '-i', `anullsrc=r=${AUDIO_SAMPLE_RATE}:cl=mono`, '-t', '3600', '-c:a', 'flac', long);
-    const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'audio-memory.ts'), long, '3600'], {
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'audio-memory.ts'), long, '3600'],
+      {
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     assert.equal(child.status, 0, child.stderr.slice(0, 400));
     const { samplesBytes, rise } = JSON.parse(child.stdout) as { samplesBytes: number; rise: number };
     assert.equal(samplesBytes, 3600 * AUDIO_SAMPLE_RATE * 4);
     // Holding the pieces and the joined copy at once would double it; garbage pieces awaiting collection
     // add some tens of MB at most.
-    assert.ok(rise < 1.5 * samplesBytes, `memory rose by ${(rise / 2 ** 20).toFixed(0)} MB for ${(samplesBytes / 2 ** 20).toFixed(0)} MB of samples`);
+    assert.ok(
+      rise < 1.5 * samplesBytes,
+      `memory rose by ${(rise / 2 ** 20).toFixed(0)} MB for ${(samplesBytes / 2 ** 20).toFixed(0)} MB of samples`,
+    );
   });
 
   test('bad input: clear errors, no crash', async (t) => {

@@ -77,7 +77,13 @@ describe('nods', () => {
   });
 
   test('frames without a face or with a rejected pose are skipped, not read as zero', () => {
-    const frames = [frame(0, { pitch: -10 }), noFace(1), frame(2, { pitch: null }), frame(3, { pitch: -10 }), frame(4, { pitch: -10 })];
+    const frames = [
+      frame(0, { pitch: -10 }),
+      noFace(1),
+      frame(2, { pitch: null }),
+      frame(3, { pitch: -10 }),
+      frame(4, { pitch: -10 }),
+    ];
     assert.equal(countNods(frames), 0);
     assert.equal(countNods([]), 0);
   });
@@ -105,7 +111,11 @@ describe('ratios and distributions', () => {
 
   test('center gaze ratio counts only frames with a gaze', () => {
     const gazes: Gaze[] = ['CENTER', 'CENTER', 'LEFT', 'DOWN', 'CENTER'];
-    const frames = [...gazes.map((gaze, i) => frame(i, { gaze })), noFace(5), frame(6, { gaze: null, pose_outlier: true })];
+    const frames = [
+      ...gazes.map((gaze, i) => frame(i, { gaze })),
+      noFace(5),
+      frame(6, { gaze: null, pose_outlier: true }),
+    ];
     assert.equal(centerGazeRatio(frames), 0.6);
   });
 
@@ -113,7 +123,14 @@ describe('ratios and distributions', () => {
     const emotions: Emotion[] = ['happy', 'neutral', 'neutral', 'pleasant', 'neutral', 'concerned', 'happy', 'neutral'];
     const frames = [...emotions.map((emotion, i) => frame(i, { emotion })), noFace(8)];
     const distribution = emotionDistribution(frames);
-    assert.deepEqual(distribution, { happy: 0.25, pleasant: 0.125, neutral: 0.5, focused: 0, concerned: 0.125, surprised: 0 });
+    assert.deepEqual(distribution, {
+      happy: 0.25,
+      pleasant: 0.125,
+      neutral: 0.5,
+      focused: 0,
+      concerned: 0.125,
+      surprised: 0,
+    });
     assert.ok(Math.abs(Object.values(distribution).reduce((a, b) => a + b) - 1) < 1e-9);
     assert.equal(primaryEmotion(distribution), 'neutral');
   });
@@ -136,10 +153,18 @@ describe('ratios and distributions', () => {
 describe('gaze-away segments and blinks', () => {
   test('stretches away of at least a second become segments with their main direction', () => {
     const gazes: Gaze[] = [
-      'CENTER', 'CENTER',
-      'DOWN', 'DOWN', 'DOWN', 'LEFT', 'DOWN', 'DOWN', // 6 frames: 0.4 s → 1.6 s
       'CENTER',
-      'RIGHT', 'RIGHT', 'RIGHT', // 0.6 s: a glance
+      'CENTER',
+      'DOWN',
+      'DOWN',
+      'DOWN',
+      'LEFT',
+      'DOWN',
+      'DOWN', // 6 frames: 0.4 s → 1.6 s
+      'CENTER',
+      'RIGHT',
+      'RIGHT',
+      'RIGHT', // 0.6 s: a glance
       'CENTER',
     ];
     const frames = gazes.map((gaze, i) => frame(i, { gaze }));
@@ -184,8 +209,15 @@ describe('per-frame rules and pose outliers', () => {
     frames[6] = frame(6, { yaw: 33, pitch: 5, roll: 175 });
     frames[9] = frame(9, { yaw: 2, pitch: 30, roll: 1 }); // plausible, but 25° off its neighbours
     const cleaned = rejectPoseOutliers(frames);
-    assert.deepEqual(cleaned.map((f) => f.pose_outlier), frames.map((_, i) => [0, 6, 9].includes(i)));
-    for (const i of [0, 6, 9]) assert.deepEqual([cleaned[i]!.pitch, cleaned[i]!.yaw, cleaned[i]!.roll, cleaned[i]!.gaze], [null, null, null, null]);
+    assert.deepEqual(
+      cleaned.map((f) => f.pose_outlier),
+      frames.map((_, i) => [0, 6, 9].includes(i)),
+    );
+    for (const i of [0, 6, 9])
+      assert.deepEqual(
+        [cleaned[i]!.pitch, cleaned[i]!.yaw, cleaned[i]!.roll, cleaned[i]!.gaze],
+        [null, null, null, null],
+      );
     assert.equal(cleaned[3]!.pitch, 5);
     assert.equal(faceConfidence(cleaned).pose_outlier_ratio, 0.25);
   });

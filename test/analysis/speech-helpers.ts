@@ -11,7 +11,8 @@ import { ffmpeg } from './media-helpers.ts';
 
 const run = promisify(execFile);
 
-export const espeakMissing = spawnSync('espeak-ng', ['--version']).status === 0 ? false : 'espeak-ng is not installed (apt-get install espeak-ng)';
+export const espeakMissing =
+  spawnSync('espeak-ng', ['--version']).status === 0 ? false : 'espeak-ng is not installed (apt-get install espeak-ng)';
 if (espeakMissing && process.env.CI) throw new Error(espeakMissing);
 
 /** Speech for `text`, with the synthesiser's leading and trailing silence cut off, at 16 kHz mono. */
@@ -26,10 +27,14 @@ export async function speak(dir: string, name: string, text: string, voice: 'en'
 
 /** A file's audio as 16 kHz mono float samples. */
 export async function samples(file: string): Promise<Float32Array> {
-  const { stdout } = await run(mediaTools().ffmpeg, ['-v', 'error', '-i', file, '-ac', '1', '-ar', '16000', '-f', 'f32le', 'pipe:1'], {
-    encoding: 'buffer',
-    maxBuffer: 1 << 28,
-  });
+  const { stdout } = await run(
+    mediaTools().ffmpeg,
+    ['-v', 'error', '-i', file, '-ac', '1', '-ar', '16000', '-f', 'f32le', 'pipe:1'],
+    {
+      encoding: 'buffer',
+      maxBuffer: 1 << 28,
+    },
+  );
   const out = new Float32Array(stdout.length / 4);
   new Uint8Array(out.buffer).set(stdout.subarray(0, out.length * 4));
   return out;

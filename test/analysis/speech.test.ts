@@ -22,7 +22,9 @@ const KOREAN = [
 
 /** Three sentences with 0.5 s, 1.5 s, 0.6 s and 0.5 s of silence around and between them. */
 async function answer(dir: string, sentences: typeof ENGLISH | typeof KOREAN, voice: 'en' | 'ko') {
-  const clips = await Promise.all(sentences.map(async ([text], i) => samples(await speak(dir, `${voice}${i}`, text, voice))));
+  const clips = await Promise.all(
+    sentences.map(async ([text], i) => samples(await speak(dir, `${voice}${i}`, text, voice))),
+  );
   const audio = concat(silence(0.5), clips[0]!, silence(1.5), clips[1]!, silence(0.6), clips[2]!, silence(0.5));
   const d = clips.map((clip) => clip.length / 16000);
   const first = { start: 0.5, end: 0.5 + d[0]! };
@@ -37,7 +39,10 @@ const near = (actual: number | null | undefined, expected: number, tolerance: nu
   assert.ok(actual != null && Math.abs(actual - expected) <= tolerance, `${what}: ${actual} vs ${expected}`);
 
 describe('voice activity and acoustic measures on synthesised speech', { skip: espeakMissing }, () => {
-  for (const [voice, sentences] of [['en', ENGLISH], ['ko', KOREAN]] as const) {
+  for (const [voice, sentences] of [
+    ['en', ENGLISH],
+    ['ko', KOREAN],
+  ] as const) {
     test(`${voice}: speech where it was put, the one long silence as a pause, syllables within 25%`, async (t) => {
       const dir = await scratchDir(t);
       const { audio, first, second, third, syllables, durationSec } = await answer(dir, sentences, voice);
@@ -46,7 +51,10 @@ describe('voice activity and acoustic measures on synthesised speech', { skip: e
       near(stretches.at(-1)?.end_sec, third.end, 0.3, 'speech ends');
       // Nothing is heard inside the silences.
       for (const stretch of stretches) {
-        assert.ok(stretch.end_sec <= first.end + 0.3 || stretch.start_sec >= second.start - 0.3, `stretch in the 1.5 s silence: ${JSON.stringify(stretch)}`);
+        assert.ok(
+          stretch.end_sec <= first.end + 0.3 || stretch.start_sec >= second.start - 0.3,
+          `stretch in the 1.5 s silence: ${JSON.stringify(stretch)}`,
+        );
       }
       const pauses = pausesBetween(stretches);
       assert.equal(pauses.length, 1, JSON.stringify(pauses));
@@ -62,7 +70,10 @@ describe('voice activity and acoustic measures on synthesised speech', { skip: e
       near(speech.longest_pause_sec, 1.5, 0.4, 'longest pause');
       const estimated = speech.syllables_per_sec_estimated! * speech.speaking_time_sec!;
       near(estimated, syllables, 0.25 * syllables, 'syllable nuclei');
-      assert.ok(speech.voice.pitch_mean_hz! > 60 && speech.voice.pitch_mean_hz! < 300, `pitch ${speech.voice.pitch_mean_hz}`);
+      assert.ok(
+        speech.voice.pitch_mean_hz! > 60 && speech.voice.pitch_mean_hz! < 300,
+        `pitch ${speech.voice.pitch_mean_hz}`,
+      );
       assert.ok(speech.voice.loudness_variation_db! > 0);
     });
   }
@@ -70,7 +81,11 @@ describe('voice activity and acoustic measures on synthesised speech', { skip: e
   test('a monotone hum has almost no pitch variation; no audio and silence are results, not errors', async (t) => {
     const dir = await scratchDir(t);
     const hum = new Float32Array(16000 * 2).map((_, i) => 0.3 * Math.sin((2 * Math.PI * 150 * i) / 16000));
-    const { speech } = await analyzeSpeech(concat(silence(0.5), hum, silence(0.5)), 3, settings({ STT_ENGINE: 'none' }, dir));
+    const { speech } = await analyzeSpeech(
+      concat(silence(0.5), hum, silence(0.5)),
+      3,
+      settings({ STT_ENGINE: 'none' }, dir),
+    );
     if (speech.stt_status !== 'no_speech') {
       near(speech.voice.pitch_mean_hz, 150, 3, 'pitch of a 150 Hz tone');
       assert.ok(speech.voice.pitch_variation_semitones! < 0.3);
@@ -86,8 +101,16 @@ describe('voice activity and acoustic measures on synthesised speech', { skip: e
 describe('transcription engines against fake servers', { skip: espeakMissing }, () => {
   const TRANSCRIPT = 'Um, I led the backend team, like, for two years.';
   const WORDS = [
-    ['Um', 0.5, 0.7], ['I', 1.0, 1.1], ['led', 1.1, 1.3], ['the', 1.3, 1.4], ['backend', 1.4, 1.8], ['team,', 1.8, 2.1],
-    ['like,', 2.2, 2.4], ['for', 2.6, 2.7], ['two', 2.7, 2.9], ['years.', 2.9, 3.3],
+    ['Um', 0.5, 0.7],
+    ['I', 1.0, 1.1],
+    ['led', 1.1, 1.3],
+    ['the', 1.3, 1.4],
+    ['backend', 1.4, 1.8],
+    ['team,', 1.8, 2.1],
+    ['like,', 2.2, 2.4],
+    ['for', 2.6, 2.7],
+    ['two', 2.7, 2.9],
+    ['years.', 2.9, 3.3],
   ] as const;
 
   test('OpenAI-compatible: the request as the API defines it; transcript, pace and fillers as worked out by hand', async (t) => {
@@ -103,9 +126,19 @@ describe('transcription engines against fake servers', { skip: espeakMissing }, 
         words: WORDS.map(([word, start, end]) => ({ word, start, end })),
       }),
     );
-    const result = await analyzeSpeech(audio, durationSec, settings({
-      STT_ENGINE: 'openai', STT_OPENAI_URL: `${server.url}/v1`, STT_OPENAI_API_KEY: 'sk-test', STT_LANGUAGE: 'en',
-    }, dir));
+    const result = await analyzeSpeech(
+      audio,
+      durationSec,
+      settings(
+        {
+          STT_ENGINE: 'openai',
+          STT_OPENAI_URL: `${server.url}/v1`,
+          STT_OPENAI_API_KEY: 'sk-test',
+          STT_LANGUAGE: 'en',
+        },
+        dir,
+      ),
+    );
 
     assert.equal(server.requests.length, 1);
     const [request] = server.requests;
@@ -128,7 +161,10 @@ describe('transcription engines against fake servers', { skip: espeakMissing }, 
     assert.equal(result.transcript!.language, 'en');
     assert.equal(result.wpm, Number((10 / (durationSec / 60)).toFixed(1)));
     assert.equal(result.filler_count, 2);
-    assert.deepEqual(result.speech.fillers, [{ word: 'um', t: 0.5 }, { word: 'like', t: 2.2 }]);
+    assert.deepEqual(result.speech.fillers, [
+      { word: 'um', t: 0.5 },
+      { word: 'like', t: 2.2 },
+    ]);
     assert.equal(result.speech.wpm_speaking, Number((10 / (result.speech.speaking_time_sec! / 60)).toFixed(1)));
   });
 
@@ -136,15 +172,27 @@ describe('transcription engines against fake servers', { skip: espeakMissing }, 
     const dir = await scratchDir(t);
     const { audio, durationSec } = await answer(dir, ENGLISH, 'en');
     const cases: Array<[string, (response: import('node:http').ServerResponse) => void, RegExp]> = [
-      ['error', (response) => sendJson(response, 500, { error: { message: 'model overloaded' } }), /answered 500.*model overloaded/],
+      [
+        'error',
+        (response) => sendJson(response, 500, { error: { message: 'model overloaded' } }),
+        /answered 500.*model overloaded/,
+      ],
       ['garbage', (response) => response.end('<html>gateway</html>'), /not JSON/],
-      ['wrong JSON', (response) => sendJson(response, 200, { transcript: 'x' }), /without the verbose transcription fields/],
+      [
+        'wrong JSON',
+        (response) => sendJson(response, 200, { transcript: 'x' }),
+        /without the verbose transcription fields/,
+      ],
       ['hang', () => {}, /no answer within 1 s/],
     ];
     for (const [name, behave, message] of cases) {
       const server = await fakeServer(t, (_request, response) => behave(response));
       const started = Date.now();
-      const result = await analyzeSpeech(audio, durationSec, settings({ STT_ENGINE: 'openai', STT_OPENAI_URL: server.url, STT_TIMEOUT_SEC: '1' }, dir));
+      const result = await analyzeSpeech(
+        audio,
+        durationSec,
+        settings({ STT_ENGINE: 'openai', STT_OPENAI_URL: server.url, STT_TIMEOUT_SEC: '1' }, dir),
+      );
       assert.equal(result.speech.stt_status, 'failed', name);
       assert.match(result.speech.stt_message!, message, name);
       assert.ok(result.speech.speaking_time_sec! > 3, name);
@@ -159,15 +207,36 @@ describe('transcription engines against fake servers', { skip: espeakMissing }, 
     const spoken = '음, 저는 그 결과를 보고 어... 결제 시스템을 만들었습니다';
     const server = await fakeServer(t, (request, response) => {
       const key = request.headers['x-goog-api-key'] ?? new URL(request.url, 'http://x').searchParams.get('key');
-      if (key !== 'good-key') return sendJson(response, 403, { error: { code: 403, message: `API key not valid: ${key}`, status: 'PERMISSION_DENIED' } });
+      if (key !== 'good-key')
+        return sendJson(response, 403, {
+          error: { code: 403, message: `API key not valid: ${key}`, status: 'PERMISSION_DENIED' },
+        });
       sendJson(response, 200, {
-        candidates: [{
-          content: { role: 'model', parts: [{ text: JSON.stringify({ language: 'ko', text: spoken, segments: [{ start: 0.5, end: 4.1, text: spoken }] }) }] },
-          finishReason: 'STOP',
-        }],
+        candidates: [
+          {
+            content: {
+              role: 'model',
+              parts: [
+                {
+                  text: JSON.stringify({
+                    language: 'ko',
+                    text: spoken,
+                    segments: [{ start: 0.5, end: 4.1, text: spoken }],
+                  }),
+                },
+              ],
+            },
+            finishReason: 'STOP',
+          },
+        ],
       });
     });
-    const env = { STT_ENGINE: 'gemini', GEMINI_BASE_URL: server.url, GEMINI_API_KEY1: 'bad-key', GEMINI_API_KEY2: 'good-key' };
+    const env = {
+      STT_ENGINE: 'gemini',
+      GEMINI_BASE_URL: server.url,
+      GEMINI_API_KEY1: 'bad-key',
+      GEMINI_API_KEY2: 'good-key',
+    };
     const result = await analyzeSpeech(audio, durationSec, settings(env, dir));
 
     assert.equal(server.requests.length, 2);
@@ -183,7 +252,10 @@ describe('transcription engines against fake servers', { skip: espeakMissing }, 
     assert.equal(result.speech.stt_engine, 'gemini');
     assert.equal(result.transcript!.text, spoken);
     assert.equal(result.speech.language, 'ko');
-    assert.deepEqual(result.speech.fillers.map((f) => f.word), ['음', '어']);
+    assert.deepEqual(
+      result.speech.fillers.map((f) => f.word),
+      ['음', '어'],
+    );
     assert.equal(result.speech.syllables_per_sec, Number((22 / result.speech.speaking_time_sec!).toFixed(2)));
 
     const allBad = await analyzeSpeech(audio, durationSec, settings({ ...env, GEMINI_API_KEY2: 'other-bad-key' }, dir));
@@ -198,7 +270,10 @@ describe('transcription engines against fake servers', { skip: espeakMissing }, 
     const started = Date.now();
     const whisper = await analyzeSpeech(audio, durationSec, settings({ STT_ENGINE: 'whisper' }, dir));
     assert.equal(whisper.speech.stt_status, 'failed');
-    assert.match(whisper.speech.stt_message!, /Whisper model "onnx-community\/whisper-small" is not available.*WHISPER_MODEL_DIR/);
+    assert.match(
+      whisper.speech.stt_message!,
+      /Whisper model "onnx-community\/whisper-small" is not available.*WHISPER_MODEL_DIR/,
+    );
     assert.ok(Date.now() - started < 30_000);
 
     const broken = await fakeServer(t, (_request, response) => sendJson(response, 503, { error: 'down' }));
@@ -206,7 +281,9 @@ describe('transcription engines against fake servers', { skip: espeakMissing }, 
     assert.equal(auto.speech.stt_status, 'failed');
     assert.match(auto.speech.stt_message!, /^openai \(whisper-1\): .*503.*whisper \(onnx-community\/whisper-small\): /);
 
-    const working = await fakeServer(t, (_request, response) => sendJson(response, 200, { text: 'I led the team.', language: 'en' }));
+    const working = await fakeServer(t, (_request, response) =>
+      sendJson(response, 200, { text: 'I led the team.', language: 'en' }),
+    );
     const fallback = await analyzeSpeech(audio, durationSec, settings({ STT_OPENAI_URL: working.url }, dir));
     assert.equal(fallback.speech.stt_status, 'ok');
     assert.equal(fallback.filler_count, 0);
@@ -221,7 +298,11 @@ describe('transcription engines against fake servers', { skip: espeakMissing }, 
     await writeTinyWhisper(modelDir);
     const { audio, durationSec } = await answer(dir, KOREAN, 'ko');
 
-    const detected = await analyzeSpeech(audio, durationSec, settings({ STT_ENGINE: 'whisper', WHISPER_MODEL_DIR: modelDir }, dir));
+    const detected = await analyzeSpeech(
+      audio,
+      durationSec,
+      settings({ STT_ENGINE: 'whisper', WHISPER_MODEL_DIR: modelDir }, dir),
+    );
     assert.equal(detected.speech.stt_status, 'ok', detected.speech.stt_message ?? '');
     assert.deepEqual(detected.transcript, {
       text: '음 안녕하세요 저는 개발자입니다',
@@ -229,31 +310,56 @@ describe('transcription engines against fake servers', { skip: espeakMissing }, 
       segments: [{ start: 0, end: 2, text: '음 안녕하세요 저는 개발자입니다' }],
       words: null,
     });
-    assert.deepEqual(detected.speech.fillers.map((f) => f.word), ['음']);
+    assert.deepEqual(
+      detected.speech.fillers.map((f) => f.word),
+      ['음'],
+    );
     assert.equal(detected.filler_count, 1);
     assert.equal(detected.speech.word_count, 4);
     assert.equal(detected.speech.stt_model, 'tiny-whisper');
 
-    const english = await analyzeSpeech(audio, durationSec, settings({ STT_ENGINE: 'whisper', WHISPER_MODEL_DIR: modelDir, STT_LANGUAGE: 'en' }, dir));
+    const english = await analyzeSpeech(
+      audio,
+      durationSec,
+      settings({ STT_ENGINE: 'whisper', WHISPER_MODEL_DIR: modelDir, STT_LANGUAGE: 'en' }, dir),
+    );
     assert.equal(english.transcript?.text, 'um hello everyone');
     assert.equal(english.transcript?.language, 'en');
-    assert.deepEqual(english.speech.fillers.map((f) => f.word), ['um']);
+    assert.deepEqual(
+      english.speech.fillers.map((f) => f.word),
+      ['um'],
+    );
 
     // A language the model has no token for is a clear failure, not a transcript in another language.
-    const unknown = await analyzeSpeech(audio, durationSec, settings({ STT_ENGINE: 'whisper', WHISPER_MODEL_DIR: modelDir, STT_LANGUAGE: 'ja' }, dir));
+    const unknown = await analyzeSpeech(
+      audio,
+      durationSec,
+      settings({ STT_ENGINE: 'whisper', WHISPER_MODEL_DIR: modelDir, STT_LANGUAGE: 'ja' }, dir),
+    );
     assert.equal(unknown.speech.stt_status, 'failed');
-    assert.match(unknown.speech.stt_message!, /^whisper \(tiny-whisper\): this Whisper model cannot transcribe the language "ja"\.$/);
+    assert.match(
+      unknown.speech.stt_message!,
+      /^whisper \(tiny-whisper\): this Whisper model cannot transcribe the language "ja"\.$/,
+    );
     assert.equal(unknown.transcript, null);
   });
 
   const modelDir = process.env.WHISPER_MODEL_DIR;
-  test('Whisper with a local model transcribes the synthesised speech', {
-    skip: modelDir ? false : 'WHISPER_MODEL_DIR is not set: no Whisper model on this machine',
-  }, async (t) => {
-    const dir = await scratchDir(t);
-    const clip = await samples(await speak(dir, 'fox', ENGLISH[0][0], 'en'));
-    const result = await analyzeSpeech(concat(silence(0.3), clip, silence(0.3)), clip.length / 16000 + 0.6, settings({ STT_ENGINE: 'whisper', WHISPER_MODEL_DIR: modelDir!, STT_LANGUAGE: 'en' }, dir));
-    assert.equal(result.speech.stt_status, 'ok', result.speech.stt_message ?? '');
-    assert.match(result.transcript!.text.toLowerCase(), /fox/);
-  });
+  test(
+    'Whisper with a local model transcribes the synthesised speech',
+    {
+      skip: modelDir ? false : 'WHISPER_MODEL_DIR is not set: no Whisper model on this machine',
+    },
+    async (t) => {
+      const dir = await scratchDir(t);
+      const clip = await samples(await speak(dir, 'fox', ENGLISH[0][0], 'en'));
+      const result = await analyzeSpeech(
+        concat(silence(0.3), clip, silence(0.3)),
+        clip.length / 16000 + 0.6,
+        settings({ STT_ENGINE: 'whisper', WHISPER_MODEL_DIR: modelDir!, STT_LANGUAGE: 'en' }, dir),
+      );
+      assert.equal(result.speech.stt_status, 'ok', result.speech.stt_message ?? '');
+      assert.match(result.transcript!.text.toLowerCase(), /fox/);
+    },
+  );
 });

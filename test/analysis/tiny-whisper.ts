@@ -62,8 +62,16 @@ function buildVocabulary(): Vocabulary {
     }
   }
   const specials = [
-    '<|endoftext|>', '<|startoftranscript|>', '<|en|>', '<|ko|>', '<|translate|>', '<|transcribe|>',
-    '<|startoflm|>', '<|startofprev|>', '<|nospeech|>', '<|notimestamps|>',
+    '<|endoftext|>',
+    '<|startoftranscript|>',
+    '<|en|>',
+    '<|ko|>',
+    '<|translate|>',
+    '<|transcribe|>',
+    '<|startoflm|>',
+    '<|startofprev|>',
+    '<|nospeech|>',
+    '<|notimestamps|>',
     ...Array.from({ length: 1501 }, (_, i) => `<|${(i * 0.02).toFixed(2)}|>`),
   ];
   const firstSpecial = ids.size;
@@ -103,7 +111,12 @@ function valueInfo(name: string, elemType: number, dims: (number | string)[]): p
     },
   };
 }
-function node(opType: string, input: string[], output: string[], attribute: proto.IAttributeProto[] = []): proto.INodeProto {
+function node(
+  opType: string,
+  input: string[],
+  output: string[],
+  attribute: proto.IAttributeProto[] = [],
+): proto.INodeProto {
   return { opType, input, output, attribute, name: output[0] };
 }
 function ints(name: string, values: number[]): proto.IAttributeProto {
@@ -114,7 +127,12 @@ function int(name: string, value: number): proto.IAttributeProto {
 }
 function model(graph: proto.IGraphProto): Uint8Array {
   return onnx.ModelProto.encode(
-    onnx.ModelProto.fromObject({ irVersion: 7, opsetImport: [{ domain: '', version: 13 }], producerName: 'tiny-whisper', graph }),
+    onnx.ModelProto.fromObject({
+      irVersion: 7,
+      opsetImport: [{ domain: '', version: 13 }],
+      producerName: 'tiny-whisper',
+      graph,
+    }),
   ).finish();
 }
 
@@ -143,7 +161,12 @@ function decoder(vocab: Vocabulary): Uint8Array {
   const S = vocab.special;
   const T = vocab.timestamp;
   // Rows ("states"): the tokens with a rule of their own; every other token ends the transcript.
-  const rules: { token: number; next: number; when?: Partial<Record<(typeof MARKERS)[number], [number, number][]>>; extra?: [number, number][] }[] = [
+  const rules: {
+    token: number;
+    next: number;
+    when?: Partial<Record<(typeof MARKERS)[number], [number, number][]>>;
+    extra?: [number, number][];
+  }[] = [
     { token: S('<|startoftranscript|>'), next: S('<|ko|>'), extra: [[S('<|en|>'), 10]] },
     { token: S('<|ko|>'), next: S('<|transcribe|>') },
     { token: S('<|en|>'), next: S('<|transcribe|>') },
@@ -220,7 +243,12 @@ export async function writeTinyWhisper(dir: string): Promise<void> {
   await mkdir(join(dir, 'onnx'), { recursive: true });
   // As in Whisper's own tokenizer, timestamps are added tokens but not special ones.
   const added = (token: string) => ({
-    id: vocab.special(token), content: token, single_word: false, lstrip: false, rstrip: false, normalized: false,
+    id: vocab.special(token),
+    content: token,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
     special: !/^<\|\d+\.\d\d\|>$/.test(token),
   });
   const addedTokens = [...vocab.ids.keys()].filter((token) => token.startsWith('<|'));

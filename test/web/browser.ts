@@ -20,8 +20,30 @@ if (chromiumMissing && process.env.CI) throw new Error(`The browser tests need C
 export function fakeDeviceFiles(dir: string): { video: string; audio: string } {
   const video = join(dir, 'camera.y4m');
   const audio = join(dir, 'microphone.wav');
-  execFileSync(mediaTools().ffmpeg, ['-v', 'error', '-y', '-i', join(FIXTURES, 'video_talking_female_en_8s.mp4'), '-vf', 'fps=15', '-pix_fmt', 'yuv420p', video]);
-  execFileSync(mediaTools().ffmpeg, ['-v', 'error', '-y', '-i', join(FIXTURES, 'speech_en_jfk_11s.wav'), '-ar', '48000', '-ac', '1', audio]);
+  execFileSync(mediaTools().ffmpeg, [
+    '-v',
+    'error',
+    '-y',
+    '-i',
+    join(FIXTURES, 'video_talking_female_en_8s.mp4'),
+    '-vf',
+    'fps=15',
+    '-pix_fmt',
+    'yuv420p',
+    video,
+  ]);
+  execFileSync(mediaTools().ffmpeg, [
+    '-v',
+    'error',
+    '-y',
+    '-i',
+    join(FIXTURES, 'speech_en_jfk_11s.wav'),
+    '-ar',
+    '48000',
+    '-ac',
+    '1',
+    audio,
+  ]);
   return { video, audio };
 }
 
@@ -47,7 +69,11 @@ export async function launch({ devices, denyCamera = false }: LaunchOptions = {}
   const flags = [...COMMON_FLAGS, '--use-fake-device-for-media-stream'];
   if (denyCamera) flags.push('--deny-permission-prompts');
   else flags.push('--use-fake-ui-for-media-stream');
-  if (devices) flags.push(`--use-file-for-fake-video-capture=${devices.video}`, `--use-file-for-fake-audio-capture=${devices.audio}`);
+  if (devices)
+    flags.push(
+      `--use-file-for-fake-video-capture=${devices.video}`,
+      `--use-file-for-fake-audio-capture=${devices.audio}`,
+    );
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: flags });
 }
 

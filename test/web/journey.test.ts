@@ -16,8 +16,18 @@ const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots')
 
 // What the fake transcription server hears in every answer: two sentences, each opening with a filler.
 const WORDS: Array<[string, number, number]> = [
-  ['Um,', 0.3, 0.6], ['I', 0.7, 0.8], ['have', 0.9, 1.1], ['built', 1.2, 1.5], ['Java', 1.6, 1.9], ['services.', 2.0, 2.4],
-  ['Uh,', 3.0, 3.3], ['and', 3.4, 3.5], ['I', 3.6, 3.7], ['led', 3.8, 4.0], ['a', 4.1, 4.2], ['team.', 4.3, 4.8],
+  ['Um,', 0.3, 0.6],
+  ['I', 0.7, 0.8],
+  ['have', 0.9, 1.1],
+  ['built', 1.2, 1.5],
+  ['Java', 1.6, 1.9],
+  ['services.', 2.0, 2.4],
+  ['Uh,', 3.0, 3.3],
+  ['and', 3.4, 3.5],
+  ['I', 3.6, 3.7],
+  ['led', 3.8, 4.0],
+  ['a', 4.1, 4.2],
+  ['team.', 4.3, 4.8],
 ];
 const SEGMENTS = [
   { start: 0.3, end: 2.4, text: ' Um, I have built Java services.' },
@@ -27,7 +37,14 @@ const SEGMENTS = [
 async function portfolioPdf(): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   const font = await doc.embedFont(StandardFonts.Helvetica);
-  doc.addPage().drawText('Backend developer. Java, Spring Boot, Redis, Kafka. Led a team of four.', { x: 40, y: 700, size: 11, font });
+  doc
+    .addPage()
+    .drawText('Backend developer. Java, Spring Boot, Redis, Kafka. Led a team of four.', {
+      x: 40,
+      y: 700,
+      size: 11,
+      font,
+    });
   return doc.save();
 }
 
@@ -68,7 +85,10 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
   });
 
   async function signUpInPage(page: Page, lang: 'ko' | 'en'): Promise<void> {
-    const names = lang === 'en' ? { signUp: 'Sign up', name: 'Name', email: 'Email', password: 'Password' } : { signUp: '회원가입', name: '이름', email: '이메일', password: '비밀번호' };
+    const names =
+      lang === 'en'
+        ? { signUp: 'Sign up', name: 'Name', email: 'Email', password: 'Password' }
+        : { signUp: '회원가입', name: '이름', email: '이메일', password: '비밀번호' };
     await page.goto(`${app.api.baseUrl}/?lang=${lang}`);
     await page.getByRole('button', { name: names.signUp }).click();
     await page.getByLabel(names.name).fill(lang === 'en' ? 'Alex Kim' : '김지원');
@@ -94,7 +114,9 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     await page.getByText('portfolio.pdf').waitFor();
     await page.getByLabel('Company').fill('Acme');
     await page.getByLabel('Role').fill('Backend engineer');
-    await page.getByLabel('Posting text (paste it)').fill('We use Java, Spring Boot and Kafka. Experience with Redis is a plus.');
+    await page
+      .getByLabel('Posting text (paste it)')
+      .fill('We use Java, Spring Boot and Kafka. Experience with Redis is a plus.');
     await page.getByRole('button', { name: 'Add posting' }).click();
     await page.getByText('Backend engineer').waitFor();
 
@@ -112,7 +134,10 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     assert.equal(await page.locator('.question').count(), generated + 1);
 
     // Record about 6 s from the fake camera, then submit.
-    await page.getByRole('link', { name: /^Record an answer/ }).first().click();
+    await page
+      .getByRole('link', { name: /^Record an answer/ })
+      .first()
+      .click();
     await page.getByRole('button', { name: 'Start recording' }).click();
     await page.getByRole('button', { name: 'Stop recording' }).waitFor({ timeout: 10_000 });
     await page.evaluate(() => window.scrollTo(0, 0));
@@ -194,7 +219,9 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'ko');
     const koreanFontLoaded = await page.evaluate(async () => {
       await document.fonts.ready;
-      return [...document.fonts].some((face) => face.family.replaceAll('"', '') === 'Noto Sans KR' && face.status === 'loaded');
+      return [...document.fonts].some(
+        (face) => face.family.replaceAll('"', '') === 'Noto Sans KR' && face.status === 'loaded',
+      );
     });
     assert.ok(koreanFontLoaded, 'a Noto Sans KR face was loaded for the Hangul on the page');
     await signUpInPage(page, 'ko');
@@ -209,11 +236,23 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
   test('a refused upload shows the server’s message; another user’s review is “not found”', async () => {
     const other = await signUp(app.api);
     const session = await app.api.post('/api/interviews/sessions', { generate_questions: false }, other.token);
-    const question = await app.api.post(`/api/interviews/sessions/${session.body.id}/questions`, { text: 'Why us?' }, other.token);
+    const question = await app.api.post(
+      `/api/interviews/sessions/${session.body.id}/questions`,
+      { text: 'Why us?' },
+      other.token,
+    );
     const form = new FormData();
     form.append('session_id', session.body.id);
     form.append('question_id', question.body.id);
-    form.append('file', new Blob([await import('node:fs/promises').then((fs) => fs.readFile(join(import.meta.dirname, '..', 'fixtures', 'video_talking_male_en_5s.mp4')))]), 'a.mp4');
+    form.append(
+      'file',
+      new Blob([
+        await import('node:fs/promises').then((fs) =>
+          fs.readFile(join(import.meta.dirname, '..', 'fixtures', 'video_talking_male_en_5s.mp4')),
+        ),
+      ]),
+      'a.mp4',
+    );
     const uploaded = await app.api.request('POST', '/api/video/upload', { body: form, token: other.token });
     assert.equal(uploaded.status, 200, uploaded.text);
 
@@ -245,7 +284,10 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
       await signUpInPage(page, 'en');
       await page.getByRole('link', { name: 'Start a new practice' }).click();
       await page.getByRole('button', { name: 'Create questions and start' }).click();
-      await page.getByRole('link', { name: /^Record an answer/ }).first().click();
+      await page
+        .getByRole('link', { name: /^Record an answer/ })
+        .first()
+        .click();
       await page.getByRole('alert').filter({ hasText: 'Camera and microphone access was denied' }).waitFor();
       assert.equal(await page.getByRole('button', { name: 'Start recording' }).isDisabled(), true);
     } finally {
@@ -261,7 +303,10 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     await signUpInPage(page, 'en');
     await page.getByRole('link', { name: 'Start a new practice' }).click();
     await page.getByRole('button', { name: 'Create questions and start' }).click();
-    await page.getByRole('link', { name: /^Record an answer/ }).first().click();
+    await page
+      .getByRole('link', { name: /^Record an answer/ })
+      .first()
+      .click();
     const recordAddress = page.url();
 
     await page.getByRole('button', { name: 'Start recording' }).click();
@@ -300,7 +345,9 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     await page.waitForURL(/\/sessions\/[0-9a-f-]{36}$/);
     const address = page.url();
     const email = await page.evaluate(async () => {
-      const response = await fetch('/api/users/me', { headers: { authorization: `Bearer ${localStorage.getItem('interview-practice.token')}` } });
+      const response = await fetch('/api/users/me', {
+        headers: { authorization: `Bearer ${localStorage.getItem('interview-practice.token')}` },
+      });
       return ((await response.json()) as { email: string }).email;
     });
     await page.getByRole('button', { name: 'Log out' }).click();

@@ -73,7 +73,11 @@ export interface UploadHandle<T> {
 }
 
 /** A multipart upload with byte progress (fetch has none for request bodies) and a cancel. */
-export function upload<T>(path: string, form: FormData, onProgress: (sent: number, total: number) => void): UploadHandle<T> {
+export function upload<T>(
+  path: string,
+  form: FormData,
+  onProgress: (sent: number, total: number) => void,
+): UploadHandle<T> {
   const request = new XMLHttpRequest();
   const done = new Promise<T>((resolve, reject) => {
     request.open('POST', path);
@@ -122,7 +126,10 @@ export async function followJob(jobId: string, onUpdate: (job: Job) => void, sig
 
 /** Reads one connection of the event stream; returns the last job seen when it closes. */
 async function readEvents(jobId: string, onUpdate: (job: Job) => void, signal: AbortSignal): Promise<Job | null> {
-  const response = await fetch(`/api/video/jobs/${jobId}/events`, { headers: headers({ accept: 'text/event-stream' }), signal });
+  const response = await fetch(`/api/video/jobs/${jobId}/events`, {
+    headers: headers({ accept: 'text/event-stream' }),
+    signal,
+  });
   if (!response.ok || !response.body) throw await errorOf(response);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';

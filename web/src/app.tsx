@@ -81,7 +81,12 @@ export function App() {
           </nav>
         )}
         <div class="top-actions">
-          <button type="button" class="link" lang={lang === 'ko' ? 'en' : 'ko'} onClick={() => i18n.setLang(lang === 'ko' ? 'en' : 'ko')}>
+          <button
+            type="button"
+            class="link"
+            lang={lang === 'ko' ? 'en' : 'ko'}
+            onClick={() => i18n.setLang(lang === 'ko' ? 'en' : 'ko')}
+          >
             {t.switchLanguage}
           </button>
           {signedIn && (
@@ -96,7 +101,13 @@ export function App() {
           <Routes path={path} />
         ) : (
           <Login
-            notice={notice === 'expired' ? t.sessionExpired : path === '/' || path === '/login' || path === '/signup' ? null : t.loginToContinue}
+            notice={
+              notice === 'expired'
+                ? t.sessionExpired
+                : path === '/' || path === '/login' || path === '/signup'
+                  ? null
+                  : t.loginToContinue
+            }
             onSignedIn={() => {
               setNotice(null);
               setSignedIn(true);

@@ -36,9 +36,24 @@ addEventListener('popstate', () => {
 });
 addEventListener('click', (event) => {
   const link = (event.target as Element | null)?.closest?.('a');
-  if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  if (
+    !link ||
+    event.defaultPrevented ||
+    event.button !== 0 ||
+    event.metaKey ||
+    event.ctrlKey ||
+    event.shiftKey ||
+    event.altKey
+  )
+    return;
   const url = new URL(link.href, location.href);
-  if (url.origin !== location.origin || link.target || link.hasAttribute('download') || /^\/api(\/|$)/.test(url.pathname)) return;
+  if (
+    url.origin !== location.origin ||
+    link.target ||
+    link.hasAttribute('download') ||
+    /^\/api(\/|$)/.test(url.pathname)
+  )
+    return;
   event.preventDefault();
   navigate(url.pathname + url.search);
 });

@@ -8,7 +8,13 @@ import type { QuestionResponse, SessionResponse } from '../../src/interviews/sch
 import type { JobPostingResponse } from '../../src/job-postings/schemas.ts';
 import type { PortfolioResponse } from '../../src/portfolios/schemas.ts';
 import type { Token as TokenResponse, UserResponse } from '../../src/users/schemas.ts';
-import type { JobResponse, ResultsResponse, SessionSummaryResponse, UploadResponse, VideoResponse } from '../../src/videos/schemas.ts';
+import type {
+  JobResponse,
+  ResultsResponse,
+  SessionSummaryResponse,
+  UploadResponse,
+  VideoResponse,
+} from '../../src/videos/schemas.ts';
 
 export type User = Static<typeof UserResponse>;
 export type Token = Static<typeof TokenResponse>;

@@ -52,7 +52,13 @@ export function timelineAlerts(
   endRun();
   for (const item of feedback) {
     if (item.level === 'segment' && item.start_sec !== null && item.end_sec !== null) {
-      alerts.push({ start_t: item.start_sec, end_t: item.end_sec, severity: 1, kind: 'segment', message: item.message });
+      alerts.push({
+        start_t: item.start_sec,
+        end_t: item.end_sec,
+        severity: 1,
+        kind: 'segment',
+        message: item.message,
+      });
     }
   }
   return alerts.sort((a, b) => a.start_t - b.start_t);

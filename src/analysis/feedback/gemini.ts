@@ -6,7 +6,10 @@ import type { GeminiClient } from '../../llm/gemini.ts';
 import type { AnalysisMetrics } from '../pipeline.ts';
 import type { FeedbackItem, FeedbackLang } from './rules.ts';
 
-const TITLES = { ko: { info: '강점', warning: '개선 필요', suggestion: '제안' }, en: { info: 'Strength', warning: 'Needs work', suggestion: 'Suggestion' } };
+const TITLES = {
+  ko: { info: '강점', warning: '개선 필요', suggestion: '제안' },
+  en: { info: 'Strength', warning: 'Needs work', suggestion: 'Suggestion' },
+};
 const TRANSCRIPT_LIMIT = 2000;
 
 const GeminiFeedback = Type.Object({
@@ -63,7 +66,9 @@ function evidence(metrics: AnalysisMetrics) {
 }
 
 function prompt(metrics: AnalysisMetrics, question: string, transcript: string | null, lang: FeedbackLang): string {
-  const answer = transcript ? transcript.slice(0, TRANSCRIPT_LIMIT) + (transcript.length > TRANSCRIPT_LIMIT ? '…' : '') : '(no transcript)';
+  const answer = transcript
+    ? transcript.slice(0, TRANSCRIPT_LIMIT) + (transcript.length > TRANSCRIPT_LIMIT ? '…' : '')
+    : '(no transcript)';
   return [
     'You are an interview coach. Write feedback on one recorded answer to an interview question.',
     `Write in ${lang === 'ko' ? 'Korean' : 'English'}. Give 4 to 8 items, strengths first.`,
@@ -84,10 +89,15 @@ export async function geminiFeedback(
   input: { metrics: AnalysisMetrics; question: string; transcript: string | null; lang: FeedbackLang },
   signal: AbortSignal,
 ): Promise<FeedbackItem[]> {
-  const reply = await client.generateJson([{ text: prompt(input.metrics, input.question, input.transcript, input.lang) }], RESPONSE_SCHEMA, GeminiFeedback, {
-    signal,
-    temperature: 0.4,
-  });
+  const reply = await client.generateJson(
+    [{ text: prompt(input.metrics, input.question, input.transcript, input.lang) }],
+    RESPONSE_SCHEMA,
+    GeminiFeedback,
+    {
+      signal,
+      temperature: 0.4,
+    },
+  );
   return reply.items.map((item) => {
     const segment = item.start_sec !== undefined && item.end_sec !== undefined && item.end_sec >= item.start_sec;
     return {

@@ -26,7 +26,11 @@ export async function coachingFeedback(
       return { items, mode: 'gemini', fallback_reason: null };
     } catch (error) {
       if (!(error instanceof GeminiUnavailable)) throw error;
-      return { items: ruleBasedFeedback(input.metrics, input.lang), mode: 'rule-based', fallback_reason: error.message };
+      return {
+        items: ruleBasedFeedback(input.metrics, input.lang),
+        mode: 'rule-based',
+        fallback_reason: error.message,
+      };
     }
   }
   return { items: ruleBasedFeedback(input.metrics, input.lang), mode: 'rule-based', fallback_reason: null };

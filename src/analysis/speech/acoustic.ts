@@ -135,7 +135,13 @@ export interface VoiceMeasures {
 
 export function voiceMeasures(frames: AcousticFrame[]): VoiceMeasures {
   if (frames.length === 0) {
-    return { loudness_mean_dbfs: null, loudness_variation_db: null, pitch_mean_hz: null, pitch_variation_semitones: null, voiced_ratio: null };
+    return {
+      loudness_mean_dbfs: null,
+      loudness_variation_db: null,
+      pitch_mean_hz: null,
+      pitch_variation_semitones: null,
+      voiced_ratio: null,
+    };
   }
   const loudness = frames.map((frame) => frame.intensity_db);
   const pitches = frames.flatMap((frame) => (frame.f0_hz === null ? [] : [frame.f0_hz]));

@@ -41,9 +41,40 @@ const ALWAYS_EN = /^(u+h+|u+m+|e+r+m*|h+m+|u+h+m+)$/u;
 const DRAWN_OUT_MARK = /[…~-]|\.\./u;
 /** Words after which "like" is a verb, a comparison or part of a fixed phrase. */
 const LIKE_GOVERNORS = new Set([
-  'i', 'you', 'we', 'they', 'would', "i'd", "you'd", "we'd", "they'd", 'do', 'does', 'did', "don't",
-  "doesn't", "didn't", 'really', 'look', 'looks', 'looked', 'looking', 'sound', 'sounds', 'sounded',
-  'seem', 'seems', 'feel', 'feels', 'felt', 'something', 'anything', 'nothing', 'more', 'much', 'be',
+  'i',
+  'you',
+  'we',
+  'they',
+  'would',
+  "i'd",
+  "you'd",
+  "we'd",
+  "they'd",
+  'do',
+  'does',
+  'did',
+  "don't",
+  "doesn't",
+  "didn't",
+  'really',
+  'look',
+  'looks',
+  'looked',
+  'looking',
+  'sound',
+  'sounds',
+  'sounded',
+  'seem',
+  'seems',
+  'feel',
+  'feels',
+  'felt',
+  'something',
+  'anything',
+  'nothing',
+  'more',
+  'much',
+  'be',
 ]);
 
 function tokenize(words: Word[]): Token[] {
@@ -86,7 +117,10 @@ function alwaysFiller(token: Token): boolean {
 
 /** 그, 저, 아, 뭐, 막 and their drawn-out forms (그으, 저어). */
 function positionalKorean(token: Token): boolean {
-  return POSITIONAL_KO.includes(token.text) || (token.elongated && POSITIONAL_KO.includes(token.text[0] ?? '') && /^.[으어아]*$/u.test(token.text));
+  return (
+    POSITIONAL_KO.includes(token.text) ||
+    (token.elongated && POSITIONAL_KO.includes(token.text[0] ?? '') && /^.[으어아]*$/u.test(token.text))
+  );
 }
 
 export function findFillers(words: Word[], hesitationPauseSec = 0.3): Filler[] {

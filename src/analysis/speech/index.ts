@@ -49,7 +49,10 @@ export interface SpeechAnalysis {
 }
 
 /** The engines to try, in order: the one named, or for `auto` every configured one. */
-export function sttEngines(settings: SpeechSettings, onDownload?: (file: string, progress: number) => void): SttEngine[] {
+export function sttEngines(
+  settings: SpeechSettings,
+  onDownload?: (file: string, progress: number) => void,
+): SttEngine[] {
   const openai = settings.openaiUrl
     ? openaiEngine({ url: settings.openaiUrl, apiKey: settings.openaiApiKey, model: settings.openaiModel })
     : null;
@@ -101,12 +104,22 @@ async function transcribe(
     const signal = AbortSignal.timeout(settings.timeoutSec * 1000);
     try {
       const timedOut = new Promise<never>((_, reject) =>
-        signal.addEventListener('abort', () => reject(new SttUnavailable(`no answer within ${settings.timeoutSec} s`)), { once: true }),
+        signal.addEventListener(
+          'abort',
+          () => reject(new SttUnavailable(`no answer within ${settings.timeoutSec} s`)),
+          { once: true },
+        ),
       );
-      const transcript = await Promise.race([engine.transcribe(audio, { language: settings.language, signal }), timedOut]);
+      const transcript = await Promise.race([
+        engine.transcribe(audio, { language: settings.language, signal }),
+        timedOut,
+      ]);
       return { transcript, engine, status: 'ok', message: failures.length ? failures.join(' ') : null };
     } catch (error) {
-      const reason = error instanceof SttUnavailable || signal.aborted ? (error as Error).message : `unexpected error: ${(error as Error).message}`;
+      const reason =
+        error instanceof SttUnavailable || signal.aborted
+          ? (error as Error).message
+          : `unexpected error: ${(error as Error).message}`;
       failures.push(`${engine.name} (${engine.model}): ${reason.replace(/\.$/, '')}.`);
     }
   }
@@ -186,7 +199,10 @@ export async function analyzeSpeech(
   }
   const language = transcript.language ?? guessLanguage(transcript.text);
   const measures = pace(transcript.text, durationSec, speakingTime);
-  const fillers = findFillers(transcript.words ?? wordsOf(transcript.text), SPEECH_THRESHOLDS.fillers.hesitation_pause_sec);
+  const fillers = findFillers(
+    transcript.words ?? wordsOf(transcript.text),
+    SPEECH_THRESHOLDS.fillers.hesitation_pause_sec,
+  );
   return {
     wpm: measures.wpm,
     filler_count: fillers.length,

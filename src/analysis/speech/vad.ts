@@ -78,9 +78,14 @@ export function speechStretches(
   close(silenceStart ?? total);
   // Pad, without overlapping the neighbours or leaving the audio.
   return stretches.map((stretch, i) => ({
-    start_sec: round(Math.max(stretch.start_sec - thresholds.pad_sec, i > 0 ? (stretches[i - 1]!.end_sec + stretch.start_sec) / 2 : 0)),
+    start_sec: round(
+      Math.max(stretch.start_sec - thresholds.pad_sec, i > 0 ? (stretches[i - 1]!.end_sec + stretch.start_sec) / 2 : 0),
+    ),
     end_sec: round(
-      Math.min(stretch.end_sec + thresholds.pad_sec, i < stretches.length - 1 ? (stretch.end_sec + stretches[i + 1]!.start_sec) / 2 : total),
+      Math.min(
+        stretch.end_sec + thresholds.pad_sec,
+        i < stretches.length - 1 ? (stretch.end_sec + stretches[i + 1]!.start_sec) / 2 : total,
+      ),
     ),
   }));
 }

@@ -23,7 +23,12 @@ export function FeedbackList({ items, seek }: { items: Feedback[]; seek: (t: num
                 <li key={item.id}>
                   <strong>{item.title}</strong> <span>{item.message}</span>{' '}
                   {item.start_sec !== null && (
-                    <button type="button" class="time-link tabular" onClick={() => seek(item.start_sec!)} aria-label={t.seekTo(clock(item.start_sec))}>
+                    <button
+                      type="button"
+                      class="time-link tabular"
+                      onClick={() => seek(item.start_sec!)}
+                      aria-label={t.seekTo(clock(item.start_sec))}
+                    >
                       {clock(item.start_sec)}
                       {item.end_sec !== null && item.end_sec > item.start_sec ? `–${clock(item.end_sec)}` : ''}
                     </button>

@@ -21,7 +21,13 @@ type Metrics = NonNullable<Results['metrics']>;
 
 const within = (value: number, [low, high]: [number, number]) => value >= low && value <= high;
 
-export function metricCards(metrics: Metrics, rules: FeedbackRules | null, i18n: I18n, language: string | null, frames: Frame[]): Card[] {
+export function metricCards(
+  metrics: Metrics,
+  rules: FeedbackRules | null,
+  i18n: I18n,
+  language: string | null,
+  frames: Frame[],
+): Card[] {
   const { t, percent, number } = i18n;
   // The speech block is typed `unknown` in the route schema; its shape is the pipeline's SpeechMeasures.
   const s = metrics.speech as Speech | null;
@@ -34,7 +40,14 @@ export function metricCards(metrics: Metrics, rules: FeedbackRules | null, i18n:
     key: 'eye',
     value: gaze === null ? '–' : percent(gaze),
     target: rules ? `≥ ${percent(rules.gaze_good_min)}` : null,
-    state: gaze === null || !rules ? 'none' : gaze >= rules.gaze_good_min ? 'ok' : gaze < rules.gaze_weak_below ? 'practise' : 'watch',
+    state:
+      gaze === null || !rules
+        ? 'none'
+        : gaze >= rules.gaze_good_min
+          ? 'ok'
+          : gaze < rules.gaze_weak_below
+            ? 'practise'
+            : 'watch',
     moment: away?.start_sec ?? null,
   });
 
@@ -44,9 +57,17 @@ export function metricCards(metrics: Metrics, rules: FeedbackRules | null, i18n:
     value: smile === null ? '–' : percent(smile),
     target: rules ? range(rules.smile_natural, percent) : null,
     state:
-      smile === null || !rules ? 'none' : within(smile, rules.smile_natural) ? 'ok' : smile < rules.smile_weak_below ? 'practise' : 'watch',
+      smile === null || !rules
+        ? 'none'
+        : within(smile, rules.smile_natural)
+          ? 'ok'
+          : smile < rules.smile_weak_below
+            ? 'practise'
+            : 'watch',
     // The broadest smile: what a natural one of yours looks like.
-    moment: frames.reduce<Frame | null>((best, frame) => ((frame.smile ?? -1) > (best?.smile ?? -1) ? frame : best), null)?.t ?? null,
+    moment:
+      frames.reduce<Frame | null>((best, frame) => ((frame.smile ?? -1) > (best?.smile ?? -1) ? frame : best), null)
+        ?.t ?? null,
   });
 
   const nods = metrics.nod_count;
@@ -90,7 +111,14 @@ export function metricCards(metrics: Metrics, rules: FeedbackRules | null, i18n:
     value: fillers === null ? '–' : number(fillers, 0),
     unit: t.unit.count,
     target: rules ? `≤ ${number(rules.fillers_good_max, 0)}` : null,
-    state: fillers === null || !rules ? 'none' : fillers <= rules.fillers_good_max ? 'ok' : fillers >= rules.fillers_weak_min ? 'practise' : 'watch',
+    state:
+      fillers === null || !rules
+        ? 'none'
+        : fillers <= rules.fillers_good_max
+          ? 'ok'
+          : fillers >= rules.fillers_weak_min
+            ? 'practise'
+            : 'watch',
     moment: s?.fillers.find((filler) => filler.t !== null)?.t ?? null,
   });
 
@@ -134,7 +162,12 @@ export function MetricCards({ cards, seek }: { cards: Card[]; seek: (t: number) 
           {card.target && <span class="metric-target small">{t.target(card.target)}</span>}
           {card.detail && <span class="small muted">{card.detail}</span>}
           {card.moment !== null && (
-            <button type="button" class="link small" onClick={() => seek(card.moment!)} aria-label={`${t.card[card.key]}: ${t.seekTo(clock(card.moment))}`}>
+            <button
+              type="button"
+              class="link small"
+              onClick={() => seek(card.moment!)}
+              aria-label={`${t.card[card.key]}: ${t.seekTo(clock(card.moment))}`}
+            >
               ▶ {clock(card.moment)}
             </button>
           )}

@@ -40,7 +40,12 @@ interface Take {
   name: string;
 }
 
-export function Recorder({ question, sessionId, onClose, onSubmitted }: {
+export function Recorder({
+  question,
+  sessionId,
+  onClose,
+  onSubmitted,
+}: {
   question: Question;
   sessionId: string;
   onClose: () => void;
@@ -374,7 +379,11 @@ export function Recorder({ question, sessionId, onClose, onSubmitted }: {
         <div class="devices">
           <label>
             {t.camera}
-            <select value={cameraId} onChange={(event) => setCameraId(event.currentTarget.value || undefined)} disabled={phase !== 'preview'}>
+            <select
+              value={cameraId}
+              onChange={(event) => setCameraId(event.currentTarget.value || undefined)}
+              disabled={phase !== 'preview'}
+            >
               {cameras.map((device, index) => (
                 <option key={device.deviceId} value={device.deviceId}>
                   {device.label || `${t.camera} ${index + 1}`}
@@ -384,7 +393,11 @@ export function Recorder({ question, sessionId, onClose, onSubmitted }: {
           </label>
           <label>
             {t.microphone}
-            <select value={micId} onChange={(event) => setMicId(event.currentTarget.value || undefined)} disabled={phase !== 'preview'}>
+            <select
+              value={micId}
+              onChange={(event) => setMicId(event.currentTarget.value || undefined)}
+              disabled={phase !== 'preview'}
+            >
               {mics.map((device, index) => (
                 <option key={device.deviceId} value={device.deviceId}>
                   {device.label || `${t.microphone} ${index + 1}`}
@@ -402,4 +415,3 @@ export function Recorder({ question, sessionId, onClose, onSubmitted }: {
     </section>
   );
 }
-

@@ -153,7 +153,11 @@ function Legend() {
         </li>
       ))}
       <li>
-        <span class="line-swatch" style={{ borderTopColor: COLOURS.smileLine, borderTopStyle: 'dashed' }} aria-hidden="true" />
+        <span
+          class="line-swatch"
+          style={{ borderTopColor: COLOURS.smileLine, borderTopStyle: 'dashed' }}
+          aria-hidden="true"
+        />
         {t.smileThreshold}
       </li>
       <li>
@@ -161,7 +165,11 @@ function Legend() {
         {t.headPitch}
       </li>
       <li>
-        <span class="line-swatch" style={{ borderTopColor: COLOURS.yaw, borderTopStyle: 'dashed' }} aria-hidden="true" />
+        <span
+          class="line-swatch"
+          style={{ borderTopColor: COLOURS.yaw, borderTopStyle: 'dashed' }}
+          aria-hidden="true"
+        />
         {t.headYaw}
       </li>
       <li>
@@ -169,11 +177,15 @@ function Legend() {
         {t.speaking}
       </li>
       <li>
-        <span class="swatch" style={{ color: COLOURS.pauseMark }} aria-hidden="true">◆</span>
+        <span class="swatch" style={{ color: COLOURS.pauseMark }} aria-hidden="true">
+          ◆
+        </span>
         {t.pause}
       </li>
       <li>
-        <span class="swatch" style={{ color: COLOURS.filler }} aria-hidden="true">▲</span>
+        <span class="swatch" style={{ color: COLOURS.filler }} aria-hidden="true">
+          ▲
+        </span>
         {t.filler}
       </li>
       <li>
@@ -253,7 +265,12 @@ function draw(canvas: HTMLCanvasElement, data: TimelineData, height: number): vo
   const speechTop = LANE_HEIGHT * 3;
   for (const stretch of data.speech?.speech_segments ?? []) {
     g.fillStyle = COLOURS.speech;
-    g.fillRect(x(stretch.start_sec), speechTop + 9, Math.max(1, x(stretch.end_sec) - x(stretch.start_sec)), LANE_HEIGHT - 18);
+    g.fillRect(
+      x(stretch.start_sec),
+      speechTop + 9,
+      Math.max(1, x(stretch.end_sec) - x(stretch.start_sec)),
+      LANE_HEIGHT - 18,
+    );
   }
   for (const pause of data.speech?.pauses ?? []) {
     g.fillStyle = COLOURS.pauseFill;

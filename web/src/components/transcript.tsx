@@ -19,7 +19,15 @@ export interface TranscriptData {
 /** Lower-case letters and digits: how fillers and words are compared. */
 const bare = (word: string) => word.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
 
-export function Transcript({ data, seek, video }: { data: TranscriptData; seek: (t: number) => void; video: HTMLVideoElement | null }) {
+export function Transcript({
+  data,
+  seek,
+  video,
+}: {
+  data: TranscriptData;
+  seek: (t: number) => void;
+  video: HTMLVideoElement | null;
+}) {
   const { t, clock, number } = useI18n();
   const [now, setNow] = useState(0);
   useEffect(() => {
@@ -60,15 +68,27 @@ export function Transcript({ data, seek, video }: { data: TranscriptData; seek: 
   type Item = { kind: 'segment'; segment: TranscriptSegment } | { kind: 'pause'; start: number; duration: number };
   const items: Item[] = [
     ...data.segments.map((segment): Item => ({ kind: 'segment', segment })),
-    ...(data.speech?.pauses ?? []).map((pause): Item => ({ kind: 'pause', start: pause.start_sec, duration: pause.duration_sec })),
-  ].sort((a, b) => (a.kind === 'segment' ? a.segment.start : a.start) - (b.kind === 'segment' ? b.segment.start : b.start));
+    ...(data.speech?.pauses ?? []).map((pause): Item => ({
+      kind: 'pause',
+      start: pause.start_sec,
+      duration: pause.duration_sec,
+    })),
+  ].sort(
+    (a, b) => (a.kind === 'segment' ? a.segment.start : a.start) - (b.kind === 'segment' ? b.segment.start : b.start),
+  );
 
   return (
     <div class="transcript-body" lang={data.speech?.language ?? undefined}>
       {items.map((item, index) => {
         if (item.kind === 'pause') {
           return (
-            <button key={`p${index}`} type="button" class="pause-mark" onClick={() => seek(item.start)} aria-label={`${t.pause} ${number(item.duration)}${t.unit.seconds}: ${t.seekTo(clock(item.start))}`}>
+            <button
+              key={`p${index}`}
+              type="button"
+              class="pause-mark"
+              onClick={() => seek(item.start)}
+              aria-label={`${t.pause} ${number(item.duration)}${t.unit.seconds}: ${t.seekTo(clock(item.start))}`}
+            >
               {t.pauseMark(number(item.duration))}
             </button>
           );
@@ -78,7 +98,12 @@ export function Transcript({ data, seek, video }: { data: TranscriptData; seek: 
         const words = timedWords.filter((word) => word.start! >= segment.start - 0.01 && word.start! < segment.end);
         return (
           <span key={`s${index}`} class={`segment${active ? ' active' : ''}`}>
-            <button type="button" class="segment-time tabular" onClick={() => seek(segment.start)} aria-label={t.seekTo(clock(segment.start))}>
+            <button
+              type="button"
+              class="segment-time tabular"
+              onClick={() => seek(segment.start)}
+              aria-label={t.seekTo(clock(segment.start))}
+            >
               {clock(segment.start)}
             </button>{' '}
             {words.length ? (

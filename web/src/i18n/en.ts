@@ -99,7 +99,8 @@ export const en: Messages = {
   recordingStopped: 'Recording finished. Watch it, then submit.',
   limitNote: (limit: string) => `Recording stops by itself at ${limit}.`,
   limitReached: 'The maximum length was reached, so recording stopped.',
-  cameraDenied: 'Camera and microphone access was denied. Allow it from the lock icon in the address bar, then try again.',
+  cameraDenied:
+    'Camera and microphone access was denied. Allow it from the lock icon in the address bar, then try again.',
   cameraMissing: 'No camera or microphone was found. Connect one, or choose a video file.',
   cameraBusy: 'Another program is using the camera. Close it and try again.',
   cameraInsecure: 'The camera is only available over https or on localhost.',

@@ -53,8 +53,16 @@ export function makeI18n(lang: Lang, setLang: (lang: Lang) => void): I18n {
   };
   const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
   const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
-  const minutes = new Intl.NumberFormat(locale, { style: 'unit', unit: 'minute', unitDisplay: lang === 'ko' ? 'narrow' : 'short' });
-  const seconds = new Intl.NumberFormat(locale, { style: 'unit', unit: 'second', unitDisplay: lang === 'ko' ? 'narrow' : 'short' });
+  const minutes = new Intl.NumberFormat(locale, {
+    style: 'unit',
+    unit: 'minute',
+    unitDisplay: lang === 'ko' ? 'narrow' : 'short',
+  });
+  const seconds = new Intl.NumberFormat(locale, {
+    style: 'unit',
+    unit: 'second',
+    unitDisplay: lang === 'ko' ? 'narrow' : 'short',
+  });
   return {
     lang,
     t: MESSAGES[lang],

@@ -99,7 +99,8 @@ export const ko = {
   recordingStopped: '녹화를 마쳤습니다. 확인하고 제출해 주세요.',
   limitNote: (limit: string) => `최대 ${limit}까지 녹화됩니다.`,
   limitReached: '최대 녹화 시간이 되어 녹화를 멈췄습니다.',
-  cameraDenied: '카메라와 마이크 권한이 거부되었습니다. 주소창의 자물쇠 아이콘에서 권한을 허용한 뒤 다시 시도해 주세요.',
+  cameraDenied:
+    '카메라와 마이크 권한이 거부되었습니다. 주소창의 자물쇠 아이콘에서 권한을 허용한 뒤 다시 시도해 주세요.',
   cameraMissing: '카메라나 마이크를 찾을 수 없습니다. 장치를 연결하거나 영상 파일을 선택해 주세요.',
   cameraBusy: '다른 프로그램이 카메라를 사용 중입니다. 그 프로그램을 닫고 다시 시도해 주세요.',
   cameraInsecure: '이 주소에서는 카메라를 쓸 수 없습니다. https 또는 localhost로 접속해 주세요.',
@@ -131,7 +132,10 @@ export const ko = {
   feedback: '피드백',
   metrics: '지표',
   lanes: { gaze: '시선', smile: '미소', head: '고개', speech: '말·쉼', marks: '표시' },
-  gaze: { CENTER: '정면', LEFT: '왼쪽', RIGHT: '오른쪽', UP: '위', DOWN: '아래', none: '얼굴 없음' } as Record<string, string>,
+  gaze: { CENTER: '정면', LEFT: '왼쪽', RIGHT: '오른쪽', UP: '위', DOWN: '아래', none: '얼굴 없음' } as Record<
+    string,
+    string
+  >,
   headPitch: '고개 위아래',
   headYaw: '고개 좌우',
   smileThreshold: '미소 기준선',

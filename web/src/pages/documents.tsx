@@ -37,7 +37,8 @@ function Portfolios() {
     setProgress(0);
     announce(t.uploading);
     try {
-      await upload<Portfolio>('/api/portfolios/upload', form, (sent, total) => setProgress(total ? sent / total : 0)).done;
+      await upload<Portfolio>('/api/portfolios/upload', form, (sent, total) => setProgress(total ? sent / total : 0))
+        .done;
       portfolios.reload();
     } catch (caught) {
       setError(caught);
@@ -102,7 +103,12 @@ function Portfolios() {
               <strong>{portfolio.filename}</strong>
               <span class="muted small"> · {date(portfolio.created_at)}</span>
             </span>
-            <button type="button" class="link danger" onClick={() => remove(portfolio)} aria-label={`${t.delete}: ${portfolio.filename}`}>
+            <button
+              type="button"
+              class="link danger"
+              onClick={() => remove(portfolio)}
+              aria-label={`${t.delete}: ${portfolio.filename}`}
+            >
               {t.delete}
             </button>
           </li>
@@ -180,7 +186,12 @@ function Postings() {
               <strong>{posting.company_name}</strong> · {posting.title}
               <span class="muted small"> · {date(posting.created_at)}</span>
             </span>
-            <button type="button" class="link danger" onClick={() => remove(posting)} aria-label={`${t.delete}: ${posting.company_name} ${posting.title}`}>
+            <button
+              type="button"
+              class="link danger"
+              onClick={() => remove(posting)}
+              aria-label={`${t.delete}: ${posting.company_name} ${posting.title}`}
+            >
               {t.delete}
             </button>
           </li>

@@ -23,7 +23,8 @@ export function Login({ notice, onSignedIn }: { notice: string | null; onSignedI
     setBusy(true);
     setError(null);
     try {
-      if (mode === 'signup') await api('POST', '/api/users/signup', { email, password, name: String(form.get('name')) });
+      if (mode === 'signup')
+        await api('POST', '/api/users/signup', { email, password, name: String(form.get('name')) });
       const { access_token } = await api<Token>('POST', '/api/users/login', { email, password });
       tokenStore.set(access_token);
       if (path === '/login' || path === '/signup') navigate('/', { replace: true });

@@ -107,9 +107,15 @@ export function Review({ videoId }: { videoId: string }) {
     }
   };
   const askFollowUp = () =>
-    act(async () => setFollowUp(await api<Question>('POST', `/api/interviews/questions/${video.question_id}/followup?lang=${lang}`, {})));
+    act(async () =>
+      setFollowUp(
+        await api<Question>('POST', `/api/interviews/questions/${video.question_id}/followup?lang=${lang}`, {}),
+      ),
+    );
 
-  const cards = results.metrics ? metricCards(results.metrics, view?.rules ?? null, i18n, results.transcript_language, view?.timeline.frames ?? []) : [];
+  const cards = results.metrics
+    ? metricCards(results.metrics, view?.rules ?? null, i18n, results.transcript_language, view?.timeline.frames ?? [])
+    : [];
   const failed = !running && job?.status === 'failed';
 
   return (
@@ -203,9 +209,7 @@ export function Review({ videoId }: { videoId: string }) {
               {view.transcript.segments.length ? (
                 <Transcript data={view.transcript} seek={seek} video={player} />
               ) : (
-                <p class="muted">
-                  {t.sttStatus[view.transcript.speech?.stt_status ?? 'disabled'] ?? t.noTranscript}
-                </p>
+                <p class="muted">{t.sttStatus[view.transcript.speech?.stt_status ?? 'disabled'] ?? t.noTranscript}</p>
               )}
             </section>
           )}
@@ -227,7 +231,11 @@ export function Review({ videoId }: { videoId: string }) {
 }
 
 /** What the review draws, taken once from the results. */
-function reviewData(results: Results): { timeline: TimelineData; transcript: TranscriptData; rules: FeedbackRules | null } {
+function reviewData(results: Results): {
+  timeline: TimelineData;
+  transcript: TranscriptData;
+  rules: FeedbackRules | null;
+} {
   const metrics = results.metrics!;
   const metadata = (metrics.metadata ?? {}) as {
     duration_sec?: number | null;
@@ -236,7 +244,10 @@ function reviewData(results: Results): { timeline: TimelineData; transcript: Tra
   };
   const frames = (results.timeline ?? []) as Frame[];
   const speech = metrics.speech as Speech | null;
-  const stored = results.transcript_segments as { segments?: TranscriptData['segments']; words?: TranscriptData['words'] } | null;
+  const stored = results.transcript_segments as {
+    segments?: TranscriptData['segments'];
+    words?: TranscriptData['words'];
+  } | null;
   const lastFrame = frames.length ? frames[frames.length - 1]!.t : 0;
   const duration = results.video.duration_sec ?? metadata.duration_sec ?? lastFrame;
   return {

@@ -71,7 +71,11 @@ export function SessionPage({ sessionId, recordFor }: { sessionId: string; recor
           <span class="muted small">{date(session.created_at)}</span>
         </div>
         {session.status !== 'completed' && (
-          <button type="button" disabled={busy} onClick={() => act(() => api('PATCH', `/api/interviews/sessions/${sessionId}/complete`))}>
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => act(() => api('PATCH', `/api/interviews/sessions/${sessionId}/complete`))}
+          >
             {t.completeSession}
           </button>
         )}
@@ -110,7 +114,11 @@ export function SessionPage({ sessionId, recordFor }: { sessionId: string; recor
                       {t.review}: {t.answerAt(date(video.created_at))}
                     </a>
                   ))}
-                  <a class="button" href={`/sessions/${sessionId}/record/${question.id}`} aria-label={`${t.recordAnswer}: ${question.text}`}>
+                  <a
+                    class="button"
+                    href={`/sessions/${sessionId}/record/${question.id}`}
+                    aria-label={`${t.recordAnswer}: ${question.text}`}
+                  >
                     {t.recordAnswer}
                   </a>
                 </div>

@@ -50,7 +50,10 @@ export function geminiEngine(settings: GeminiSettings): SttEngine {
       let transcript: Static<typeof GeminiTranscript>;
       try {
         transcript = await client.generateJson(
-          [{ inlineData: { mimeType: 'audio/wav', data: encodeWav(audio).toString('base64') } }, { text: instructions(language) }],
+          [
+            { inlineData: { mimeType: 'audio/wav', data: encodeWav(audio).toString('base64') } },
+            { text: instructions(language) },
+          ],
           RESPONSE_SCHEMA,
           GeminiTranscript,
           { signal },

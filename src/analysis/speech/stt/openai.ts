@@ -45,7 +45,9 @@ export function openaiEngine(options: { url: string; apiKey: string | null; mode
         throw new SttUnavailable(`transcription server at ${endpoint} did not answer: ${(error as Error).message}`);
       }
       if (!response.ok) {
-        throw new SttUnavailable(`transcription server answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+        throw new SttUnavailable(
+          `transcription server answered ${response.status}: ${(await response.text()).slice(0, 200)}`,
+        );
       }
       let body: unknown;
       try {

@@ -22,7 +22,11 @@ interface WhisperParts {
   processor: { feature_extractor(audio: Float32Array): Promise<{ input_features: TensorLike }> };
   model: {
     (inputs: { input_features: TensorLike; decoder_input_ids: TensorLike }): Promise<{ logits: TensorLike }>;
-    generate(options: { inputs: TensorLike; decoder_input_ids: number[]; return_timestamps: true }): Promise<TensorLike>;
+    generate(options: {
+      inputs: TensorLike;
+      decoder_input_ids: number[];
+      return_timestamps: true;
+    }): Promise<TensorLike>;
     generation_config: {
       decoder_start_token_id: number;
       lang_to_id?: Record<string, number>;
@@ -87,7 +91,8 @@ async function detectLanguage({ parts, Tensor }: LoadedWhisper, features: Tensor
     const score = Number(logits.data[id]);
     if (!best || score > best[1]) best = [token, score];
   }
-  if (!best) throw new SttUnavailable('this Whisper model has no language tokens; set STT_LANGUAGE or use a multilingual model');
+  if (!best)
+    throw new SttUnavailable('this Whisper model has no language tokens; set STT_LANGUAGE or use a multilingual model');
   return best[0].slice(2, -2);
 }
 
@@ -109,7 +114,12 @@ function initialTokens(parts: WhisperParts, language: string): number[] {
   return [config.decoder_start_token_id, languageToken, transcribe];
 }
 
-async function transcribeWith(whisper: LoadedWhisper, audio: Float32Array, forced: string | null, signal: AbortSignal): Promise<Transcript> {
+async function transcribeWith(
+  whisper: LoadedWhisper,
+  audio: Float32Array,
+  forced: string | null,
+  signal: AbortSignal,
+): Promise<Transcript> {
   const { parts } = whisper;
   const window = WINDOW_SEC * SAMPLE_RATE;
   const stride = STRIDE_SEC * SAMPLE_RATE;
@@ -129,7 +139,11 @@ async function transcribeWith(whisper: LoadedWhisper, audio: Float32Array, force
       decoderStart = [...priming, ...initialTokens(parts, language)];
       primingLength = priming.length;
     }
-    const output = await parts.model.generate({ inputs: features, decoder_input_ids: decoderStart, return_timestamps: true });
+    const output = await parts.model.generate({
+      inputs: features,
+      decoder_input_ids: decoderStart,
+      return_timestamps: true,
+    });
     // The sequence repeats its decoder input; the prompt must not reach the transcript.
     const tokens = (output.tolist()[0] as bigint[]).slice(primingLength);
     chunks.push({
@@ -174,7 +188,9 @@ export function whisperEngine(options: WhisperOptions): SttEngine {
       try {
         whisper = await whisperPromise;
       } catch (error) {
-        const where = options.modelDir ? `the folder ${options.modelDir}` : `the cache ${options.cacheDir}, and downloading it failed`;
+        const where = options.modelDir
+          ? `the folder ${options.modelDir}`
+          : `the cache ${options.cacheDir}, and downloading it failed`;
         throw new SttUnavailable(
           `Whisper model "${model}" is not available (not in ${where}: ${(error as Error).message.split('\n')[0]}). ` +
             'Set WHISPER_MODEL_DIR to a local copy of the model, or choose another STT_ENGINE.',
