@@ -6,19 +6,20 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { loadSpeechSettings } from '../src/config.ts';
+import { loadAnalysisSettings, loadSpeechSettings } from '../src/config.ts';
 import { mediaTools, probe, readAudio } from '../src/analysis/media.ts';
 import { analyzeSpeech } from '../src/analysis/speech/index.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
 const runs = Number(values.runs);
+const tools = mediaTools(loadAnalysisSettings()); // FFMPEG_PATH / FFPROBE_PATH, as the server reads them
 const median = (numbers: number[]) => [...numbers].sort((a, b) => a - b)[numbers.length >> 1]!;
 
 const dir = await mkdtemp(join(tmpdir(), 'ip-bench-speech-'));
 try {
   // The 8 s talking-head fixture played four times: 32 s of continuous English speech with pauses.
   const video = join(dir, 'talking-32s.mp4');
-  await promisify(execFile)(mediaTools().ffmpeg, [
+  await promisify(execFile)(tools.ffmpeg, [
     '-v',
     'error',
     '-stream_loop',
@@ -29,8 +30,8 @@ try {
     'copy',
     video,
   ]);
-  const info = await probe(video);
-  const audio = (await readAudio(video, info))!;
+  const info = await probe(video, tools);
+  const audio = (await readAudio(video, info, tools))!;
   const duration = audio.length / 16000;
   console.log(
     `bench:speech — ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores, Node ${process.version}; ${duration.toFixed(1)} s of speech; median of ${runs} runs`,

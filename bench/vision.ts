@@ -5,12 +5,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { FaceWorkerPool } from '../src/analysis/face-pool.ts';
-import { mediaTools } from '../src/analysis/media.ts';
+import { analysisContext } from '../src/analysis/context.ts';
+import { faceWorkerPool } from '../src/analysis/face-pool.ts';
 import { analyze } from '../src/analysis/pipeline.ts';
+import { loadAnalysisSettings } from '../src/config.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, video: { type: 'string' } } });
 const runs = Number(values.runs);
+// The settings the server would use (ANALYSIS_FPS, FFMPEG_PATH…); no transcription: this is the face stage.
+const context = analysisContext(loadAnalysisSettings(), null);
 const median = (numbers: number[]) => [...numbers].sort((a, b) => a - b)[numbers.length >> 1]!;
 
 const dir = await mkdtemp(join(tmpdir(), 'ip-bench-vision-'));
@@ -19,7 +22,7 @@ try {
   let video = values.video;
   if (!video) {
     video = join(dir, 'talking-32s.mp4');
-    await promisify(execFile)(mediaTools().ffmpeg, [
+    await promisify(execFile)(context.tools.ffmpeg, [
       '-v',
       'error',
       '-stream_loop',
@@ -41,17 +44,20 @@ try {
 
   // Face stage alone, with warm worker pools of one and two threads.
   for (const workers of [1, 2]) {
-    const pool = new FaceWorkerPool(workers);
-    await analyze(video, { facePool: pool }); // warm-up: threads started, models loaded
+    const pool = faceWorkerPool(workers);
+    await analyze(video, context, { facePool: pool }); // warm-up: threads started, models loaded
     const msPerFrame: number[] = [];
     let frames = 0;
     let duration = 0;
     for (let run = 0; run < runs; run++) {
       let faceStart = 0;
       let faceEnd = 0;
-      const result = await analyze(video, { facePool: pool }, ({ stage, progress }) => {
-        if (stage === 'face' && progress === 0) faceStart = performance.now();
-        if (stage === 'metrics') faceEnd = performance.now();
+      const result = await analyze(video, context, {
+        facePool: pool,
+        onProgress: ({ stage, progress }) => {
+          if (stage === 'face' && progress === 0) faceStart = performance.now();
+          if (stage === 'metrics') faceEnd = performance.now();
+        },
       });
       frames = result.timeline.length;
       duration = result.video.duration_sec;

@@ -22,6 +22,7 @@ import { jobPostingRoutes } from './job-postings/routes.ts';
 import { createJobPostingService } from './job-postings/service.ts';
 import { portfolioRoutes } from './portfolios/routes.ts';
 import { createPortfolioService } from './portfolios/service.ts';
+import { analysisContext } from './analysis/context.ts';
 import { AnalysisRunner } from './jobs/runner.ts';
 import { geminiClient } from './llm/gemini.ts';
 import { questionGenerator } from './llm/questions.ts';
@@ -138,16 +139,18 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
     questionGenerator(gemini, config.geminiTimeoutSec * 1000),
   );
   const mediaUrls = createMediaUrlSigner(config.jwtSecret, config.mediaUrlTtlSec);
+  const analysis = analysisContext(config.analysis, config.speech);
   const videos = createVideoService(db, storage, interviews, {
     maxBytes: config.maxUploadMb * 1024 * 1024,
     maxVideoSec: config.maxVideoSec,
     gemini,
     geminiTimeoutMs: config.geminiTimeoutSec * 1000,
     mediaUrls,
+    tools: analysis.tools,
     log: app.log,
     onRemoved: (videoId) => jobs.videoDeleted(videoId),
   });
-  const runner = new AnalysisRunner(config.analysisConcurrency, config.analysis.faceWorkers, config.speech);
+  const runner = new AnalysisRunner(config.analysisConcurrency, analysis);
   const jobs = new JobQueue(
     db,
     runner,

@@ -143,7 +143,7 @@ export function loadGeminiSettings(env: Env = process.env): GeminiSettings {
   };
 }
 
-export function loadSpeechSettings(env: Env = process.env): SpeechSettings {
+export function loadSpeechSettings(env: Env = process.env, gemini = loadGeminiSettings(env)): SpeechSettings {
   const engine = (text(env, 'STT_ENGINE') ?? 'auto') as SttEngineName;
   if (!STT_ENGINES.includes(engine)) throw new ConfigError('STT_ENGINE', `expected one of ${STT_ENGINES.join(', ')}`);
   const language = text(env, 'STT_LANGUAGE')?.toLowerCase() ?? null;
@@ -163,7 +163,7 @@ export function loadSpeechSettings(env: Env = process.env): SpeechSettings {
     openaiUrl: url(env, 'STT_OPENAI_URL'),
     openaiApiKey: text(env, 'STT_OPENAI_API_KEY') ?? null,
     openaiModel: text(env, 'STT_OPENAI_MODEL') ?? 'whisper-1',
-    gemini: loadGeminiSettings(env),
+    gemini,
   };
 }
 
@@ -217,6 +217,7 @@ export function loadConfig(env: Env = process.env): Config {
   const maxPortfolioMb = integer(env, 'MAX_PORTFOLIO_MB', 10, 1, 1024);
   const maxUploadMb = integer(env, 'MAX_UPLOAD_MB', 500, 1, 10_240);
   const jwtExpiresIn = text(env, 'JWT_EXPIRES_IN') ?? '7d';
+  const gemini = loadGeminiSettings(env);
   if (!/^\d+[smhd]$/.test(jwtExpiresIn)) {
     throw new ConfigError('JWT_EXPIRES_IN', 'expected a number with s, m, h or d, e.g. 7d');
   }
@@ -228,7 +229,7 @@ export function loadConfig(env: Env = process.env): Config {
     jwtSecret: jwtSecret(env, dataDir),
     jwtExpiresIn,
     mediaUrlTtlSec: integer(env, 'MEDIA_URL_TTL_SEC', 600, 10, 86_400),
-    gemini: loadGeminiSettings(env),
+    gemini,
     feedbackLang: feedbackLang(env),
     geminiTimeoutSec: integer(env, 'GEMINI_TIMEOUT_SEC', 30, 1, 600),
     maxPortfolioMb,
@@ -260,7 +261,7 @@ export function loadConfig(env: Env = process.env): Config {
       .filter(Boolean),
     logLevel,
     analysis: loadAnalysisSettings(env),
-    speech: loadSpeechSettings(env),
+    speech: loadSpeechSettings(env, gemini),
   };
 }
 

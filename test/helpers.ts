@@ -12,16 +12,20 @@ import { migrateToLatest, openDatabase, type Db } from '../src/db/index.ts';
 
 export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
+/** Whether PostgreSQL answers; a busy machine gets a few tries before the answer is no. */
+async function postgresReachable(tries = 3): Promise<boolean> {
+  for (let attempt = 1; attempt <= tries; attempt++) {
+    const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 5000 });
+    try {
+      await client.connect();
+      return true;
+    } catch {
+      // tried again below
+    } finally {
+      await client.end().catch(() => {});
+    }
   }
+  return false;
 }
 
 const postgresUp = await postgresReachable();

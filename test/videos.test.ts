@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
-import { FaceWorkerPool } from '../src/analysis/face-pool.ts';
+import { faceWorkerPool } from '../src/analysis/face-pool.ts';
 import { analyze } from '../src/analysis/pipeline.ts';
 import { FEEDBACK_RULES } from '../src/analysis/feedback/index.ts';
-import { ffmpeg, fixture, scratchDir, TALKING_FEMALE, TALKING_MALE } from './analysis/media-helpers.ts';
+import { CONTEXT, ffmpeg, fixture, scratchDir, TALKING_FEMALE, TALKING_MALE } from './analysis/media-helpers.ts';
 import { fakeServer, sendJson } from './analysis/speech-helpers.ts';
 import { DIALECTS, expectError, filesUnder, rowCounts, signUp, startApp, type Api, type TestUser } from './helpers.ts';
 
@@ -176,9 +176,9 @@ for (const dialect of DIALECTS) {
       assert.equal(reply.metrics.metadata.frame_count_total, 25);
 
       // The same pipeline run directly on the same file gives the same numbers.
-      const pool = new FaceWorkerPool(2);
+      const pool = faceWorkerPool(2);
       t.after(() => pool.close());
-      const direct = await analyze(TALKING_MALE, { facePool: pool });
+      const direct = await analyze(TALKING_MALE, CONTEXT, { facePool: pool });
       for (const key of ['center_gaze_ratio', 'smile_ratio', 'nod_count', 'primary_emotion', 'blink_count'] as const) {
         assert.deepEqual(reply.metrics[key], direct.metrics[key], key);
       }

@@ -1,6 +1,6 @@
 // The face stage for one stretch of a video: frames → face model → timeline entries, in time order.
 import { faceFeatures } from './face-features.ts';
-import { readFrames, type VideoInfo } from './media.ts';
+import { readFrames, type MediaTools, type VideoInfo } from './media.ts';
 import type { FaceThresholds } from './thresholds.ts';
 import { timelineFrame, type TimelineFrame } from './timeline.ts';
 import { loadFaceModel } from './vision.ts';
@@ -12,13 +12,15 @@ export interface FaceTask {
   /** Exclusive; omitted for "to the end". */
   endSec?: number;
   thresholds: FaceThresholds;
+  tools: MediaTools;
 }
 
 /** Runs the task; resolves with the tensors the face model holds afterwards. */
 export async function runFaceTask(task: FaceTask, onFrame: (frame: TimelineFrame) => void): Promise<number> {
   const model = await loadFaceModel();
   const { analysis_fps: fps, frame_max_side_px: maxSide, min_face_confidence: minConfidence } = task.thresholds;
-  const frames = readFrames(task.file, task.info, { fps, maxSide, startSec: task.startSec, endSec: task.endSec });
+  const range = { startSec: task.startSec, endSec: task.endSec };
+  const frames = readFrames(task.file, task.info, { fps, maxSide, ...range }, task.tools);
   for await (const frame of frames) {
     const face = await model.detect(frame);
     const features = face && face.confidence >= minConfidence ? faceFeatures(face, task.thresholds) : null;

@@ -3,7 +3,6 @@
 import { spawn } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { loadAnalysisSettings } from '../config.ts';
 import { runProcessInBackground } from './priority.ts';
 
 const require = createRequire(import.meta.url);
@@ -23,14 +22,15 @@ export interface MediaTools {
   ffprobe: string;
 }
 
-/** The binaries shipped in npm packages, unless FFMPEG_PATH / FFPROBE_PATH say otherwise. */
-export function mediaTools(): MediaTools {
-  const settings = loadAnalysisSettings();
+/** The binaries shipped in npm packages, unless the settings (FFMPEG_PATH / FFPROBE_PATH) name others. */
+export function mediaTools(paths: { ffmpegPath: string | null; ffprobePath: string | null } = NO_PATHS): MediaTools {
   return {
-    ffmpeg: settings.ffmpegPath ?? (require('@ffmpeg-installer/ffmpeg') as { path: string }).path,
-    ffprobe: settings.ffprobePath ?? (require('@ffprobe-installer/ffprobe') as { path: string }).path,
+    ffmpeg: paths.ffmpegPath ?? (require('@ffmpeg-installer/ffmpeg') as { path: string }).path,
+    ffprobe: paths.ffprobePath ?? (require('@ffprobe-installer/ffprobe') as { path: string }).path,
   };
 }
+
+const NO_PATHS = { ffmpegPath: null, ffprobePath: null };
 
 export interface VideoInfo {
   durationSec: number;
@@ -129,7 +129,7 @@ async function durationFromPackets(tools: MediaTools, file: string): Promise<num
   return end;
 }
 
-export async function probe(file: string, tools = mediaTools()): Promise<VideoInfo> {
+export async function probe(file: string, tools: MediaTools): Promise<VideoInfo> {
   const result = await run(
     tools.ffprobe,
     ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file],
@@ -202,7 +202,7 @@ export async function* readFrames(
   file: string,
   info: VideoInfo,
   options: FrameOptions,
-  tools = mediaTools(),
+  tools: MediaTools,
 ): AsyncGenerator<Frame> {
   const { width, height } = frameSize(info.width, info.height, options.maxSide);
   const fps = options.fps;
@@ -309,7 +309,7 @@ export async function* readFrames(
 export const AUDIO_SAMPLE_RATE = 16_000;
 
 /** The whole audio track as 16 kHz mono float samples, or null when there is none. */
-export async function readAudio(file: string, info: VideoInfo, tools = mediaTools()): Promise<Float32Array | null> {
+export async function readAudio(file: string, info: VideoInfo, tools: MediaTools): Promise<Float32Array | null> {
   if (!info.hasAudio) return null;
   const timeoutMs = Math.ceil(60_000 + info.durationSec * 1000);
   const child = spawn(
@@ -375,7 +375,7 @@ export async function remuxToSeekable(
   input: string,
   output: string,
   format: SeekableFormat,
-  tools = mediaTools(),
+  tools: MediaTools,
 ): Promise<void> {
   const container = format === 'mp4' ? ['-movflags', '+faststart', '-f', 'mp4'] : ['-f', 'webm'];
   const { code, stderr } = await run(

@@ -1,11 +1,12 @@
-// The analysis as a library: analyze(file, options, onProgress) → AnalysisResult. The command line,
-// the job worker and the tests all call this one function; it knows nothing of HTTP or databases.
-import { loadAnalysisSettings, type SpeechSettings } from '../config.ts';
-import { FaceWorkerPool } from './face-pool.ts';
+// The analysis as a library: analyze(file, context, options) → AnalysisResult. The command line, the
+// job worker and the tests all call this one function; it knows nothing of HTTP or databases, and reads
+// no setting itself: the caller builds the context from the config.
+import type { AnalysisContext } from './context.ts';
+import { faceWorkerPool, type FaceWorkerPool } from './face-pool.ts';
 import { probe, readAudio, type VideoInfo } from './media.ts';
 import { adaptiveSmileRatio, faceConfidence, faceMetrics, type FaceMetrics } from './metrics.ts';
 import { analyzeSpeech, type SpeechAnalysis, type SpeechMeasures, type Transcript } from './speech/index.ts';
-import { FACE_THRESHOLDS, SPEECH_THRESHOLDS, type FaceThresholds } from './thresholds.ts';
+import { SPEECH_THRESHOLDS } from './thresholds.ts';
 import { rejectPoseOutliers, type TimelineFrame } from './timeline.ts';
 import { faceModelInfo } from './vision.ts';
 
@@ -15,10 +16,7 @@ export type ProgressListener = (update: { stage: Stage; progress: number }) => v
 export interface AnalyzeOptions {
   /** Worker threads to run the face model in; a pool kept by the caller is reused across calls. */
   facePool?: FaceWorkerPool;
-  /** Defaults to FACE_THRESHOLDS with the frame rate of ANALYSIS_FPS. */
-  thresholds?: FaceThresholds;
-  /** How to transcribe; without it the speech stage is skipped. */
-  speech?: SpeechSettings;
+  onProgress?: ProgressListener;
   /** Progress of model files downloaded on first use. */
   onDownload?: (file: string, progress: number) => void;
 }
@@ -59,28 +57,26 @@ function stretches(durationSec: number, parts: number, fps: number): Array<{ sta
 
 export async function analyze(
   file: string,
+  context: AnalysisContext,
   options: AnalyzeOptions = {},
-  onProgress: ProgressListener = () => {},
 ): Promise<AnalysisResult> {
-  const thresholds = options.thresholds ?? { ...FACE_THRESHOLDS, analysis_fps: loadAnalysisSettings().fps };
+  const { thresholds, tools } = context;
+  const onProgress = options.onProgress ?? (() => {});
   onProgress({ stage: 'probe', progress: 0 });
-  const info: VideoInfo = await probe(file);
+  const info: VideoInfo = await probe(file, tools);
 
-  const pool = options.facePool ?? new FaceWorkerPool(loadAnalysisSettings().faceWorkers);
+  const pool = options.facePool ?? faceWorkerPool(context.faceWorkers);
   const fps = thresholds.analysis_fps;
   const expected = Math.max(1, Math.ceil(info.durationSec * fps));
   let raw: TimelineFrame[] = [];
-  let faceModelTensors = 0;
+  let faceModelTensors: number;
   // The speech stage runs beside the face stage: its models are native code off this thread.
-  const speechDone: Promise<SpeechAnalysis | null> = options.speech
+  const speechSettings = context.speech;
+  const speechDone: Promise<SpeechAnalysis | null> = speechSettings
     ? (async () => {
         onProgress({ stage: 'speech', progress: 0 });
-        const result = await analyzeSpeech(
-          await readAudio(file, info),
-          info.durationSec,
-          options.speech!,
-          options.onDownload,
-        );
+        const audio = await readAudio(file, info, tools);
+        const result = await analyzeSpeech(audio, info.durationSec, speechSettings, options.onDownload);
         onProgress({ stage: 'speech', progress: 1 });
         return result;
       })()
@@ -90,7 +86,7 @@ export async function analyze(
     onProgress({ stage: 'face', progress: 0 });
     const tensors = await Promise.all(
       stretches(info.durationSec, pool.size, fps).map((stretch) =>
-        pool.run({ file, info, thresholds, ...stretch }, (frame) => {
+        pool.run({ file, info, thresholds, tools, ...stretch }, (frame) => {
           raw.push(frame);
           onProgress({ stage: 'face', progress: Math.min(1, raw.length / expected) });
         }),

@@ -2,6 +2,7 @@
 // server and no database. Progress goes to stderr, one JSON object to stdout.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadAnalysisSettings, loadDotEnv, loadSpeechSettings } from '../config.ts';
+import { analysisContext } from '../analysis/context.ts';
 import { MediaError } from '../analysis/media.ts';
 import { analyze, type Stage } from '../analysis/pipeline.ts';
 
@@ -32,8 +33,8 @@ const report = ({ stage, progress }: { stage: Stage; progress: number }) => {
 
 loadDotEnv();
 try {
-  loadAnalysisSettings(); // a bad setting is reported before any work starts
-  const speech = parsed.values['no-speech'] ? undefined : loadSpeechSettings();
+  // Read before any work starts, so that a bad setting is reported at once.
+  const context = analysisContext(loadAnalysisSettings(), parsed.values['no-speech'] ? null : loadSpeechSettings());
   const started = performance.now();
   let lastDownload = '';
   const onDownload = (name: string, progress: number) => {
@@ -41,7 +42,7 @@ try {
     if (line !== lastDownload) process.stderr.write(`${line}\n`);
     lastDownload = line;
   };
-  const result = await analyze(file, { speech, onDownload }, report);
+  const result = await analyze(file, context, { onDownload, onProgress: report });
   process.stderr.write(
     `analysed ${result.video.duration_sec.toFixed(1)} s of video in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
   );

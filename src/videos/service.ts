@@ -11,6 +11,7 @@ import {
   MediaError,
   probe,
   remuxToSeekable,
+  type MediaTools,
   type SeekableFormat,
   type VideoInfo,
 } from '../analysis/media.ts';
@@ -72,6 +73,8 @@ export interface VideoServiceOptions {
   gemini: GeminiClient | null;
   geminiTimeoutMs: number;
   mediaUrls: MediaUrlSigner;
+  /** ffprobe and ffmpeg, for the checks and the remux at upload. */
+  tools: MediaTools;
   log: Pick<FastifyBaseLogger, 'warn' | 'error'>;
   /** Called once a video's rows are deleted, so that its running analysis stops. */
   onRemoved(videoId: string): void;
@@ -81,7 +84,7 @@ export function createVideoService(
   db: Db,
   storage: Storage,
   interviews: InterviewService,
-  { maxBytes, maxVideoSec, gemini, geminiTimeoutMs, mediaUrls, log, onRemoved }: VideoServiceOptions,
+  { maxBytes, maxVideoSec, gemini, geminiTimeoutMs, mediaUrls, tools, log, onRemoved }: VideoServiceOptions,
 ) {
   async function get(userId: string, videoId: string): Promise<Video> {
     const video = await db
@@ -144,8 +147,8 @@ export function createVideoService(
     if (!format) return { path: tempPath, durationSec: info.durationSec };
     const remuxed = `${tempPath}.seekable.${format}`;
     try {
-      await remuxToSeekable(tempPath, remuxed, format);
-      return { path: remuxed, durationSec: (await probe(remuxed)).durationSec };
+      await remuxToSeekable(tempPath, remuxed, format, tools);
+      return { path: remuxed, durationSec: (await probe(remuxed, tools)).durationSec };
     } catch (error) {
       await storage.remove(remuxed);
       log.warn(
@@ -223,7 +226,7 @@ export function createVideoService(
         if ((await stat(input.tempPath)).size === 0) throw new Errors.UnsupportedMedia('The file is empty');
         let info: VideoInfo;
         try {
-          info = await probe(input.tempPath);
+          info = await probe(input.tempPath, tools);
         } catch (error) {
           if (error instanceof MediaError) throw new Errors.UnsupportedMedia(error.message);
           throw error;

@@ -4,11 +4,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadSpeechSettings } from '../../src/config.ts';
-import { FaceWorkerPool } from '../../src/analysis/face-pool.ts';
+import { faceWorkerPool, type FaceWorkerPool } from '../../src/analysis/face-pool.ts';
 import { MediaError } from '../../src/analysis/media.ts';
 import { analyze, type AnalysisResult } from '../../src/analysis/pipeline.ts';
 import { FACE_THRESHOLDS } from '../../src/analysis/thresholds.ts';
 import {
+  CONTEXT,
   ffmpeg,
   fixture,
   median,
@@ -21,11 +22,12 @@ import {
 
 let pool: FaceWorkerPool;
 before(() => {
-  pool = new FaceWorkerPool(2);
+  pool = faceWorkerPool(2);
 });
 after(() => pool.close());
 
-const run = (file: string, thresholds = FACE_THRESHOLDS) => analyze(file, { facePool: pool, thresholds });
+const run = (file: string, thresholds = FACE_THRESHOLDS) =>
+  analyze(file, { ...CONTEXT, thresholds }, { facePool: pool });
 const valid = (result: AnalysisResult) => result.timeline.filter((frame) => frame.valid);
 const medianOf = (result: AnalysisResult, key: 'yaw' | 'pitch' | 'roll') =>
   median(valid(result).flatMap((frame) => (frame[key] === null ? [] : [frame[key]!])));
@@ -258,7 +260,7 @@ describe('smile score', () => {
 test('the speech stage runs beside the face stage; a video without sound says so', async (t) => {
   const dir = await scratchDir(t);
   const speech = loadSpeechSettings({ DATA_DIR: dir, STT_ENGINE: 'none' });
-  const withSound = await analyze(TALKING_FEMALE, { facePool: pool, speech });
+  const withSound = await analyze(TALKING_FEMALE, { ...CONTEXT, speech }, { facePool: pool });
   assert.equal(withSound.metrics.speech!.stt_status, 'disabled');
   // SOURCES.md: pauses below -35 dB at about 3.03–3.40, 4.45–4.77 and 6.32–7.27 s; the last one is ~1 s.
   assert.ok(withSound.metrics.speech!.speaking_time_sec! > 5 && withSound.metrics.speech!.speaking_time_sec! < 7.5);
@@ -268,7 +270,7 @@ test('the speech stage runs beside the face stage; a video without sound says so
   );
   const silent = join(dir, 'silent.mp4');
   await ffmpeg('-i', TALKING_MALE, '-an', '-c:v', 'copy', silent);
-  const noSound = await analyze(silent, { facePool: pool, speech });
+  const noSound = await analyze(silent, { ...CONTEXT, speech }, { facePool: pool });
   assert.equal(noSound.metrics.speech!.stt_status, 'no_audio');
   assert.equal(noSound.metrics.wpm, null);
   assert.ok(noSound.metrics.center_gaze_ratio! > 0.8);

@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { analysisContext } from '../../src/analysis/context.ts';
 import { mediaTools } from '../../src/analysis/media.ts';
+import { loadAnalysisSettings } from '../../src/config.ts';
 
 const run = promisify(execFile);
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -17,8 +19,12 @@ export const TALKING_MALE = fixture('video_talking_male_en_5s.mp4');
 export const TALKING_FEMALE = fixture('video_talking_female_en_8s.mp4');
 export const WEBCAM_EXPRESSIONS = fixture('video_webcam_expressions_nospeech_20s.mp4');
 
+/** The shipped ffmpeg and ffprobe, and an analysis set up as the server is by default (no speech). */
+export const TOOLS = mediaTools();
+export const CONTEXT = analysisContext(loadAnalysisSettings({}), null);
+
 export async function ffmpeg(...args: string[]): Promise<void> {
-  await run(mediaTools().ffmpeg, ['-nostdin', '-v', 'error', '-y', ...args], { maxBuffer: 1 << 24 });
+  await run(TOOLS.ffmpeg, ['-nostdin', '-v', 'error', '-y', ...args], { maxBuffer: 1 << 24 });
 }
 
 /** A temporary folder removed after the test. */

@@ -10,24 +10,26 @@ import {
   scratchDir,
   sidewaysWithDisplayMatrix,
   TALKING_MALE,
+  TOOLS,
   WEBCAM_EXPRESSIONS,
 } from './media-helpers.ts';
 
 async function collect(file: string, fps = 5, maxSide = 640) {
-  const info = await probe(file);
+  const info = await probe(file, TOOLS);
   const frames = [];
-  for await (const frame of readFrames(file, info, { fps, maxSide })) frames.push({ ...frame, rgb: frame.rgb.length });
+  for await (const frame of readFrames(file, info, { fps, maxSide }, TOOLS))
+    frames.push({ ...frame, rgb: frame.rgb.length });
   return { info, frames };
 }
 
 describe('media', () => {
   test('probe reads duration, frame rate, displayed size and streams', async () => {
-    const male = await probe(TALKING_MALE);
+    const male = await probe(TALKING_MALE, TOOLS);
     assert.ok(Math.abs(male.durationSec - 5.0) < 0.1, String(male.durationSec));
     assert.equal(male.fps, 25);
     assert.deepEqual([male.width, male.height, male.rotationDeg, male.hasAudio], [844, 844, 0, true]);
     // Coded 512×480 with sample aspect ratio 15:16: displayed 480×480.
-    const webcam = await probe(WEBCAM_EXPRESSIONS);
+    const webcam = await probe(WEBCAM_EXPRESSIONS, TOOLS);
     assert.deepEqual([webcam.width, webcam.height], [480, 480]);
   });
 
@@ -70,7 +72,7 @@ describe('media', () => {
 
   test('rotation metadata is honoured: a sideways-stored video decodes upright', async (t) => {
     const file = await sidewaysWithDisplayMatrix(await scratchDir(t));
-    const info = await probe(file);
+    const info = await probe(file, TOOLS);
     // Stored turned 90° clockwise; its display matrix turns it back, 90° counter-clockwise.
     assert.equal(info.rotationDeg, 270);
     assert.deepEqual([info.width, info.height], [320, 240]);
@@ -100,7 +102,7 @@ describe('media', () => {
       'webm',
       file,
     );
-    const info = await probe(file);
+    const info = await probe(file, TOOLS);
     assert.ok(Math.abs(info.durationSec - 3) < 0.15, String(info.durationSec));
     assert.equal(info.codec, 'vp8');
     const { frames } = await collect(file);
@@ -108,8 +110,8 @@ describe('media', () => {
   });
 
   test('audio: the whole track as 16 kHz mono floats, or null without one', async (t) => {
-    const info = await probe(TALKING_MALE);
-    const audio = await readAudio(TALKING_MALE, info);
+    const info = await probe(TALKING_MALE, TOOLS);
+    const audio = await readAudio(TALKING_MALE, info, TOOLS);
     assert.ok(audio);
     assert.ok(Math.abs(audio.length / AUDIO_SAMPLE_RATE - info.durationSec) < 0.05);
     assert.ok(
@@ -121,7 +123,7 @@ describe('media', () => {
     const dir = await scratchDir(t);
     const silent = join(dir, 'video-only.mp4');
     await ffmpeg('-i', TALKING_MALE, '-t', '1', '-an', '-c:v', 'copy', silent);
-    assert.equal(await readAudio(silent, await probe(silent)), null);
+    assert.equal(await readAudio(silent, await probe(silent, TOOLS), TOOLS), null);
   });
 
   test('audio is read without holding it twice: memory rises by about one copy of the samples', async (t) => {
@@ -165,7 +167,7 @@ describe('media', () => {
       [join(dir, 'missing.mp4'), 'UNREADABLE_MEDIA'],
     ];
     for (const [file, code] of expectations) {
-      await assert.rejects(probe(file), (error: unknown) => {
+      await assert.rejects(probe(file, TOOLS), (error: unknown) => {
         assert.ok(error instanceof MediaError, String(error));
         assert.equal(error.code, code, `${file}: ${error.message}`);
         return true;

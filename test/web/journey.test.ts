@@ -37,14 +37,12 @@ const SEGMENTS = [
 async function portfolioPdf(): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   const font = await doc.embedFont(StandardFonts.Helvetica);
-  doc
-    .addPage()
-    .drawText('Backend developer. Java, Spring Boot, Redis, Kafka. Led a team of four.', {
-      x: 40,
-      y: 700,
-      size: 11,
-      font,
-    });
+  doc.addPage().drawText('Backend developer. Java, Spring Boot, Redis, Kafka. Led a team of four.', {
+    x: 40,
+    y: 700,
+    size: 11,
+    font,
+  });
   return doc.save();
 }
 
