@@ -1,6 +1,5 @@
 // Coaching feedback written by Gemini from the numbers, the question and the transcript, as structured
 // JSON (a response schema asks for it and the reply is validated).
-import { Type as GeminiType } from '@google/genai';
 import { Type } from '@sinclair/typebox';
 import type { GeminiClient } from '../../llm/gemini.ts';
 import type { AnalysisMetrics } from '../pipeline.ts';
@@ -24,27 +23,6 @@ const GeminiFeedback = Type.Object({
     { minItems: 2, maxItems: 12 },
   ),
 });
-
-const RESPONSE_SCHEMA = {
-  type: GeminiType.OBJECT,
-  properties: {
-    items: {
-      type: GeminiType.ARRAY,
-      items: {
-        type: GeminiType.OBJECT,
-        properties: {
-          severity: { type: GeminiType.STRING, enum: ['info', 'warning', 'suggestion'] },
-          topic: { type: GeminiType.STRING },
-          message: { type: GeminiType.STRING },
-          start_sec: { type: GeminiType.NUMBER },
-          end_sec: { type: GeminiType.NUMBER },
-        },
-        required: ['severity', 'topic', 'message'],
-      },
-    },
-  },
-  required: ['items'],
-};
 
 /** The numbers the coach may use: no raw timeline, no internals. */
 function evidence(metrics: AnalysisMetrics) {
@@ -91,12 +69,8 @@ export async function geminiFeedback(
 ): Promise<FeedbackItem[]> {
   const reply = await client.generateJson(
     [{ text: prompt(input.metrics, input.question, input.transcript, input.lang) }],
-    RESPONSE_SCHEMA,
     GeminiFeedback,
-    {
-      signal,
-      temperature: 0.4,
-    },
+    { signal, temperature: 0.4 },
   );
   return reply.items.map((item) => {
     const segment = item.start_sec !== undefined && item.end_sec !== undefined && item.end_sec >= item.start_sec;
