@@ -9,6 +9,7 @@ import {
 } from '../../src/analysis/feedback/index.ts';
 import { coachPrompt } from '../../src/analysis/feedback/gemini.ts';
 import { fillerClusters } from '../../src/analysis/feedback/rules.ts';
+import type { AnalysisMetadata } from '../../src/analysis/metadata.ts';
 import type { AnalysisMetrics } from '../../src/analysis/pipeline.ts';
 import type { SpeechMeasures } from '../../src/analysis/speech/index.ts';
 import { timelineFrame } from '../../src/analysis/timeline.ts';
@@ -61,7 +62,11 @@ function metrics(values: Partial<AnalysisMetrics> = {}, validRatio = 0.95, poseO
     wpm: 130,
     filler_count: 2,
     speech: speech(),
-    metadata: { confidence: { valid_frame_ratio: validRatio }, outlier_flags: { pose_outlier_ratio: poseOutliers } },
+    // Only what the feedback reads of the metadata.
+    metadata: {
+      confidence: { valid_frame_ratio: validRatio },
+      outlier_flags: { pose_outlier_ratio: poseOutliers },
+    } as unknown as AnalysisMetadata,
     ...values,
   };
 }

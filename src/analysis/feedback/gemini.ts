@@ -30,10 +30,9 @@ const GeminiFeedback = Type.Object({
 /** The numbers the coach may use: no raw timeline, no internals. */
 function evidence(metrics: AnalysisMetrics) {
   const { metadata, speech, ...face } = metrics;
-  const confidence = (metadata as { confidence?: unknown }).confidence;
   return {
     ...face,
-    reliability: confidence,
+    reliability: metadata.confidence,
     speech: speech && {
       status: speech.stt_status,
       speaking_time_sec: speech.speaking_time_sec,

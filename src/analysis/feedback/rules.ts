@@ -207,15 +207,12 @@ export function ruleBasedFeedback(
       end_sec: segment?.end ?? null,
     });
 
-  const metadata = metrics.metadata as {
-    confidence?: { valid_frame_ratio: number | null };
-    outlier_flags?: { pose_outlier_ratio: number | null };
-  };
-  const validRatio = metadata.confidence?.valid_frame_ratio ?? null;
+  const { confidence, outlier_flags } = metrics.metadata;
+  const validRatio = confidence.valid_frame_ratio;
   if (validRatio === null || validRatio < rules.valid_frame_ratio_min) {
     add('warning', 'reliability', say.fewFaces(validRatio ?? 0));
   } else {
-    const outliers = metadata.outlier_flags?.pose_outlier_ratio ?? 0;
+    const outliers = outlier_flags.pose_outlier_ratio ?? 0;
     if (outliers >= rules.pose_outlier_ratio_max) add('suggestion', 'reliability', say.unstablePose(outliers));
 
     const gaze = metrics.center_gaze_ratio ?? 0;
