@@ -1,7 +1,6 @@
 // Interview questions from the candidate's documents, and follow-ups from an answer: by Gemini when a
 // key is set, otherwise (and whenever Gemini fails) by a deterministic offline generator that names
 // skills, requirements and projects found in the documents.
-import { Type as GeminiType } from '@google/genai';
 import { Type } from '@sinclair/typebox';
 import type { Lang } from '../config.ts';
 import { GeminiUnavailable, type GeminiClient } from './gemini.ts';
@@ -266,23 +265,6 @@ export function questionGenerator(gemini: GeminiClient | null, timeoutMs: number
                 ].join('\n'),
               },
             ],
-            {
-              type: GeminiType.OBJECT,
-              properties: {
-                questions: {
-                  type: GeminiType.ARRAY,
-                  items: {
-                    type: GeminiType.OBJECT,
-                    properties: {
-                      type: { type: GeminiType.STRING, enum: [...QUESTION_TYPES] },
-                      text: { type: GeminiType.STRING },
-                    },
-                    required: ['type', 'text'],
-                  },
-                },
-              },
-              required: ['questions'],
-            },
             GeminiQuestions,
             { signal, temperature: 0.3 },
           );
@@ -306,7 +288,6 @@ export function questionGenerator(gemini: GeminiClient | null, timeoutMs: number
                 ].join('\n'),
               },
             ],
-            { type: GeminiType.OBJECT, properties: { text: { type: GeminiType.STRING } }, required: ['text'] },
             GeminiFollowUp,
             { signal, temperature: 0.3 },
           );

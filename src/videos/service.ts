@@ -4,7 +4,13 @@ import { extname } from 'node:path';
 import type { Static } from '@sinclair/typebox';
 import type { Selectable } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
-import { coachingFeedback, FEEDBACK_RULES, timelineAlerts, type FeedbackLang } from '../analysis/feedback/index.ts';
+import {
+  coachingFeedback,
+  FEEDBACK_RULES,
+  timelineAlerts,
+  type Feedback,
+  type FeedbackLang,
+} from '../analysis/feedback/index.ts';
 import type { GeminiClient } from '../llm/gemini.ts';
 import {
   isFragmentedMp4,
@@ -15,6 +21,7 @@ import {
   type SeekableFormat,
   type VideoInfo,
 } from '../analysis/media.ts';
+import type { AnalysisMetadata } from '../analysis/metadata.ts';
 import type { AnalysisResult } from '../analysis/pipeline.ts';
 import type { TimelineFrame } from '../analysis/timeline.ts';
 import type { Db } from '../db/index.ts';
@@ -65,6 +72,20 @@ function originalMetrics(source: OriginalMetrics): OriginalMetrics {
 }
 
 const parse = <T>(json: string | null): T | null => (json === null ? null : (JSON.parse(json) as T));
+
+/** A result's metadata as stored: the analysis's own, and how its feedback was written. */
+function storedMetadata(metadata: AnalysisMetadata, feedback: Feedback, lang: FeedbackLang) {
+  return {
+    ...metadata,
+    feedback_mode: feedback.mode,
+    feedback_rules: FEEDBACK_RULES,
+    feedback_lang: lang,
+    feedback_fallback_reason: feedback.fallback_reason,
+  };
+}
+
+/** Partial: a row stored before a field was recorded lacks it. */
+type StoredMetadata = Partial<ReturnType<typeof storedMetadata>>;
 
 export interface VideoServiceOptions {
   maxBytes: number;
@@ -183,7 +204,7 @@ export function createVideoService(
     const metricsBlock = {
       ...originalMetrics(metrics),
       ...measures,
-      metadata: parse<Record<string, unknown>>(metrics.metadata_json),
+      metadata: parse<StoredMetadata>(metrics.metadata_json),
     };
     return {
       metrics: metricsBlock,
@@ -192,11 +213,7 @@ export function createVideoService(
       timelineId: timeline?.id ?? null,
       transcript: transcript ?? null,
       feedback,
-      alerts: timelineAlerts(
-        frames,
-        feedback,
-        parse<{ feedback_lang?: FeedbackLang }>(metrics.metadata_json)?.feedback_lang ?? 'ko',
-      ),
+      alerts: timelineAlerts(frames, feedback, metricsBlock.metadata?.feedback_lang ?? 'ko'),
     };
   }
 
@@ -395,13 +412,7 @@ export function createVideoService(
             id: randomUUID(),
             video_id: job.video_id,
             ...originalMetrics(metrics),
-            metadata_json: JSON.stringify({
-              ...metrics.metadata,
-              feedback_mode: coaching.mode,
-              feedback_rules: FEEDBACK_RULES,
-              feedback_lang: lang,
-              feedback_fallback_reason: coaching.fallback_reason,
-            }),
+            metadata_json: JSON.stringify(storedMetadata(metrics.metadata, coaching, lang)),
             measures_json: JSON.stringify(measures),
             created_at: finishedAt,
           })
@@ -441,12 +452,11 @@ export function createVideoService(
     async analyzeReply(videoId: string) {
       const stored = await storedResults(videoId);
       if (!stored) throw new Errors.VideoDeleted(); // between the job's end and this read
-      const metadata = stored.metrics.metadata as { feedback_mode?: string } | null;
       return {
         video_id: videoId,
         metrics: stored.metrics,
         feedback: stored.feedback.map((item) => item.message),
-        feedback_mode: metadata?.feedback_mode ?? 'rule-based',
+        feedback_mode: stored.metrics.metadata?.feedback_mode ?? 'rule-based',
         alerts: stored.alerts,
         transcript: stored.transcript?.text ?? null,
         database_records: {

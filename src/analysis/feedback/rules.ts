@@ -34,7 +34,8 @@ export const FEEDBACK_RULES = {
   filler_cluster: { count: 3, window_sec: 10 },
 };
 
-export type Severity = 'info' | 'warning' | 'suggestion';
+export const SEVERITIES = ['info', 'warning', 'suggestion'] as const;
+export type Severity = (typeof SEVERITIES)[number];
 export type FeedbackLang = Lang;
 
 export interface FeedbackItem {
@@ -46,12 +47,20 @@ export interface FeedbackItem {
   end_sec: number | null;
 }
 
+/** What each severity is called in front of an item's topic, whoever wrote the item (rules or Gemini). */
+export const SEVERITY_TITLES: Record<FeedbackLang, Record<Severity, string>> = {
+  ko: { info: '강점', warning: '개선 필요', suggestion: '제안' },
+  en: { info: 'Strength', warning: 'Needs work', suggestion: 'Suggestion' },
+};
+
+export const itemTitle = (lang: FeedbackLang, severity: Severity, topic: string) =>
+  `${SEVERITY_TITLES[lang][severity]}: ${topic}`;
+
 const percent = (ratio: number) => `${Math.round(ratio * 100)}%`;
 const seconds = (start: number, end: number) => `${start.toFixed(1)}–${end.toFixed(1)}`;
 
 const PHRASES = {
   ko: {
-    titles: { info: '강점', warning: '개선 필요', suggestion: '제안' },
     topics: {
       reliability: '분석 신뢰도',
       gaze: '시선',
@@ -103,7 +112,6 @@ const PHRASES = {
       `${seconds(s, e)}초에 채움말이 ${n}번 몰려 있습니다. 이 대목의 내용을 미리 정리해 두세요.`,
   },
   en: {
-    titles: { info: 'Strength', warning: 'Needs work', suggestion: 'Suggestion' },
     topics: {
       reliability: 'Reliability',
       gaze: 'Eye contact',
@@ -192,22 +200,19 @@ export function ruleBasedFeedback(
   ) =>
     items.push({
       level: segment ? 'segment' : 'video',
-      title: `${say.titles[severity]}: ${say.topics[topic]}`,
+      title: itemTitle(lang, severity, say.topics[topic]),
       message,
       severity,
       start_sec: segment?.start ?? null,
       end_sec: segment?.end ?? null,
     });
 
-  const metadata = metrics.metadata as {
-    confidence?: { valid_frame_ratio: number | null };
-    outlier_flags?: { pose_outlier_ratio: number | null };
-  };
-  const validRatio = metadata.confidence?.valid_frame_ratio ?? null;
+  const { confidence, outlier_flags } = metrics.metadata;
+  const validRatio = confidence.valid_frame_ratio;
   if (validRatio === null || validRatio < rules.valid_frame_ratio_min) {
     add('warning', 'reliability', say.fewFaces(validRatio ?? 0));
   } else {
-    const outliers = metadata.outlier_flags?.pose_outlier_ratio ?? 0;
+    const outliers = outlier_flags.pose_outlier_ratio ?? 0;
     if (outliers >= rules.pose_outlier_ratio_max) add('suggestion', 'reliability', say.unstablePose(outliers));
 
     const gaze = metrics.center_gaze_ratio ?? 0;

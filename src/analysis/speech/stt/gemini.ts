@@ -1,36 +1,20 @@
 // Transcription by Gemini: the audio goes inline, a JSON transcript comes back.
-import { Type as GeminiType } from '@google/genai';
 import { Type, type Static } from '@sinclair/typebox';
 import { geminiClient, GeminiUnavailable, type GeminiSettings } from '../../../llm/gemini.ts';
 import { languageCode, SttUnavailable, type SttEngine } from './types.ts';
 import { encodeWav } from './wav.ts';
 
 const GeminiTranscript = Type.Object({
-  language: Type.String(),
+  language: Type.String({ description: 'ISO 639-1 code of the spoken language' }),
   text: Type.String(),
-  segments: Type.Array(Type.Object({ start: Type.Number(), end: Type.Number(), text: Type.String() })),
+  segments: Type.Array(
+    Type.Object({
+      start: Type.Number({ description: 'seconds' }),
+      end: Type.Number({ description: 'seconds' }),
+      text: Type.String(),
+    }),
+  ),
 });
-
-const RESPONSE_SCHEMA = {
-  type: GeminiType.OBJECT,
-  properties: {
-    language: { type: GeminiType.STRING, description: 'ISO 639-1 code of the spoken language' },
-    text: { type: GeminiType.STRING },
-    segments: {
-      type: GeminiType.ARRAY,
-      items: {
-        type: GeminiType.OBJECT,
-        properties: {
-          start: { type: GeminiType.NUMBER, description: 'seconds' },
-          end: { type: GeminiType.NUMBER, description: 'seconds' },
-          text: { type: GeminiType.STRING },
-        },
-        required: ['start', 'end', 'text'],
-      },
-    },
-  },
-  required: ['language', 'text', 'segments'],
-};
 
 function instructions(language: string | null): string {
   return [
@@ -54,7 +38,6 @@ export function geminiEngine(settings: GeminiSettings): SttEngine {
             { inlineData: { mimeType: 'audio/wav', data: encodeWav(audio).toString('base64') } },
             { text: instructions(language) },
           ],
-          RESPONSE_SCHEMA,
           GeminiTranscript,
           { signal },
         );
