@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { PDFDocument } from 'pdf-lib';
 import type { Db } from '../src/db/index.ts';
+import { TALKING_MALE } from './analysis/media-helpers.ts';
 import { DIALECTS, filesUnder, rowCounts, signUp, startApp, type Api, type TestUser } from './helpers.ts';
 
-/** Everything a user can own, through the API, plus analysis rows written straight to the tables. */
-async function populate(api: Api, db: Db, dataDir: string, user: TestUser) {
+/** Everything a user can own, made through the API. */
+async function populate(api: Api, db: Db, user: TestUser) {
   const form = new FormData();
   const pdf = await (await PDFDocument.create()).save();
   form.append('file', new Blob([Buffer.from(pdf)]), 'cv.pdf');
@@ -21,62 +22,23 @@ async function populate(api: Api, db: Db, dataDir: string, user: TestUser) {
   const question = (await api.post(`/api/interviews/sessions/${session.id}/questions`, { text: 'Q' }, user.token)).body;
   await api.post(`/api/interviews/questions/${question.id}/answers`, { text: 'A' }, user.token);
 
-  // The video API is not built yet; its rows and file are made directly so the cascade covers them.
-  const videoId = randomUUID();
-  const created_at = new Date().toISOString();
-  const videoFile = join('uploads', user.id, 'videos', `${videoId}.webm`);
-  await mkdir(join(dataDir, 'uploads', user.id, 'videos'), { recursive: true });
-  await writeFile(join(dataDir, videoFile), 'video bytes');
-  await db
-    .insertInto('interview_video')
-    .values({
-      id: videoId,
-      user_id: user.id,
-      session_id: session.id,
-      question_id: question.id,
-      video_url: videoFile,
-      audio_url: null,
-      duration_sec: 12.5,
-      created_at,
-    })
-    .execute();
+  // A real answer video, uploaded and analysed through the API: the video row and file, its analysis
+  // job, metrics, timeline and feedback. Transcription is off in tests, so the transcript row is written
+  // directly.
+  const answer = new FormData();
+  answer.append('session_id', session.id);
+  answer.append('question_id', question.id);
+  answer.append('file', new Blob([await readFile(TALKING_MALE)]), 'answer.mp4');
+  const video = (await api.request('POST', '/api/video/upload', { body: answer, token: user.token })).body;
+  assert.equal((await api.post(`/api/video/analyze/${video.video_id}`, undefined, user.token)).status, 200);
   await db
     .insertInto('interview_transcript')
-    .values({ id: randomUUID(), video_id: videoId, text: '안녕하세요', language: 'ko', created_at })
-    .execute();
-  await db
-    .insertInto('nonverbal_metrics')
     .values({
       id: randomUUID(),
-      video_id: videoId,
-      center_gaze_ratio: 0.9,
-      smile_ratio: 0.3,
-      nod_count: 2,
-      nod_rate_per_min: 9.6,
-      wpm: 120,
-      filler_count: 1,
-      primary_emotion: 'neutral',
-      metadata_json: '{}',
-      created_at,
-    })
-    .execute();
-  await db
-    .insertInto('nonverbal_timeline')
-    .values({ id: randomUUID(), video_id: videoId, timeline_json: '[]', created_at })
-    .execute();
-  await db
-    .insertInto('feedback')
-    .values({
-      id: randomUUID(),
-      video_id: videoId,
-      level: 'video',
-      title: 't',
-      message: 'm',
-      severity: 'info',
-      start_sec: null,
-      end_sec: null,
-      position: 0,
-      created_at,
+      video_id: video.video_id,
+      text: '안녕하세요',
+      language: 'ko',
+      created_at: new Date().toISOString(),
     })
     .execute();
 }
@@ -86,10 +48,10 @@ for (const dialect of DIALECTS) {
     test('deleting a user removes every row and file of theirs and nothing of anyone else', async (t) => {
       const { api, db, dataDir } = await startApp(t, dialect.name);
       const leaving = await signUp(api);
-      await populate(api, db, dataDir, leaving);
+      await populate(api, db, leaving);
       const alone = await rowCounts(db);
       const staying = await signUp(api);
-      await populate(api, db, dataDir, staying);
+      await populate(api, db, staying);
       const both = await rowCounts(db);
       const stayingFiles = (await filesUnder(join(dataDir, 'uploads'))).filter((f) => f.startsWith(staying.id));
       assert.equal(stayingFiles.length, 2);
@@ -102,7 +64,9 @@ for (const dialect of DIALECTS) {
         assert.equal(after[table], both[table]! - alone[table]!, table);
       }
       assert.equal(after.user, 1);
-      assert.equal(after.feedback, 1);
+      for (const table of ['analysis_job', 'nonverbal_metrics', 'nonverbal_timeline', 'feedback']) {
+        assert.ok(alone[table]! > 0, `${table} is filled, so its cascade is checked`);
+      }
       assert.deepEqual(await filesUnder(join(dataDir, 'uploads')), stayingFiles);
       assert.equal((await api.get('/api/interviews/sessions', staying.token)).body.length, 1);
     });

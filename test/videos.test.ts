@@ -699,5 +699,8 @@ test('uploading then deleting the account removes the video file too', async (t)
   assert.equal((await filesUnder(join(dataDir, 'uploads'))).length, 1);
   assert.equal((await api.delete(`/api/users/${user.id}`, user.token)).status, 204);
   assert.deepEqual(await filesUnder(join(dataDir, 'uploads')), []);
-  await writeFile(join(dataDir, 'marker'), ''); // the data folder itself stays usable
+  // The uploads folder itself stays: the next user's upload is stored as usual.
+  const next = await signUp(api);
+  const { upload } = await uploadFixture(api, next);
+  assert.deepEqual(await filesUnder(join(dataDir, 'uploads')), [upload.file_path.slice('uploads/'.length)]);
 });
