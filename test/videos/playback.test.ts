@@ -10,10 +10,10 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { isFragmentedMp4, mediaTools } from '../src/analysis/media.ts';
-import { createMediaUrlSigner, redactSignature } from '../src/http/media-url.ts';
-import { scratchDir, TALKING_FEMALE, TALKING_MALE } from './analysis/media-helpers.ts';
-import { DIALECTS, expectError, signUp, startApp, type Api, type Reply, type TestUser } from './helpers.ts';
+import { isFragmentedMp4, mediaTools } from '../../src/analysis/media.ts';
+import { createMediaUrlSigner, redactSignature } from '../../src/http/media-url.ts';
+import { scratchDir, TALKING_FEMALE, TALKING_MALE } from '../analysis/media-helpers.ts';
+import { DIALECTS, expectError, signUp, startApp, type Api, type Reply, type TestUser } from '../helpers.ts';
 
 const MALE_BYTES = await readFile(TALKING_MALE);
 /** The EBML id of a Matroska Cues element (the seek index). */

@@ -13,7 +13,7 @@ import {
   signUp,
   startApp,
   type Api,
-} from './helpers.ts';
+} from '../helpers.ts';
 
 const PAGE_TEXTS = ['Kim Minji - Backend Engineer', 'Built a payment API with Kotlin and PostgreSQL, 1200 TPS'];
 
@@ -232,7 +232,7 @@ for (const dialect of DIALECTS) {
       for (const file_url of [
         bobs.file_url,
         'keep-me.txt',
-        '../keep-me.txt',
+        '../../keep-me.txt',
         outside,
         `uploads/${alice.id}/../${bob.id}/portfolios/x.pdf`,
       ]) {

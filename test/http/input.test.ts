@@ -2,8 +2,8 @@
 // browser on another origin may do (CORS).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MAX_JSON_DEPTH } from '../src/http/json-body.ts';
-import { expectError, signUp, startApp } from './helpers.ts';
+import { MAX_JSON_DEPTH } from '../../src/http/json-body.ts';
+import { expectError, signUp, startApp } from '../helpers.ts';
 
 const ALLOWED = 'http://localhost:5173';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { rm } from 'node:fs/promises';
 import { sql } from 'kysely';
-import { DIALECTS, expectError, signUp, startApp } from './helpers.ts';
+import { DIALECTS, expectError, signUp, startApp } from '../helpers.ts';
 
 // Every non-video path of the original README, plus the account and answer endpoints.
 const EXPECTED_OPERATIONS = [

@@ -4,9 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { PDFDocument } from 'pdf-lib';
-import type { Db } from '../src/db/index.ts';
-import { TALKING_MALE } from './analysis/media-helpers.ts';
-import { DIALECTS, filesUnder, rowCounts, signUp, startApp, type Api, type TestUser } from './helpers.ts';
+import type { Db } from '../../src/db/index.ts';
+import { TALKING_MALE } from '../analysis/media-helpers.ts';
+import { DIALECTS, filesUnder, rowCounts, signUp, startApp, type Api, type TestUser } from '../helpers.ts';
 
 /** Everything a user can own, made through the API. */
 async function populate(api: Api, db: Db, user: TestUser) {

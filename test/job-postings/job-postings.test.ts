@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DIALECTS, expectError, expectValidationError, rowCounts, signUp, startApp } from './helpers.ts';
+import { DIALECTS, expectError, expectValidationError, rowCounts, signUp, startApp } from '../helpers.ts';
 
 const POSTING = {
   company_name: '토스',

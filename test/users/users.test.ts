@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DIALECTS, expectError, expectValidationError, handMadeJwt, rowCounts, signUp, startApp } from './helpers.ts';
+import { DIALECTS, expectError, expectValidationError, handMadeJwt, rowCounts, signUp, startApp } from '../helpers.ts';
 
 for (const dialect of DIALECTS) {
   describe(`users (${dialect.name})`, { skip: dialect.skip }, () => {

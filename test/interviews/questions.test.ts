@@ -9,10 +9,10 @@ import {
   projectNames,
   requirementLines,
   type Documents,
-} from '../src/llm/questions.ts';
-import { findSkills } from '../src/llm/skills.ts';
-import { fakeServer, sendJson } from './analysis/speech-helpers.ts';
-import { DIALECTS, expectError, signUp, startApp } from './helpers.ts';
+} from '../../src/llm/questions.ts';
+import { findSkills } from '../../src/llm/skills.ts';
+import { fakeServer, sendJson } from '../analysis/speech-helpers.ts';
+import { DIALECTS, expectError, signUp, startApp } from '../helpers.ts';
 
 const POSTING = await readFile(join('test', 'fixtures', 'documents', 'job_posting_ko.txt'), 'utf8');
 const PORTFOLIO = await readFile(join('test', 'fixtures', 'documents', 'portfolio_ko.txt'), 'utf8');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DIALECTS, expectError, expectValidationError, rowCounts, signUp, startApp } from './helpers.ts';
+import { DIALECTS, expectError, expectValidationError, rowCounts, signUp, startApp } from '../helpers.ts';
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 

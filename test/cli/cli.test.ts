@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { openDatabase } from '../src/db/index.ts';
+import { openDatabase } from '../../src/db/index.ts';
 
 const run = promisify(execFile);
 const TSX = join('node_modules', '.bin', 'tsx');

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { TALKING_MALE } from './analysis/media-helpers.ts';
+import { TALKING_MALE } from '../analysis/media-helpers.ts';
 import {
   DIALECTS,
   expectError,
@@ -17,7 +17,7 @@ import {
   type Api,
   type Reply,
   type TestUser,
-} from './helpers.ts';
+} from '../helpers.ts';
 
 interface Part {
   name: string;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { PDFDocument } from 'pdf-lib';
-import { TALKING_MALE } from './analysis/media-helpers.ts';
-import { DIALECTS, expectError, signUp, startApp, type Api, type TestUser } from './helpers.ts';
+import { TALKING_MALE } from '../analysis/media-helpers.ts';
+import { DIALECTS, expectError, signUp, startApp, type Api, type TestUser } from '../helpers.ts';
 
 const VIDEO = await readFile(TALKING_MALE);
 const PDF = Buffer.from(await (await PDFDocument.create()).save());

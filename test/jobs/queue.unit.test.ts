@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { AnalysisResult, ProgressListener, Stage } from '../src/analysis/pipeline.ts';
-import { migrateToLatest, openDatabase, type Db } from '../src/db/index.ts';
-import { JobProgress } from '../src/jobs/progress.ts';
+import type { AnalysisResult, ProgressListener, Stage } from '../../src/analysis/pipeline.ts';
+import { migrateToLatest, openDatabase, type Db } from '../../src/db/index.ts';
+import { JobProgress } from '../../src/jobs/progress.ts';
 import {
   isLastEvent,
   JobQueue,
@@ -17,9 +17,9 @@ import {
   type JobEvent,
   type JobHooks,
   type JobQueueOptions,
-} from '../src/jobs/queue.ts';
-import { AnalysisFailed, type Runner } from '../src/jobs/runner.ts';
-import { DIALECTS, freshDatabase, type Dialect } from './helpers.ts';
+} from '../../src/jobs/queue.ts';
+import { AnalysisFailed, type Runner } from '../../src/jobs/runner.ts';
+import { DIALECTS, freshDatabase, type Dialect } from '../helpers.ts';
 
 /** The queue only hands results to its save hook, which here ignores them. */
 const RESULT = {} as AnalysisResult;

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { PDFDocument } from 'pdf-lib';
-import { DIALECTS, signUp, startApp, type Api, type TestUser } from './helpers.ts';
+import { DIALECTS, signUp, startApp, type Api, type TestUser } from '../helpers.ts';
 
 interface Schema {
   type?: string;
@@ -25,7 +25,7 @@ interface Operation {
   requestBody?: { content: Record<string, { schema: Schema }> };
 }
 
-const VIDEO = join(import.meta.dirname, 'fixtures', 'video_talking_male_en_5s.mp4');
+const VIDEO = join(import.meta.dirname, '..', 'fixtures', 'video_talking_male_en_5s.mp4');
 
 /** Everything A owns, by the parameter names the API uses for it. */
 async function aliceWorld(api: Api, alice: TestUser) {

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { loadConfig } from '../src/config.ts';
-import { TALKING_MALE } from './analysis/media-helpers.ts';
+import { loadConfig } from '../../src/config.ts';
+import { TALKING_MALE } from '../analysis/media-helpers.ts';
 import {
   DIALECTS,
   expectError,
@@ -23,7 +23,7 @@ import {
   type Api,
   type Reply,
   type TestUser,
-} from './helpers.ts';
+} from '../helpers.ts';
 
 const VIDEO = await readFile(TALKING_MALE); // 478 KB
 /** Enough of a file to be well under way, and far from its end. */

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
-import { faceWorkerPool } from '../src/analysis/face-pool.ts';
-import { analyze } from '../src/analysis/pipeline.ts';
-import { FEEDBACK_RULES } from '../src/analysis/feedback/index.ts';
-import { CONTEXT, ffmpeg, fixture, scratchDir, TALKING_FEMALE, TALKING_MALE } from './analysis/media-helpers.ts';
-import { fakeServer, sendJson } from './analysis/speech-helpers.ts';
-import { DIALECTS, expectError, filesUnder, rowCounts, signUp, startApp, type Api, type TestUser } from './helpers.ts';
+import { faceWorkerPool } from '../../src/analysis/face-pool.ts';
+import { analyze } from '../../src/analysis/pipeline.ts';
+import { FEEDBACK_RULES } from '../../src/analysis/feedback/index.ts';
+import { CONTEXT, ffmpeg, fixture, scratchDir, TALKING_FEMALE, TALKING_MALE } from '../analysis/media-helpers.ts';
+import { fakeServer, sendJson } from '../analysis/speech-helpers.ts';
+import { DIALECTS, expectError, filesUnder, rowCounts, signUp, startApp, type Api, type TestUser } from '../helpers.ts';
 
 const MALE_BYTES = await readFile(TALKING_MALE);
 
