@@ -9,6 +9,13 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Errors } from './http/errors.ts';
 
+/** A stored file as a path on this machine, for as long as it is needed (a copy, with remote storage). */
+export interface LocalFile {
+  path: string;
+  /** Call when done with the file: removes a temporary copy. */
+  release(): Promise<void>;
+}
+
 /** An upload stream; multipart sets `truncated` when the size limit cut it short. */
 export type UploadStream = Readable & { truncated?: boolean };
 

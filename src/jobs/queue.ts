@@ -6,6 +6,7 @@ import type { Selectable } from 'kysely';
 import type { AnalysisResult, ProgressListener } from '../analysis/pipeline.ts';
 import { isUniqueViolation, type Db } from '../db/index.ts';
 import type { AnalysisJobTable, JobErrorKind } from '../db/schema.ts';
+import type { LocalFile } from '../storage.ts';
 import { JobProgress } from './progress.ts';
 import { AnalysisFailed, type Runner } from './runner.ts';
 
@@ -17,8 +18,8 @@ export interface JobLog {
 }
 
 export interface JobHooks {
-  /** The absolute path of the video to analyse (throws when it is gone). */
-  fileOf(videoId: string): Promise<string>;
+  /** The video to analyse as a file on this machine (throws when it is gone); released after the run. */
+  fileOf(videoId: string): Promise<LocalFile>;
   /** Stores the results and marks the job succeeded, in one transaction. */
   save(job: Job, result: AnalysisResult, finishedAt: string): Promise<void>;
   log: JobLog;
@@ -344,7 +345,12 @@ export class JobQueue {
             .catch(() => {});
         }
       };
-      const result = await this.runner.run(file, onProgress, AbortSignal.any([cancel.signal, timeout]));
+      let result: AnalysisResult;
+      try {
+        result = await this.runner.run(file.path, onProgress, AbortSignal.any([cancel.signal, timeout]));
+      } finally {
+        await file.release();
+      }
       await this.hooks.save(job, result, new Date().toISOString());
       this.emit(job, { status: 'succeeded', stage: 'done', progress: 1, error: null, error_kind: null });
     } catch (error) {

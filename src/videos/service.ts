@@ -30,7 +30,7 @@ import { Errors } from '../http/errors.ts';
 import type { MediaUrlSigner, SignedMediaQuery } from '../http/media-url.ts';
 import type { InterviewService } from '../interviews/service.ts';
 import type { Job } from '../jobs/queue.ts';
-import type { Storage, UploadStream } from '../storage.ts';
+import type { LocalFile, Storage, UploadStream } from '../storage.ts';
 import { VIDEO_EXTENSIONS, type SessionSummaryResponse } from './schemas.ts';
 
 export type Video = Selectable<InterviewVideoTable>;
@@ -342,7 +342,7 @@ export function createVideoService(
     },
 
     /** For the job queue: the file to analyse. */
-    async fileOf(videoId: string): Promise<string> {
+    async fileOf(videoId: string): Promise<LocalFile> {
       const video = await db
         .selectFrom('interview_video')
         .select(['user_id', 'video_url'])
@@ -353,7 +353,7 @@ export function createVideoService(
       await stat(file).catch(() => {
         throw new Error(`Video file not found: ${video.video_url}`);
       });
-      return file;
+      return { path: file, release: async () => {} };
     },
 
     async remove(userId: string, videoId: string): Promise<void> {

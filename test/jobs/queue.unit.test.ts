@@ -75,7 +75,7 @@ async function setUp(t: TestContext, dialect: Dialect['name'], options: Partial<
   const runner = new HandRunner();
   const logged: Logged[] = [];
   const hooks: JobHooks = {
-    fileOf: async (videoId) => videoId,
+    fileOf: async (videoId) => ({ path: videoId, release: async () => {} }),
     save: async (job, _result, finishedAt) => {
       await db
         .updateTable('analysis_job')
