@@ -53,7 +53,7 @@ export const isLastEvent = (event: JobEvent): boolean =>
   event.status === 'succeeded' || event.status === 'failed' || event.status === 'deleted';
 
 /** Stopped jobs are retried on restart this many times in all. */
-const MAX_ATTEMPTS = 3;
+export const MAX_ATTEMPTS = 3;
 /** Progress is written to the database at most this often; listeners hear every step. */
 const PROGRESS_WRITE_MS = 500;
 
