@@ -38,6 +38,22 @@ const settings = (env: Record<string, string>, dataDir: string) => loadSpeechSet
 const near = (actual: number | null | undefined, expected: number, tolerance: number, what: string) =>
   assert.ok(actual != null && Math.abs(actual - expected) <= tolerance, `${what}: ${actual} vs ${expected}`);
 
+describe('syllable nuclei on natural speech', () => {
+  // Syllables counted by hand in bench/speech.ts, which prints the error on these and on faster versions.
+  for (const [file, syllables] of [
+    ['speech_en_jfk_11s.wav', 28],
+    ['speech_en_ljspeech_8s.wav', 29],
+  ] as const) {
+    test(`${file}: ${syllables} syllables, estimated within 15%`, async (t) => {
+      const audio = await samples(join('test', 'fixtures', file));
+      const dir = await scratchDir(t);
+      const { speech } = await analyzeSpeech(audio, audio.length / 16000, settings({ STT_ENGINE: 'none' }, dir));
+      const estimated = speech.syllables_per_sec_estimated! * speech.speaking_time_sec!;
+      near(estimated, syllables, 0.15 * syllables, 'syllable nuclei');
+    });
+  }
+});
+
 describe('voice activity and acoustic measures on synthesised speech', { skip: espeakMissing }, () => {
   for (const [voice, sentences] of [
     ['en', ENGLISH],
