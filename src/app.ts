@@ -5,6 +5,7 @@ import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Redis } from 'ioredis';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from './config.ts';
 import type { Db } from './db/index.ts';
@@ -98,8 +99,18 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
     exposedHeaders: ['Content-Range', 'Accept-Ranges', 'Content-Length', 'Retry-After'],
   });
   await app.register(multipart, { limits: MULTIPART_LIMITS });
+  // With several API servers, their limits are counted in the shared Redis.
+  const limitsRedis = config.redis ? new Redis(config.redis.url, { maxRetriesPerRequest: 1 }) : null;
+  limitsRedis?.on('error', (error) => app.log.warn({ err: error }, 'rate limits: Redis connection problem'));
+  app.addHook('onClose', async () => limitsRedis?.disconnect());
   await app.register(rateLimit, {
     global: false,
+    ...(limitsRedis && {
+      redis: limitsRedis,
+      nameSpace: `${config.redis!.prefix}:rate-limit:`,
+      // A limit that cannot be counted lets the request through rather than failing it.
+      skipOnError: true,
+    }),
     errorResponseBuilder: (_request, context) => new Errors.TooManyRequests(context.after),
   });
   await registerJwt(app, { secret: config.jwtSecret, expiresIn: config.jwtExpiresIn });
@@ -120,7 +131,11 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
   await app.register(
     async (api) => {
       requireToken(api, db, mediaUrls);
-      await api.register(userRoutes, { prefix: '/users', users });
+      await api.register(userRoutes, {
+        prefix: '/users',
+        users,
+        limits: limitsRedis && { redis: limitsRedis, prefix: config.redis!.prefix },
+      });
       await api.register(portfolioRoutes, { prefix: '/portfolios', portfolios, uploadIdleTimeoutMs });
       await api.register(jobPostingRoutes, { prefix: '/job-postings', jobPostings });
       await api.register(interviewRoutes, { prefix: '/interviews', interviews, defaultLang: config.feedbackLang });

@@ -235,6 +235,38 @@ describe('scale-out: API servers and workers on PostgreSQL and Redis', { skip },
     assert.equal(rows[0].n, 1);
   });
 
+  test('login and sign-up limits are counted in Redis, so they hold across API servers', async (t) => {
+    const { env } = await fleet(t);
+    const servers = [(await apiServer(t, env)).api, (await apiServer(t, env)).api];
+    const user = await signUp(servers[0]!);
+    // 10 attempts a minute per address and account (signUp logged in once): alternating the servers
+    // gains nothing.
+    for (let i = 0; i < 9; i++) {
+      const reply = await servers[i % 2]!.post('/api/users/login', { email: user.email, password: 'wrong password' });
+      assert.equal(reply.status, 401, `attempt ${i + 1}`);
+    }
+    for (const api of servers) {
+      const limited = await api.post('/api/users/login', { email: user.email, password: user.password });
+      assert.equal(limited.status, 429);
+      assert.ok(Number(limited.headers.get('retry-after')) > 0);
+    }
+    // 20 sign-ups an hour per address, over both servers (one made above).
+    for (let i = 1; i < 20; i++) {
+      const reply = await servers[i % 2]!.post('/api/users/', {
+        email: `limit${i}-${randomBytes(3).toString('hex')}@example.com`,
+        password: 'long enough password',
+        name: 'n',
+      });
+      assert.equal(reply.status, 201, `sign-up ${i + 1}`);
+    }
+    const refused = await servers[0]!.post('/api/users/', {
+      email: 'one-more@example.com',
+      password: 'long enough password',
+      name: 'n',
+    });
+    assert.equal(refused.status, 429);
+  });
+
   test('Redis away: new analyses get 503 and nothing is recorded; back (empty): queued jobs run, new ones are taken', async (t) => {
     const port = await freePort();
     const redisUrl = `redis://127.0.0.1:${port}`;
