@@ -22,6 +22,8 @@ import { jobPostingRoutes } from './job-postings/routes.ts';
 import { createJobPostingService } from './job-postings/service.ts';
 import { portfolioRoutes } from './portfolios/routes.ts';
 import { createPortfolioService } from './portfolios/service.ts';
+import { progressRoutes } from './progress/routes.ts';
+import { createProgressService } from './progress/service.ts';
 import { analysisContext } from './analysis/context.ts';
 import { AnalysisRunner } from './jobs/runner.ts';
 import { geminiClient } from './llm/gemini.ts';
@@ -175,6 +177,10 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
       await api.register(jobPostingRoutes, { prefix: '/job-postings', jobPostings });
       await api.register(interviewRoutes, { prefix: '/interviews', interviews, defaultLang: config.feedbackLang });
       await api.register(interviewVideoRoutes, { prefix: '/interviews', videos });
+      await api.register(progressRoutes, {
+        progress: createProgressService(db, interviews),
+        defaultLang: config.feedbackLang,
+      });
       await api.register(videoRoutes, {
         prefix: '/video',
         videos,
