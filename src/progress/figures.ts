@@ -305,12 +305,10 @@ export function definition(key: FigureKey): FigureDefinition {
   return FIGURES.find((figure) => figure.key === key)!;
 }
 
-/** How far a value is outside the target (0 inside it). */
+/** How far a value is outside the target (0 inside it, and on an excluded bound). */
 export function offTarget(value: number, range: Target): number {
   if (range.min !== null && value < range.min) return range.min - value;
-  if (range.max !== null && (value > range.max || (range.max_exclusive && value === range.max))) {
-    return value - range.max;
-  }
+  if (range.max !== null && value > range.max) return value - range.max;
   return 0;
 }
 
