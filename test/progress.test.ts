@@ -436,6 +436,12 @@ for (const dialect of DIALECTS) {
       const all = await api.get('/api/users/me/progress', user.token);
       assert.equal(all.status, 200, all.text);
       assert.equal(all.body.answers.length, 12);
+      assert.deepEqual(all.body.rules, {
+        trend_window: 5,
+        habits_shown: 2,
+        strength_min_score: 0.5,
+        report_feedback_items: 3,
+      });
       assert.deepEqual(all.body.answers[0], {
         video_id: all.body.answers[0].video_id,
         recorded_at: '2025-01-01T09:00:00.000Z',

@@ -53,6 +53,18 @@ const target = (min: number | null, max: number | null, from: string, maxExclusi
   from,
 });
 
+/** The constants of practice history itself, echoed as `rules` in the progress and report replies. */
+export const HISTORY_RULES = {
+  /** Trend: the mean of the first this-many measured answers against the last this-many (half each below twice this). */
+  trend_window: 5,
+  /** Strengths and practise items shown in a session report. */
+  habits_shown: 2,
+  /** A strength needs at least this share of its measurements inside the target. */
+  strength_min_score: 0.5,
+  /** Feedback items per question in the report: warnings, then suggestions, then strengths. */
+  report_feedback_items: 3,
+};
+
 export const FIGURES = [
   {
     key: 'center_gaze_ratio',

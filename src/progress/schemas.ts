@@ -1,9 +1,9 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { Nullable, Timestamp, Uuid } from '../http/schemas.ts';
-import { FIGURES } from './figures.ts';
+import { FIGURES, HISTORY_RULES } from './figures.ts';
 import { ISO_DATE_OR_TIME } from './period.ts';
-import { STRENGTH_MIN_SCORE, TREND_WINDOW } from './summary.ts';
-import { REPORT_FEEDBACK_ITEMS } from './service.ts';
+
+const { trend_window: window, strength_min_score: strengthMin, report_feedback_items: feedbackItems } = HISTORY_RULES;
 
 /** Nullable, with a description for the OpenAPI document. */
 const NullableWith = <T extends TSchema>(schema: T, description: string) =>
@@ -33,6 +33,16 @@ const Figure = Type.Object({
   unit: Type.String(),
   description: Type.String(),
 });
+const Rules = Type.Object(
+  {
+    trend_window: Type.Integer(),
+    habits_shown: Type.Integer(),
+    strength_min_score: Type.Number(),
+    report_feedback_items: Type.Integer(),
+  },
+  { description: 'The constants these figures were computed with (HISTORY_RULES)' },
+);
+
 const Figures = Type.Array(Figure, {
   description: 'Every key figure: where it comes from, which way is better, and its target range',
 });
@@ -108,7 +118,7 @@ export const ProgressQuery = Type.Object({
 const Trend = Type.Object(
   {
     method: Type.Literal('first_vs_last_mean'),
-    window: Type.Integer({ description: `Answers in each window: ${TREND_WINDOW}, or half the measured answers` }),
+    window: Type.Integer({ description: `Answers in each window: ${window}, or half the measured answers` }),
     first_mean: Type.Number(),
     last_mean: Type.Number(),
     change: Type.Number({ description: 'last_mean − first_mean' }),
@@ -117,7 +127,7 @@ const Trend = Type.Object(
     outcome: Outcome,
   },
   {
-    description: `Mean of the first ${TREND_WINDOW} measured answers against the last ${TREND_WINDOW} (half each below ${2 * TREND_WINDOW}); null below 2. For in_range figures the outcome compares the mean distance outside the range.`,
+    description: `Mean of the first ${window} measured answers against the last ${window} (half each below ${2 * window}); null below 2. For in_range figures the outcome compares the mean distance outside the range.`,
   },
 );
 
@@ -125,6 +135,7 @@ export const ProgressResponse = Type.Object({
   from: Nullable(Timestamp),
   before: NullableWith(Timestamp, 'The period ends before this instant'),
   figures: Figures,
+  rules: Rules,
   answers: Type.Array(
     Type.Object({
       video_id: Uuid(),
@@ -174,6 +185,7 @@ const QuestionRef = {
 export const ReportResponse = Type.Object({
   session: Type.Object({ id: Uuid(), title: Nullable(Type.String()), status: Type.String(), created_at: Timestamp }),
   figures: Figures,
+  rules: Rules,
   questions: Type.Array(
     Type.Object({
       ...QuestionRef,
@@ -192,7 +204,7 @@ export const ReportResponse = Type.Object({
               start_sec: Nullable(Type.Number()),
               end_sec: Nullable(Type.Number()),
             }),
-            { description: `Up to ${REPORT_FEEDBACK_ITEMS}: warnings, then suggestions, then strengths` },
+            { description: `Up to ${feedbackItems}: warnings, then suggestions, then strengths` },
           ),
         }),
       ),
@@ -200,7 +212,7 @@ export const ReportResponse = Type.Object({
     { description: "The session's questions by order" },
   ),
   strongest: Type.Array(HabitScore, {
-    description: `The two best-scored habits of the latest attempts, each with a score of at least ${STRENGTH_MIN_SCORE}`,
+    description: `The two best-scored habits of the latest attempts, each with a score of at least ${strengthMin}`,
   }),
   practise_next: Type.Array(HabitScore, {
     description: 'The two worst-scored habits of the rest with a score below 1, worst first',

@@ -4,12 +4,10 @@ import type { Db } from '../db/index.ts';
 import type { Lang } from '../config.ts';
 import type { InterviewService } from '../interviews/service.ts';
 import { analysedAnswers, hasContentColumn, type AnswerFilter, type AnsweredVideo } from './answers.ts';
-import { extractFigures, figureList, type FigureKey, type Target } from './figures.ts';
+import { extractFigures, figureList, HISTORY_RULES, type FigureKey, type Target } from './figures.ts';
 import type { Period } from './period.ts';
 import { compareAttempts, figureTrends, inRangeFlags, rankHabits, type Measured } from './summary.ts';
 
-/** Feedback items shown per question in the report: warnings first, then suggestions, then strengths. */
-export const REPORT_FEEDBACK_ITEMS = 3;
 const SEVERITY_RANK: Record<string, number> = { warning: 0, suggestion: 1, info: 2 };
 
 type MeasuredAnswer = AnsweredVideo & Measured;
@@ -80,6 +78,7 @@ export function createProgressService(db: Db, interviews: Pick<InterviewService,
         from: period.from ?? null,
         before: period.before ?? null,
         figures: figureList(lang),
+        rules: HISTORY_RULES,
         answers: measured.map((answer) => ({
           video_id: answer.video_id,
           recorded_at: answer.recorded_at,
@@ -135,7 +134,7 @@ export function createProgressService(db: Db, interviews: Pick<InterviewService,
       const top = (videoId: string) =>
         [...(feedbackOf.get(videoId) ?? [])]
           .sort((a, b) => (SEVERITY_RANK[a.severity] ?? 3) - (SEVERITY_RANK[b.severity] ?? 3)) // stable: keeps position order
-          .slice(0, REPORT_FEEDBACK_ITEMS)
+          .slice(0, HISTORY_RULES.report_feedback_items)
           .map(({ title, message, severity, start_sec, end_sec }) => ({
             title,
             message,
@@ -148,6 +147,7 @@ export function createProgressService(db: Db, interviews: Pick<InterviewService,
       return {
         session: { id: session.id, title: session.title, status: session.status, created_at: session.created_at },
         figures: figureList(lang),
+        rules: HISTORY_RULES,
         questions: questions.map((question) => {
           const latest = latestOf.get(question.id);
           return {

@@ -5,6 +5,7 @@ import {
   definition,
   FIGURE_KEYS,
   FIGURES,
+  HISTORY_RULES,
   inRange,
   mean,
   offTarget,
@@ -88,8 +89,6 @@ export interface FigureTrend {
   trend: Trend | null;
 }
 
-export const TREND_WINDOW = 5;
-
 function meanOffTarget(key: FigureKey, answers: Measured[]): number | null {
   const offs = answers.flatMap((answer) => {
     const range = targetOf(key, answer.targets);
@@ -111,7 +110,7 @@ export function figureTrends(answers: Measured[]): FigureTrend[] {
   return FIGURES.map(({ key, better }) => {
     const measured = answers.filter((answer) => answer.values[key] !== null);
     const n = measured.length;
-    const window = Math.min(TREND_WINDOW, Math.floor(n / 2));
+    const window = Math.min(HISTORY_RULES.trend_window, Math.floor(n / 2));
     let trend: Trend | null = null;
     if (window >= 1) {
       const first = measured.slice(0, window);
@@ -164,12 +163,9 @@ export interface HabitScore {
   figures: Array<{ key: FigureKey; mean: number; in_range_share: number; measured: number }>;
 }
 
-/** A strength needs at least this share of its measurements inside the target. */
-export const STRENGTH_MIN_SCORE = 0.5;
-
 /**
  * The habits of a set of answers, scored by the share of their figures inside the target (figures
- * without a target do not count): the two best with a score of at least STRENGTH_MIN_SCORE, and the
+ * without a target do not count): the two best with a score of at least HISTORY_RULES.strength_min_score, and the
  * two worst of the rest with a score below 1 (worst first).
  */
 export function rankHabits(
@@ -209,11 +205,15 @@ export function rankHabits(
     (a, b) =>
       b.score - a.score || b.measured - a.measured || HABIT_ORDER.indexOf(a.habit) - HABIT_ORDER.indexOf(b.habit),
   );
-  const strongest = byStrength.filter((habit) => habit.score >= STRENGTH_MIN_SCORE).slice(0, 2);
+  const strongest = byStrength
+    .filter((habit) => habit.score >= HISTORY_RULES.strength_min_score)
+    .slice(0, HISTORY_RULES.habits_shown);
   const byWeakness = [...scores].sort(
     (a, b) =>
       a.score - b.score || b.measured - a.measured || HABIT_ORDER.indexOf(a.habit) - HABIT_ORDER.indexOf(b.habit),
   );
-  const practise_next = byWeakness.filter((habit) => habit.score < 1 && !strongest.includes(habit)).slice(0, 2);
+  const practise_next = byWeakness
+    .filter((habit) => habit.score < 1 && !strongest.includes(habit))
+    .slice(0, HISTORY_RULES.habits_shown);
   return { scores: byStrength, strongest, practise_next };
 }
