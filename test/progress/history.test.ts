@@ -6,11 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { sql, type KyselyPlugin } from 'kysely';
-import type { Db } from '../src/db/index.ts';
-import { hasContentColumn } from '../src/progress/answers.ts';
-import { createProgressService } from '../src/progress/service.ts';
-import { TALKING_FEMALE, TALKING_MALE } from './analysis/media-helpers.ts';
-import { DIALECTS, expectError, expectValidationError, signUp, startApp, type Api, type TestUser } from './helpers.ts';
+import type { Db } from '../../src/db/index.ts';
+import { hasContentColumn } from '../../src/progress/answers.ts';
+import { createProgressService } from '../../src/progress/service.ts';
+import { TALKING_FEMALE, TALKING_MALE } from '../analysis/media-helpers.ts';
+import { DIALECTS, expectError, expectValidationError, signUp, startApp, type Api, type TestUser } from '../helpers.ts';
 
 interface SeededAnswer {
   userId: string;
