@@ -1,6 +1,7 @@
 // The content figures of one answer, read defensively from the stored content analysis (the
-// `content_json` of nonverbal_metrics: `ContentAnalysis` of src/analysis/content/). Whatever is
-// missing or malformed reads as null; nothing here throws. Pure.
+// `content_json` of nonverbal_metrics: `{content: ContentAnalysis | null, reason}` as the content
+// branch stores it, or a bare `ContentAnalysis`). Whatever is missing or malformed reads as null;
+// nothing here throws. Pure.
 
 export interface ContentFigures {
   length_sec: number | null;
@@ -37,8 +38,10 @@ function starParts(structure: Record<string, unknown> | null): number | null {
   return null;
 }
 
-export function contentFigures(content: unknown): ContentFigures {
-  const root = record(content);
+export function contentFigures(stored: unknown): ContentFigures {
+  // `{content, reason}` wraps the analysis (null with the reason when there was no transcript).
+  const wrapper = record(stored);
+  const root = wrapper && 'content' in wrapper ? record(wrapper.content) : wrapper;
   const length = record(root?.length);
   const structure = record(root?.structure);
   const question = record(record(root?.relevance)?.question);

@@ -72,6 +72,13 @@ describe('content figures from the stored content analysis', () => {
     );
   });
 
+  test('as stored: `{content, reason}` wraps the analysis; null content with a reason has no figures', () => {
+    const analysis = { hedge_count: 1, structure: { conclusion_first: false } };
+    assert.deepEqual(contentFigures({ content: analysis, reason: null }), contentFigures(analysis));
+    assert.equal(contentFigures({ content: analysis, reason: null }).hedge_count, 1);
+    assert.equal(contentFigures({ content: null, reason: 'No transcript' }).hedge_count, null);
+  });
+
   test('STAR parts from `missing` when the sentence lists are absent; hedges counted from their list', () => {
     const figures = contentFigures({ structure: { missing: ['task', 'result', 'other'] }, hedges: [{}, {}, {}] });
     assert.equal(figures.star_parts, 2);

@@ -542,35 +542,46 @@ for (const dialect of DIALECTS) {
       await seedAnswer(db, {
         ...base,
         recordedAt: '2025-05-01T00:00:00.000Z',
+        // As the content analysis stores it: `{content, reason}`.
         content: {
-          length: { value_sec: 150, range_sec: [45, 90], judgement: 'long' },
-          structure: {
-            conclusion_first: false,
-            star: { situation: [0], task: [], action: [1, 2], result: [] },
-            missing: ['task', 'result'],
+          reason: null,
+          content: {
+            length: { value_sec: 150, range_sec: [45, 90], judgement: 'long' },
+            structure: {
+              conclusion_first: false,
+              star: { situation: [0], task: [], action: [1, 2], result: [] },
+              missing: ['task', 'result'],
+            },
+            specificity: { score: 0.2 },
+            hedge_count: 4,
+            relevance: { question: { covered: ['협업'], missing: ['갈등', '결과'] } },
           },
-          specificity: { score: 0.2 },
-          hedge_count: 4,
-          relevance: { question: { covered: ['협업'], missing: ['갈등', '결과'] } },
         },
       });
       await seedAnswer(db, {
         ...base,
         recordedAt: '2025-05-02T00:00:00.000Z',
         content: {
-          length: { value_sec: 80, range_sec: [45, 90], judgement: 'ok' },
-          structure: {
-            conclusion_first: true,
-            star: { situation: [1], task: [2], action: [3], result: [4] },
-            missing: [],
+          reason: null,
+          content: {
+            length: { value_sec: 80, range_sec: [45, 90], judgement: 'ok' },
+            structure: {
+              conclusion_first: true,
+              star: { situation: [1], task: [2], action: [3], result: [4] },
+              missing: [],
+            },
+            specificity: { score: 0.6 },
+            hedge_count: 1,
+            relevance: { question: { covered: ['협업', '갈등', '결과'], missing: [] } },
           },
-          specificity: { score: 0.6 },
-          hedge_count: 1,
-          relevance: { question: { covered: ['협업', '갈등', '결과'], missing: [] } },
         },
       });
       // An answer without a transcript stores no content analysis.
-      await seedAnswer(db, { ...base, recordedAt: '2025-05-03T00:00:00.000Z', content: null });
+      await seedAnswer(db, {
+        ...base,
+        recordedAt: '2025-05-03T00:00:00.000Z',
+        content: { content: null, reason: 'No transcript' },
+      });
 
       const reply = await api.get(`/api/interviews/questions/${questionIds[0]}/attempts`, user.token);
       assert.equal(reply.status, 200, reply.text);
