@@ -20,6 +20,8 @@ import { registerWebApp } from './http/web-app.ts';
 import { interviewRoutes } from './interviews/routes.ts';
 import { jobPostingRoutes } from './job-postings/routes.ts';
 import { portfolioRoutes } from './portfolios/routes.ts';
+import { progressRoutes } from './progress/routes.ts';
+import { createProgressService } from './progress/service.ts';
 import { interviewVideoRoutes, videoRoutes } from './videos/routes.ts';
 import { videoStatus } from './videos/status.ts';
 import { userRoutes } from './users/routes.ts';
@@ -140,6 +142,10 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
       await api.register(jobPostingRoutes, { prefix: '/job-postings', jobPostings });
       await api.register(interviewRoutes, { prefix: '/interviews', interviews, defaultLang: config.feedbackLang });
       await api.register(interviewVideoRoutes, { prefix: '/interviews', videos });
+      await api.register(progressRoutes, {
+        progress: createProgressService(db, interviews),
+        defaultLang: config.feedbackLang,
+      });
       await api.register(videoRoutes, {
         prefix: '/video',
         videos,
