@@ -163,3 +163,62 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+test('with a Gemini key, the rubric is stored with the content (made-up quotes dropped), beside Gemini’s coaching', async (t) => {
+  const stt = await fakeServer(t, (_request, response) => sendJson(response, 200, transcription(STAR_KO)));
+  const dimension = (score: number, evidence: string[]) => ({ score, evidence, advice: 'Lead with the number.' });
+  const rubric = {
+    point_first: dimension(5, ['결론부터 말씀드리면']),
+    structure: dimension(4, ['저는 원인을 찾는 역할을 맡았습니다.', '저는 팀장이었습니다']),
+    specificity: dimension(4, ['30%']),
+    relevance: dimension(3, []),
+    assertiveness: dimension(5, []),
+  };
+  const items = [
+    { severity: 'info', topic: 'Eye contact', message: 'You looked at the camera most of the time; keep it up.' },
+    { severity: 'suggestion', topic: 'Pace', message: 'Your pace was even; keep pauses between sentences short.' },
+  ];
+  const gemini = await fakeServer(t, (request, response) => {
+    const prompt: string = JSON.parse(request.body.toString()).contents[0].parts[0].text;
+    const reply = prompt.includes('Score the content') ? rubric : { items };
+    sendJson(response, 200, {
+      candidates: [{ content: { role: 'model', parts: [{ text: JSON.stringify(reply) }] }, finishReason: 'STOP' }],
+    });
+  });
+  const { api } = await startApp(t, 'sqlite', {
+    STT_ENGINE: 'openai',
+    STT_OPENAI_URL: `${stt.url}/v1`,
+    STT_LANGUAGE: 'ko',
+    GEMINI_API_KEY: 'key',
+    GEMINI_BASE_URL: gemini.url,
+  });
+  const user = await signUp(api);
+  const { videoId } = await answerVideo(api, user);
+  const reply = await api.post(`/api/video/analyze/${videoId}`, undefined, user.token);
+  assert.equal(reply.status, 200, reply.text);
+  const content = reply.body.metrics.content;
+  assert.equal(content.mode, 'gemini');
+  assert.equal(content.fallback_reason, null);
+  assert.deepEqual(content.rubric.structure, dimension(4, ['저는 원인을 찾는 역할을 맡았습니다.']));
+  assert.deepEqual(content.rubric.point_first, dimension(5, ['결론부터 말씀드리면']));
+  assert.equal(reply.body.metrics.metadata.content_rubric_quotes_dropped, 1);
+  assert.equal(reply.body.feedback_mode, 'gemini');
+  // Gemini's two coaching items, then the rules' content items.
+  assert.deepEqual(
+    reply.body.feedback.slice(0, 2),
+    items.map((item) => item.message),
+  );
+  const results = (await api.get(`/api/video/results/${videoId}`, user.token)).body;
+  assert.deepEqual(
+    results.feedbacks.map((f: { category: string }) => f.category),
+    ['delivery', 'delivery', 'content', 'content', 'content', 'content', 'content', 'content'],
+  );
+  assert.deepEqual(results.metrics.content, content);
+  // The rubric was asked once, before the coaching (the session's questions were asked for before both).
+  const prompts = gemini.requests.map((r) => JSON.parse(r.body.toString()).contents[0].parts[0].text as string);
+  const rubricAt = prompts.findIndex((p) => p.includes('Score the content'));
+  const coachingAt = prompts.findIndex((p) => p.includes('Write feedback on one recorded answer'));
+  assert.equal(prompts.filter((p) => p.includes('Score the content')).length, 1);
+  assert.ok(rubricAt !== -1 && coachingAt > rubricAt, `${rubricAt} ${coachingAt}`);
+  assert.ok(prompts[rubricAt]!.includes(`<<<ANSWER\n${STAR_KO}\nANSWER>>>`));
+});
