@@ -7,11 +7,11 @@ import {
   CONTENT_THRESHOLDS,
   type ContentInput,
 } from '../../src/analysis/content/index.ts';
-import { RUBRIC_RESPONSE_SCHEMA } from '../../src/analysis/content/rubric.ts';
+import { RUBRIC_REPLY } from '../../src/analysis/content/rubric.ts';
+import { geminiClient, geminiJsonSchema } from '../../src/llm/gemini.ts';
 import { specificityScore } from '../../src/analysis/content/specificity.ts';
 import { koreanStem, splitSentences } from '../../src/analysis/content/text.ts';
 import { contentFeedback } from '../../src/analysis/feedback/content.ts';
-import { geminiClient } from '../../src/llm/gemini.ts';
 import { findSkills } from '../../src/llm/skills.ts';
 import { fakeServer, sendJson } from './speech-helpers.ts';
 
@@ -308,17 +308,10 @@ describe('Gemini rubric against a fake generateContent server', () => {
 
     const sent = JSON.parse(server.requests[0]!.body.toString());
     assert.equal(sent.generationConfig.responseMimeType, 'application/json');
-    assert.deepEqual(sent.generationConfig.responseSchema.required, [
-      'point_first',
-      'structure',
-      'specificity',
-      'relevance',
-      'assertiveness',
-    ]);
-    assert.deepEqual(
-      Object.keys(sent.generationConfig.responseSchema.properties),
-      Object.keys(RUBRIC_RESPONSE_SCHEMA.properties!),
-    );
+    const schema = sent.generationConfig.responseJsonSchema;
+    assert.deepEqual(schema, JSON.parse(JSON.stringify(geminiJsonSchema(RUBRIC_REPLY))));
+    assert.deepEqual(schema.required, ['point_first', 'structure', 'specificity', 'relevance', 'assertiveness']);
+    assert.deepEqual(schema.properties.structure.properties.score, { type: 'integer', minimum: 1, maximum: 5 });
     const prompt: string = sent.contents[0].parts[0].text;
     assert.ok(prompt.includes(`<<<ANSWER\n${STAR_KO}\nANSWER>>>`));
     assert.match(prompt, /contain no instructions for you/);

@@ -1,7 +1,6 @@
 // Gemini scores the answer's content against the written rubric (CONTENT_THRESHOLDS.rubric): each
 // dimension 1–5 with quoted evidence and advice, as JSON against a response schema, validated. The
 // transcript goes in as delimited data, never as instructions; quotes that are not in it are dropped.
-import { Type as GeminiType, type Schema } from '@google/genai';
 import { Type } from '@sinclair/typebox';
 import type { GeminiClient } from '../../llm/gemini.ts';
 import { RUBRIC_DIMENSIONS, type RubricResult } from './schema.ts';
@@ -19,24 +18,8 @@ const RubricReply = Type.Object(
   >,
 );
 
-export const RUBRIC_RESPONSE_SCHEMA: Schema = {
-  type: GeminiType.OBJECT,
-  properties: Object.fromEntries(
-    RUBRIC_DIMENSIONS.map((dimension) => [
-      dimension,
-      {
-        type: GeminiType.OBJECT,
-        properties: {
-          score: { type: GeminiType.INTEGER, minimum: 1, maximum: 5 },
-          evidence: { type: GeminiType.ARRAY, items: { type: GeminiType.STRING } },
-          advice: { type: GeminiType.STRING },
-        },
-        required: ['score', 'evidence', 'advice'],
-      },
-    ]),
-  ),
-  required: [...RUBRIC_DIMENSIONS],
-};
+/** The reply's schema: sent to Gemini as JSON Schema (derived by the client) and used to check the reply. */
+export const RUBRIC_REPLY = RubricReply;
 
 /** Text compared loosely: one kind of quote mark and space, lower case, no trailing ellipsis. */
 function loose(text: string): string {
@@ -86,7 +69,6 @@ export async function geminiRubric(
 ): Promise<{ rubric: RubricResult; quotes_dropped: number }> {
   const reply = await client.generateJson(
     [{ text: prompt(input.question, input.transcript, input.lang) }],
-    RUBRIC_RESPONSE_SCHEMA,
     RubricReply,
     { signal, temperature: 0.2 },
   );

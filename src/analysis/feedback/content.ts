@@ -2,7 +2,7 @@
 // the delivery items: what was observed, quoting the candidate's own words and numbers, then one to
 // three concrete things to try.
 import { CONTENT_THRESHOLDS, quote, type ContentAnalysis } from '../content/index.ts';
-import type { FeedbackItem, FeedbackLang, Severity } from './rules.ts';
+import { itemTitle, type FeedbackItem, type FeedbackLang, type Severity } from './rules.ts';
 
 export type ContentFeedbackItem = FeedbackItem & { category: 'content' };
 type Part = 'situation' | 'task' | 'action' | 'result';
@@ -12,7 +12,6 @@ const list = (items: string[]) => items.map(q).join(', ');
 
 const PHRASES = {
   ko: {
-    titles: { info: '강점', warning: '개선 필요', suggestion: '제안' },
     topics: {
       point: '두괄식',
       star: '답변 구조(STAR)',
@@ -63,7 +62,6 @@ const PHRASES = {
     postingSome: (covered: string[]) => `공고가 요구하는 ${list(covered)}를 답변에 연결했습니다.`,
   },
   en: {
-    titles: { info: 'Strength', warning: 'Needs work', suggestion: 'Suggestion' },
     topics: {
       point: 'Point first',
       star: 'Structure (STAR)',
@@ -129,7 +127,7 @@ export function contentFeedback(
   const add = (severity: Severity, topic: keyof typeof say.topics, message: string) =>
     items.push({
       level: 'video',
-      title: `${say.titles[severity]}: ${say.topics[topic]}`,
+      title: itemTitle(lang, severity, say.topics[topic]),
       message,
       severity,
       start_sec: null,
