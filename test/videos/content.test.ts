@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { CONTENT_THRESHOLDS } from '../src/analysis/content/index.ts';
-import { TALKING_MALE } from './analysis/media-helpers.ts';
-import { fakeServer, sendJson } from './analysis/speech-helpers.ts';
-import { DIALECTS, expectError, signUp, startApp, type Api, type TestUser } from './helpers.ts';
+import { CONTENT_THRESHOLDS } from '../../src/analysis/content/index.ts';
+import { TALKING_MALE } from '../analysis/media-helpers.ts';
+import { fakeServer, sendJson } from '../analysis/speech-helpers.ts';
+import { DIALECTS, expectError, signUp, startApp, type Api, type TestUser } from '../helpers.ts';
 
 const MALE_BYTES = await readFile(TALKING_MALE);
 
