@@ -1,7 +1,6 @@
 // The one query behind attempts, progress and the report: a user's analysed answer videos (those with
 // a stored metrics row) with what their figures are read from, oldest first. One statement, whatever
 // the number of answers.
-import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { AnalysisRow } from './figures.ts';
 
@@ -35,21 +34,7 @@ function parse(text: string | null): unknown {
   }
 }
 
-/**
- * Whether `nonverbal_metrics.content_json` exists: it comes with the content analysis's migration.
- * Asked once per service; only the "no such column" answer is taken as no.
- */
-export async function hasContentColumn(db: Db): Promise<boolean> {
-  try {
-    await sql`select content_json from nonverbal_metrics where 1 = 0`.execute(db);
-    return true;
-  } catch (error) {
-    if (/content_json/.test(String((error as Error)?.message))) return false;
-    throw error;
-  }
-}
-
-export async function analysedAnswers(db: Db, filter: AnswerFilter, withContent: boolean): Promise<AnsweredVideo[]> {
+export async function analysedAnswers(db: Db, filter: AnswerFilter): Promise<AnsweredVideo[]> {
   let query = db
     .selectFrom('interview_video as v')
     .innerJoin('nonverbal_metrics as m', 'm.video_id', 'v.id')
@@ -71,8 +56,8 @@ export async function analysedAnswers(db: Db, filter: AnswerFilter, withContent:
       'm.filler_count',
       'm.metadata_json',
       'm.measures_json',
+      'm.content_json',
     ])
-    .select(withContent ? sql<string | null>`m.content_json`.as('content_json') : sql<null>`null`.as('content_json'))
     .where('v.user_id', '=', filter.userId)
     .where('s.user_id', '=', filter.userId);
   if (filter.questionId) query = query.where('v.question_id', '=', filter.questionId);

@@ -2,6 +2,7 @@
 // as better, and its target range, taken from the constants the feedback is written from (nothing
 // here is a second copy of a threshold). Attempts, progress and the session report all read this list
 // and echo it in their replies.
+import { CONTENT_THRESHOLDS } from '../analysis/content/index.ts';
 import { FEEDBACK_RULES } from '../analysis/feedback/rules.ts';
 import type { Lang } from '../config.ts';
 import { contentFigures, type ContentFigures } from './content.ts';
@@ -220,34 +221,38 @@ export const FIGURES = [
     kind: 'content',
     source: 'nonverbal_metrics.content_json → specificity.score',
     better: 'higher',
-    target: null,
+    target: target(CONTENT_THRESHOLDS.specificity.vague_below, null, 'CONTENT_THRESHOLDS.specificity.vague_below'),
     habit: 'specificity',
     unit: '0–1',
     label: { ko: '구체성', en: 'Specificity' },
-    description: 'Numbers, named skills and named things, scored 0–1 by the content analysis. No target range is set.',
+    description:
+      'Numbers, named skills and named things, scored 0–1 by the content analysis; under the target the feedback calls the answer vague.',
   },
   {
     key: 'hedge_count',
     kind: 'content',
     source: 'nonverbal_metrics.content_json → hedge_count',
     better: 'lower',
-    target: null,
+    target: target(null, CONTENT_THRESHOLDS.hedges_warning_above, 'CONTENT_THRESHOLDS.hedges_warning_above'),
     habit: 'specificity',
     unit: 'count',
     label: { ko: '얼버무림 표현', en: 'Hedges' },
-    description: '"~것 같습니다", "아마", "I think", "maybe" and the like. No target range is set.',
+    description: '"~것 같습니다", "아마", "I think", "maybe" and the like; above the target the feedback warns.',
   },
   {
     key: 'relevance_coverage',
     kind: 'content',
     source: 'nonverbal_metrics.content_json → relevance.question',
     better: 'higher',
-    target: null,
+    target: target(
+      CONTENT_THRESHOLDS.relevance.question_coverage_min,
+      null,
+      'CONTENT_THRESHOLDS.relevance.question_coverage_min',
+    ),
     habit: 'relevance',
     unit: 'ratio',
     label: { ko: '질문 핵심어 반영', en: 'Question terms covered' },
-    description:
-      "Share of the question's key terms the answer touches: covered / (covered + missing). No target range is set.",
+    description: "Share of the question's key terms the answer touches: covered / (covered + missing).",
   },
 ] as const satisfies readonly FigureDefinition[];
 

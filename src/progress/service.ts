@@ -3,7 +3,7 @@
 import type { Db } from '../db/index.ts';
 import type { Lang } from '../config.ts';
 import type { InterviewService } from '../interviews/service.ts';
-import { analysedAnswers, hasContentColumn, type AnswerFilter, type AnsweredVideo } from './answers.ts';
+import { analysedAnswers, type AnswerFilter, type AnsweredVideo } from './answers.ts';
 import { extractFigures, figureList, HISTORY_RULES, type FigureKey, type Target } from './figures.ts';
 import type { Period } from './period.ts';
 import { compareAttempts, figureTrends, inRangeFlags, rankHabits, type Measured } from './summary.ts';
@@ -27,15 +27,9 @@ function figuresOf(answer: MeasuredAnswer) {
 }
 
 export function createProgressService(db: Db, interviews: Pick<InterviewService, 'getQuestion' | 'getSession'>) {
-  let contentColumn: Promise<boolean> | undefined;
-
-  /** The one query, with the content column once it exists (see answers.ts). */
+  /** The one query. */
   async function answers(filter: AnswerFilter): Promise<MeasuredAnswer[]> {
-    contentColumn ??= hasContentColumn(db).catch((error: unknown) => {
-      contentColumn = undefined; // a failed probe is asked again next time
-      throw error;
-    });
-    const rows = await analysedAnswers(db, filter, await contentColumn);
+    const rows = await analysedAnswers(db, filter);
     return rows.map((row) => ({ ...row, ...extractFigures(row) }));
   }
 

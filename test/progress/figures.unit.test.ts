@@ -125,7 +125,7 @@ describe('figures of a stored analysis', () => {
   test('every figure with a fixed target names a constant of FEEDBACK_RULES or the content analysis', () => {
     for (const figure of FIGURES) {
       if (figure.target === null || figure.target === 'per_answer') continue;
-      assert.match(figure.target.from, /^(FEEDBACK_RULES\.|the content analysis)/, figure.key);
+      assert.match(figure.target.from, /^(FEEDBACK_RULES\.|CONTENT_THRESHOLDS\.|the content analysis)/, figure.key);
     }
   });
 });

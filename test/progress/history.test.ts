@@ -7,7 +7,6 @@ import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { sql, type KyselyPlugin } from 'kysely';
 import type { Db } from '../../src/db/index.ts';
-import { hasContentColumn } from '../../src/progress/answers.ts';
 import { createProgressService } from '../../src/progress/service.ts';
 import { TALKING_FEMALE, TALKING_MALE } from '../analysis/media-helpers.ts';
 import { DIALECTS, expectError, expectValidationError, signUp, startApp, type Api, type TestUser } from '../helpers.ts';
@@ -118,11 +117,6 @@ const figure = (reply: { figures: Array<{ key: string }> }, key: string) =>
   reply.figures.find((entry) => entry.key === key) as Record<string, unknown>;
 const change = (comparison: { changes: Array<{ key: string; outcome: string | null }> }, key: string) =>
   comparison.changes.find((entry) => entry.key === key);
-
-/** Adds the content analysis's column when this branch runs without its migration (test setup only). */
-async function ensureContentColumn(db: Db): Promise<void> {
-  if (!(await hasContentColumn(db))) await sql`alter table nonverbal_metrics add column content_json text`.execute(db);
-}
 
 for (const dialect of DIALECTS) {
   describe(`practice history (${dialect.name})`, { skip: dialect.skip }, () => {
@@ -533,9 +527,8 @@ for (const dialect of DIALECTS) {
       );
     });
 
-    test('content figures (seeded, with the content analysis’s column added in this test’s database)', async (t) => {
+    test('content figures (seeded in content_json)', async (t) => {
       const { api, db } = await startApp(t, dialect.name);
-      await ensureContentColumn(db);
       const user = await signUp(api);
       const { sessionId, questionIds } = await sessionWith(api, user, [{ text: '협업 갈등 결과', type: 'behavioral' }]);
       const base = { userId: user.id, sessionId, questionId: questionIds[0]!, gaze: 0.8, validFrames: 0.95 };
@@ -615,7 +608,12 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(a.length_target_sec, [45, 90]);
       assert.equal(a.in_range.star_parts, false);
       assert.equal(b.in_range.star_parts, true);
-      assert.equal(b.in_range.specificity_score, null); // no target range is set for it
+      // Targets from CONTENT_THRESHOLDS: specificity at least 0.35, at most 2 hedges, half the question's terms.
+      const contentInRange = (x: { in_range: Record<string, boolean | null> }) =>
+        ['specificity_score', 'hedge_count', 'relevance_coverage'].map((key) => x.in_range[key]);
+      assert.deepEqual(contentInRange(a), [false, false, false]); // 0.2, 4 hedges, 1 of 3 terms
+      assert.deepEqual(contentInRange(b), [true, true, true]); // 0.6, 1 hedge, 3 of 3 terms
+      assert.deepEqual(contentInRange(c), [null, null, null]);
 
       // Without the third answer (no content analysis), the latest two compare their content figures.
       await db.deleteFrom('interview_video').where('id', '=', c.video_id).execute();

@@ -772,6 +772,8 @@ export const CONTENT_THRESHOLDS = {
   },
 
   relevance: {
+    /** An answer touching less than this share of the question's key terms is told so. */
+    question_coverage_min: 0.5,
     /** Words of the question that only frame it (말씀해 주세요, tell us about) and are no key terms. */
     question_frame: {
       ko: [

@@ -201,7 +201,7 @@ export function contentFeedback(
 
   const question = content.relevance.question;
   const terms = question.covered.length + question.missing.length;
-  if (terms > 0 && question.covered.length * 2 < terms) {
+  if (terms > 0 && question.covered.length / terms < rules.relevance.question_coverage_min) {
     add(
       question.covered.length === 0 ? 'warning' : 'suggestion',
       'question',
