@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
-import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from './config.ts';
 import type { Db } from './db/index.ts';
@@ -15,6 +15,7 @@ import { cleanJsonBody, MAX_JSON_DEPTH } from './http/json-body.ts';
 import { MULTIPART_LIMITS } from './http/multipart.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { systemRoutes } from './http/system-routes.ts';
+import { validatorCompiler } from './http/validation.ts';
 import { registerWebApp } from './http/web-app.ts';
 import { interviewRoutes } from './interviews/routes.ts';
 import { createInterviewService } from './interviews/service.ts';
@@ -86,14 +87,25 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
     frameworkErrors: sendFrameworkError,
     clientErrorHandler: sendClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(validatorCompiler);
   // Set before any plugin is registered: plugins keep the handler in force when they load.
   registerErrorHandlers(app);
   // The API speaks JSON and multipart only; plain text gets a clear 415 instead of a schema error.
   app.removeContentTypeParser('text/plain');
+  // An empty body sent as JSON is no body (the original web client posts `Content-Type: application/json`
+  // with nothing to routes that take none); anything else goes to Fastify's own parser, with its
+  // prototype-poisoning checks.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    parseJson(request, text, done);
+  });
 
   app.addHook('preValidation', async (request) => {
-    const problem = cleanJsonBody(request.body);
+    // The query too: a few routes take text there (the follow-up's answer_text).
+    const problem = cleanJsonBody(request.body) ?? cleanJsonBody(request.query);
     if (problem === 'nul') throw new Errors.InvalidText();
     if (problem === 'too-deep') throw new Errors.JsonTooDeep(MAX_JSON_DEPTH);
   });

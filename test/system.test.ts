@@ -10,6 +10,7 @@ const EXPECTED_OPERATIONS = [
   'post /api/users/signup',
   'post /api/users/login',
   'get /api/users/me',
+  'get /api/users/roles',
   'patch /api/users/me',
   'get /api/users/{user_id}',
   'get /api/users/',
