@@ -17,7 +17,9 @@ import { registerOpenApi } from './http/openapi.ts';
 import { systemRoutes } from './http/system-routes.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { registerWebApp } from './http/web-app.ts';
+import { createAnswerTranscriber } from './interviews/answer-speech.ts';
 import { interviewRoutes } from './interviews/routes.ts';
+import { speechRoutes } from './interviews/speech-routes.ts';
 import { createInterviewService } from './interviews/service.ts';
 import { jobPostingRoutes } from './job-postings/routes.ts';
 import { createJobPostingService } from './job-postings/service.ts';
@@ -28,6 +30,7 @@ import { geminiClient } from './llm/gemini.ts';
 import { questionGenerator } from './llm/questions.ts';
 import { JobQueue } from './jobs/queue.ts';
 import { createStorage } from './storage.ts';
+import { createQuestionSpeech } from './tts/service.ts';
 import { interviewVideoRoutes, videoRoutes } from './videos/routes.ts';
 import { createVideoService } from './videos/service.ts';
 import { videoStatus } from './videos/status.ts';
@@ -159,6 +162,8 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
     log: app.log,
     onRemoved: (videoId) => jobs.videoDeleted(videoId),
   });
+  const transcriber = createAnswerTranscriber(config.speech, config.answerAudio, storage, app.log);
+  const questionSpeech = createQuestionSpeech(config.tts, storage, mediaUrls, app.log);
   const runner = new AnalysisRunner(config.analysisConcurrency, config.analysis.faceWorkers, config.speech);
   const jobs = new JobQueue(
     db,
@@ -184,6 +189,13 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
       await api.register(jobPostingRoutes, { prefix: '/job-postings', jobPostings });
       await api.register(interviewRoutes, { prefix: '/interviews', interviews, defaultLang: config.feedbackLang });
       await api.register(interviewVideoRoutes, { prefix: '/interviews', videos });
+      await api.register(speechRoutes, {
+        prefix: '/interviews',
+        interviews,
+        transcriber,
+        questionSpeech,
+        uploadIdleTimeoutMs,
+      });
       await api.register(videoRoutes, {
         prefix: '/video',
         videos,

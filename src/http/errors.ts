@@ -37,6 +37,28 @@ export const Errors = {
   UriTooLong: createError('URI_TOO_LONG', 'A path parameter of the URL is too long', 414),
   UnsupportedMedia: createError('UNSUPPORTED_MEDIA', '%s', 415),
   FileMissing: createError('FILE_MISSING', 'Send the file in a multipart field named "file"', 422),
+  FieldMissing: createError('FILE_MISSING', 'Send the file in a multipart field named "%s"', 422),
+  UnsupportedAudio: createError(
+    'UNSUPPORTED_AUDIO',
+    'Not a readable audio recording; send WebM/Opus, Ogg, WAV, MP3 or M4A',
+    415,
+  ),
+  NoAudioStream: createError('NO_AUDIO_STREAM', 'The file has no audio stream', 422),
+  AudioTooLong: createError('AUDIO_TOO_LONG', 'The recording is %s s long; the limit is %d s', 422),
+  AudioUndecodable: createError('AUDIO_UNDECODABLE', 'The audio could not be decoded', 422),
+  SttUnavailable: createError(
+    'STT_UNAVAILABLE',
+    'No transcription engine is configured: set STT_ENGINE=openai with STT_OPENAI_URL, STT_ENGINE=gemini with GEMINI_API_KEY, or STT_ENGINE=whisper (see README, Settings)',
+    503,
+  ),
+  SttBusy: createError('STT_BUSY', 'Too many transcriptions are running; retry in a few seconds', 503),
+  SttFailed: createError('STT_FAILED', 'The transcription engine failed; try again later', 502),
+  TtsUnavailable: createError(
+    'TTS_UNAVAILABLE',
+    'No speech engine is configured (TTS_ENGINE=none): set TTS_ENGINE to openai (with TTS_OPENAI_URL), gemini (with GEMINI_API_KEY) or espeak, or let the browser speak the text',
+    503,
+  ),
+  TtsFailed: createError('TTS_FAILED', 'The speech engine failed; try again later', 502),
   InvalidFormField: createError(
     'INVALID_FORM_FIELD',
     'A form field sent as application/json is not valid JSON (or longer than %d bytes)',
@@ -95,9 +117,11 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     const status = STATUS_BY_CODE[error.code] ?? error.statusCode ?? 500;
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');
+      // 502 and 503 are an outside service or a setting, said with our own message; any other 5xx is ours.
+      const said = status === 503 || status === 502;
       return reply.status(status).send({
-        detail: status === 503 ? error.message : 'Internal Server Error',
-        code: status === 503 ? error.code : 'INTERNAL_ERROR',
+        detail: said ? error.message : 'Internal Server Error',
+        code: said ? error.code : 'INTERNAL_ERROR',
       });
     }
     if (status === 401) reply.header('www-authenticate', 'Bearer');
