@@ -17,6 +17,8 @@ import { registerOpenApi } from './http/openapi.ts';
 import { systemRoutes } from './http/system-routes.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { registerWebApp } from './http/web-app.ts';
+import { capabilityRoutes } from './capabilities/routes.ts';
+import { createCapabilityService } from './capabilities/service.ts';
 import { createAnswerTranscriber } from './interviews/answer-speech.ts';
 import { interviewRoutes } from './interviews/routes.ts';
 import { speechRoutes } from './interviews/speech-routes.ts';
@@ -152,6 +154,7 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
     jobPostings,
     questionGenerator(gemini, config.geminiTimeoutSec * 1000),
   );
+  const capabilities = createCapabilityService(db, portfolios, jobPostings, gemini, config.geminiTimeoutSec * 1000);
   const mediaUrls = createMediaUrlSigner(config.jwtSecret, config.mediaUrlTtlSec);
   const videos = createVideoService(db, storage, interviews, {
     maxBytes: config.maxUploadMb * 1024 * 1024,
@@ -186,6 +189,7 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
       requireToken(api, db, mediaUrls);
       await api.register(userRoutes, { prefix: '/users', users });
       await api.register(portfolioRoutes, { prefix: '/portfolios', portfolios, uploadIdleTimeoutMs });
+      await api.register(capabilityRoutes, { prefix: '/portfolios', capabilities, defaultLang: config.feedbackLang });
       await api.register(jobPostingRoutes, { prefix: '/job-postings', jobPostings });
       await api.register(interviewRoutes, { prefix: '/interviews', interviews, defaultLang: config.feedbackLang });
       await api.register(interviewVideoRoutes, { prefix: '/interviews', videos });

@@ -12,6 +12,8 @@ const EXPECTED_OPERATIONS = [
   'get /api/users/me',
   'get /api/users/roles',
   'post /api/interviews/stt',
+  'post /api/portfolios/{id}/capabilities/generate',
+  'get /api/portfolios/{id}/capabilities',
   'get /api/interviews/questions/{question_id}/tts',
   'get /api/interviews/questions/{question_id}/tts/audio',
   'patch /api/users/me',
@@ -174,6 +176,7 @@ for (const dialect of DIALECTS) {
       .sort();
     assert.deepEqual(tables, [
       'analysis_job',
+      'capability_evaluation',
       'feedback',
       'interview_answer',
       'interview_question',

@@ -58,6 +58,16 @@ export const Errors = {
     'No speech engine is configured (TTS_ENGINE=none): set TTS_ENGINE to openai (with TTS_OPENAI_URL), gemini (with GEMINI_API_KEY) or espeak, or let the browser speak the text',
     503,
   ),
+  CapabilitiesNotGenerated: createError(
+    'CAPABILITIES_NOT_GENERATED',
+    'No capability evaluation for this portfolio yet: POST …/capabilities/generate first',
+    404,
+  ),
+  NoPortfolioText: createError(
+    'NO_PORTFOLIO_TEXT',
+    'The portfolio has no readable text to evaluate (a scanned PDF?); upload a PDF with text',
+    422,
+  ),
   TtsFailed: createError('TTS_FAILED', 'The speech engine failed; try again later', 502),
   InvalidFormField: createError(
     'INVALID_FORM_FIELD',
