@@ -146,7 +146,7 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
     maxBytes: config.maxPortfolioMb * 1024 * 1024,
     pdf: config.pdf,
   });
-  const jobPostings = createJobPostingService(db);
+  const jobPostings = createJobPostingService(db, { allowedHosts: config.crawlAllowedHosts });
   const gemini = geminiClient(config.gemini);
   const interviews = createInterviewService(
     db,

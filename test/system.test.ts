@@ -12,6 +12,7 @@ const EXPECTED_OPERATIONS = [
   'get /api/users/me',
   'get /api/users/roles',
   'post /api/interviews/stt',
+  'post /api/job-postings/crawl',
   'post /api/portfolios/{id}/capabilities/generate',
   'get /api/portfolios/{id}/capabilities',
   'get /api/interviews/questions/{question_id}/tts',

@@ -68,6 +68,21 @@ export const Errors = {
     'The portfolio has no readable text to evaluate (a scanned PDF?); upload a PDF with text',
     422,
   ),
+  InvalidUrl: createError('INVALID_URL', 'Only public web pages can be imported: not %s', 422),
+  UrlNotAllowed: createError(
+    'URL_NOT_ALLOWED',
+    'That address is not a public web page (loopback, private, link-local and metadata addresses are refused)',
+    422,
+  ),
+  TooManyRedirects: createError('TOO_MANY_REDIRECTS', 'The page redirected more than %d times', 422),
+  CrawlFailed: createError('CRAWL_FAILED', 'The page could not be fetched: %s', 422),
+  NotHtml: createError('NOT_HTML', 'The address does not serve an HTML page', 415),
+  PageTooLarge: createError('PAGE_TOO_LARGE', 'The page is larger than %d MB', 413),
+  NoPostingText: createError(
+    'NO_POSTING_TEXT',
+    'No posting text could be read from the page (is it drawn by JavaScript?)',
+    422,
+  ),
   TtsFailed: createError('TTS_FAILED', 'The speech engine failed; try again later', 502),
   InvalidFormField: createError(
     'INVALID_FORM_FIELD',
