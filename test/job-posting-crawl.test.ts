@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { describe, test } from 'node:test';
-import { fetchPage, isPublicAddress } from '../src/job-postings/fetch-page.ts';
+import { fetchPage, isPublicAddress, publicOnlyLookup } from '../src/job-postings/fetch-page.ts';
 import { fakeServer, type RecordedRequest } from './analysis/speech-helpers.ts';
 import { DIALECTS, expectError, rowCounts, signUp, startApp } from './helpers.ts';
 
@@ -207,6 +207,21 @@ describe('fetching a page safely', () => {
       assert.equal(isPublicAddress(address), false, address);
     for (const address of ['8.8.8.8', '1.1.1.1', '172.32.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])
       assert.equal(isPublicAddress(address), true, address);
+  });
+
+  test("the connection's own DNS lookup refuses a name that resolves to a private address", async () => {
+    const lookup = (hostname: string, all: boolean) =>
+      new Promise<unknown>((resolve, reject) =>
+        publicOnlyLookup(hostname, { all }, (error, address) => (error ? reject(error) : resolve(address))),
+      );
+    // /etc/hosts maps localhost (and on these machines the host's own name) to loopback.
+    for (const all of [true, false]) {
+      await assert.rejects(lookup('localhost', all), (error: { code?: string }) => error.code === 'URL_NOT_ALLOWED');
+    }
+    await assert.rejects(
+      lookup('no-such-host.invalid', false),
+      (error: { code?: string }) => error.code !== 'URL_NOT_ALLOWED',
+    );
   });
 
   test('a page that does not answer in time is given up', async (t) => {

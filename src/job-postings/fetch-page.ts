@@ -69,7 +69,7 @@ function hexToIpv4(hex: string): string | null {
 }
 
 /** A DNS lookup for the connection that fails when any address of the host is not public. */
-const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
+export const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
   dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
     if (error) return callback(error, '', 0);
     const refused = addresses.find((entry) => !isPublicAddress(entry.address));
