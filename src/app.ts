@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
-import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Redis } from 'ioredis';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from './config.ts';
@@ -16,12 +16,17 @@ import { cleanJsonBody, MAX_JSON_DEPTH } from './http/json-body.ts';
 import { MULTIPART_LIMITS } from './http/multipart.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { systemRoutes } from './http/system-routes.ts';
+import { validatorCompiler } from './http/validation.ts';
 import { registerWebApp } from './http/web-app.ts';
+import { capabilityRoutes } from './capabilities/routes.ts';
+import { createAnswerTranscriber } from './interviews/answer-speech.ts';
 import { interviewRoutes } from './interviews/routes.ts';
+import { speechRoutes } from './interviews/speech-routes.ts';
 import { jobPostingRoutes } from './job-postings/routes.ts';
 import { portfolioRoutes } from './portfolios/routes.ts';
 import { progressRoutes } from './progress/routes.ts';
 import { createProgressService } from './progress/service.ts';
+import { createQuestionSpeech } from './tts/service.ts';
 import { interviewVideoRoutes, videoRoutes } from './videos/routes.ts';
 import { videoStatus } from './videos/status.ts';
 import { userRoutes } from './users/routes.ts';
@@ -80,14 +85,25 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
     frameworkErrors: sendFrameworkError,
     clientErrorHandler: sendClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(validatorCompiler);
   // Set before any plugin is registered: plugins keep the handler in force when they load.
   registerErrorHandlers(app);
   // The API speaks JSON and multipart only; plain text gets a clear 415 instead of a schema error.
   app.removeContentTypeParser('text/plain');
+  // An empty body sent as JSON is no body (the original web client posts `Content-Type: application/json`
+  // with nothing to routes that take none); anything else goes to Fastify's own parser, with its
+  // prototype-poisoning checks.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    void parseJson(request, text, done);
+  });
 
   app.addHook('preValidation', async (request) => {
-    const problem = cleanJsonBody(request.body);
+    // The query too: a few routes take text there (the follow-up's answer_text).
+    const problem = cleanJsonBody(request.body) ?? cleanJsonBody(request.query);
     if (problem === 'nul') throw new Errors.InvalidText();
     if (problem === 'too-deep') throw new Errors.JsonTooDeep(MAX_JSON_DEPTH);
   });
@@ -119,11 +135,10 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
   await registerOpenApi(app, { title: APP_NAME, version });
 
   const uploadIdleTimeoutMs = config.uploadIdleTimeoutSec * 1000;
-  const { storage, users, portfolios, jobPostings, interviews, mediaUrls, videos, jobs } = createServices(
-    config,
-    db,
-    app.log,
-  );
+  const { storage, users, portfolios, jobPostings, interviews, capabilities, mediaUrls, tools, videos, jobs } =
+    createServices(config, db, app.log);
+  const transcriber = createAnswerTranscriber(config.speech, config.answerAudio, storage, tools, app.log);
+  const questionSpeech = createQuestionSpeech(config.tts, storage, mediaUrls, app.log);
   app.addHook('onReady', () => storage.clearTemporaryFiles());
   app.addHook('onReady', () => jobs.start());
   app.addHook('onClose', () => jobs.stop());
@@ -139,12 +154,20 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
         limits: limitsRedis && { redis: limitsRedis, prefix: config.redis!.prefix },
       });
       await api.register(portfolioRoutes, { prefix: '/portfolios', portfolios, uploadIdleTimeoutMs });
+      await api.register(capabilityRoutes, { prefix: '/portfolios', capabilities, defaultLang: config.feedbackLang });
       await api.register(jobPostingRoutes, { prefix: '/job-postings', jobPostings });
       await api.register(interviewRoutes, { prefix: '/interviews', interviews, defaultLang: config.feedbackLang });
       await api.register(interviewVideoRoutes, { prefix: '/interviews', videos });
       await api.register(progressRoutes, {
         progress: createProgressService(db, interviews),
         defaultLang: config.feedbackLang,
+      });
+      await api.register(speechRoutes, {
+        prefix: '/interviews',
+        interviews,
+        transcriber,
+        questionSpeech,
+        uploadIdleTimeoutMs,
       });
       await api.register(videoRoutes, {
         prefix: '/video',

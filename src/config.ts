@@ -45,6 +45,29 @@ export interface SpeechSettings {
   gemini: GeminiSettings;
 }
 
+/** Limits on a spoken answer sent for transcription (POST /api/interviews/stt). */
+export interface AnswerAudioLimits {
+  maxMb: number;
+  maxSec: number;
+}
+
+export type TtsEngineName = 'openai' | 'gemini' | 'espeak' | 'none';
+const TTS_ENGINES: TtsEngineName[] = ['openai', 'gemini', 'espeak', 'none'];
+
+/** Speech for questions read aloud (GET /api/interviews/questions/{id}/tts). */
+export interface TtsSettings {
+  engine: TtsEngineName;
+  openaiUrl: string | null;
+  openaiApiKey: string | null;
+  openaiModel: string;
+  /** The engine's voice name; each engine has its own default. */
+  voice: string | null;
+  /** Gemini speech generation: its own model, the keys and base URL of GEMINI_*. */
+  geminiModel: string;
+  gemini: GeminiSettings;
+  timeoutSec: number;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -82,6 +105,10 @@ export interface Config {
   logLevel: string;
   analysis: AnalysisSettings;
   speech: SpeechSettings;
+  answerAudio: AnswerAudioLimits;
+  tts: TtsSettings;
+  /** host[:port] entries the posting import may fetch although they resolve to private addresses (tests). */
+  crawlAllowedHosts: string[];
 }
 
 export interface RedisSettings {
@@ -186,6 +213,39 @@ function redisSettings(env: Env): RedisSettings | null {
   return { url, prefix, stallSec: integer(env, 'JOB_STALL_SEC', 30, 1, 3600) };
 }
 
+export function loadTtsSettings(env: Env = process.env, gemini = loadGeminiSettings(env)): TtsSettings {
+  const engine = (text(env, 'TTS_ENGINE') ?? 'none') as TtsEngineName;
+  if (!TTS_ENGINES.includes(engine)) throw new ConfigError('TTS_ENGINE', `expected one of ${TTS_ENGINES.join(', ')}`);
+  const settings: TtsSettings = {
+    engine,
+    openaiUrl: url(env, 'TTS_OPENAI_URL'),
+    openaiApiKey: text(env, 'TTS_OPENAI_API_KEY') ?? null,
+    openaiModel: text(env, 'TTS_OPENAI_MODEL') ?? 'tts-1',
+    voice: text(env, 'TTS_VOICE') ?? null,
+    geminiModel: text(env, 'TTS_GEMINI_MODEL') ?? 'gemini-2.5-flash-preview-tts',
+    gemini,
+    timeoutSec: integer(env, 'TTS_TIMEOUT_SEC', 60, 1, 600),
+  };
+  if (engine === 'openai' && !settings.openaiUrl) throw new ConfigError('TTS_OPENAI_URL', 'TTS_ENGINE=openai needs it');
+  if (engine === 'gemini' && settings.gemini.apiKeys.length === 0)
+    throw new ConfigError('GEMINI_API_KEY', 'TTS_ENGINE=gemini needs a Gemini key');
+  if (settings.voice !== null && !/^[\w.+-]{1,64}$/.test(settings.voice))
+    throw new ConfigError('TTS_VOICE', 'expected a voice name of letters, digits, . + - or _');
+  return settings;
+}
+
+function hostList(env: Env, name: string): string[] {
+  const entries = (text(env, name) ?? '')
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase())
+    .filter(Boolean);
+  for (const entry of entries) {
+    if (!/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:]+\](:\d{1,5})?$/.test(entry))
+      throw new ConfigError(name, `expected comma-separated host or host:port entries, got "${entry}"`);
+  }
+  return entries;
+}
+
 function feedbackLang(env: Env): Lang {
   const lang = text(env, 'FEEDBACK_LANG') ?? 'ko';
   if (lang !== 'ko' && lang !== 'en') throw new ConfigError('FEEDBACK_LANG', 'expected ko or en');
@@ -282,6 +342,12 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     analysis: loadAnalysisSettings(env),
     speech: loadSpeechSettings(env, gemini),
+    answerAudio: {
+      maxMb: integer(env, 'STT_MAX_UPLOAD_MB', 25, 1, 1024),
+      maxSec: integer(env, 'STT_MAX_AUDIO_SEC', 300, 1, 3600),
+    },
+    tts: loadTtsSettings(env, gemini),
+    crawlAllowedHosts: hostList(env, 'CRAWL_ALLOWED_HOSTS'),
   };
 }
 

@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { analysisContext } from './analysis/context.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/index.ts';
+import { createCapabilityService } from './capabilities/service.ts';
 import { createMediaUrlSigner } from './http/media-url.ts';
 import { createInterviewService } from './interviews/service.ts';
 import { createJobPostingService } from './job-postings/service.ts';
@@ -34,7 +35,7 @@ export function createServices(config: Config, db: Db, log: Log) {
     maxBytes: config.maxPortfolioMb * 1024 * 1024,
     pdf: config.pdf,
   });
-  const jobPostings = createJobPostingService(db);
+  const jobPostings = createJobPostingService(db, { allowedHosts: config.crawlAllowedHosts });
   const gemini = geminiClient(config.gemini);
   const interviews = createInterviewService(
     db,
@@ -42,6 +43,7 @@ export function createServices(config: Config, db: Db, log: Log) {
     jobPostings,
     questionGenerator(gemini, config.geminiTimeoutSec * 1000),
   );
+  const capabilities = createCapabilityService(db, portfolios, jobPostings, gemini, config.geminiTimeoutSec * 1000);
   const mediaUrls = createMediaUrlSigner(config.jwtSecret, config.mediaUrlTtlSec);
   const analysis = analysisContext(config.analysis, config.speech);
   const videos = createVideoService(db, storage, interviews, {
@@ -68,5 +70,18 @@ export function createServices(config: Config, db: Db, log: Log) {
         concurrency: config.analysisConcurrency,
         timeoutSec: config.analysisTimeoutSec,
       });
-  return { storage, users, portfolios, jobPostings, interviews, mediaUrls, videos, jobs, jobHooks, newRunner };
+  return {
+    storage,
+    users,
+    portfolios,
+    jobPostings,
+    interviews,
+    capabilities,
+    mediaUrls,
+    tools: analysis.tools,
+    videos,
+    jobs,
+    jobHooks,
+    newRunner,
+  };
 }

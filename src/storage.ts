@@ -3,7 +3,7 @@
 // other accounts on the machine: folders are 0700 and files 0600, whatever the umask.
 import { randomUUID } from 'node:crypto';
 import { constants, createWriteStream } from 'node:fs';
-import { access, chmod, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { access, chmod, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -33,6 +33,13 @@ export interface Storage {
    * Refused (413) when the file would take the folder over the quota; the temporary file then stays.
    */
   keep(tempPath: string, userId: string, kind: string, extension: string): Promise<string>;
+  /**
+   * Writes a file the server made for a user (spoken questions) into their folder, under `kind`, by
+   * way of a temporary file so a reader never sees half of it; returns its absolute path.
+   */
+  writeUserFile(userId: string, kind: string, name: string, data: Buffer): Promise<string>;
+  /** The absolute path a `writeUserFile` of these names has, whether or not it exists. */
+  userFilePath(userId: string, kind: string, name: string): string;
   /** The absolute path of a stored file if it lies in the user's own folder, else null. */
   ownedPath(userId: string, storedPath: string): string | null;
   remove(absolutePath: string): Promise<void>;
@@ -114,6 +121,22 @@ export function createStorage(dataDir: string, { userQuotaBytes }: StorageOption
         await chmod(target, PRIVATE_FILE_MODE);
         return relative(dataDir, target);
       });
+    },
+    userFilePath(userId, kind, name) {
+      return join(userDir(userId), kind, name);
+    },
+    async writeUserFile(userId, kind, name, data) {
+      await mkdir(tmpDir, { recursive: true, mode: PRIVATE_FOLDER_MODE });
+      const temp = join(tmpDir, randomUUID());
+      const folder = join(userDir(userId), kind);
+      try {
+        await writeFile(temp, data, { mode: PRIVATE_FILE_MODE });
+        await mkdir(folder, { recursive: true, mode: PRIVATE_FOLDER_MODE });
+        await rename(temp, join(folder, name));
+      } finally {
+        await rm(temp, { force: true });
+      }
+      return join(folder, name);
     },
     ownedPath(userId, storedPath) {
       const absolute = resolve(dataDir, storedPath);

@@ -9,7 +9,7 @@ const require = createRequire(import.meta.url);
 
 export class MediaError extends Error {
   constructor(
-    readonly code: 'UNREADABLE_MEDIA' | 'NO_VIDEO_STREAM' | 'DECODE_FAILED' | 'REMUX_FAILED',
+    readonly code: 'UNREADABLE_MEDIA' | 'NO_VIDEO_STREAM' | 'NO_AUDIO_STREAM' | 'DECODE_FAILED' | 'REMUX_FAILED',
     message: string,
   ) {
     super(message);
@@ -114,11 +114,21 @@ function rotationOf(stream: ProbeStream): number {
   return (((Math.round(clockwise / 90) * 90) % 360) + 360) % 360;
 }
 
-/** Last video packet time: the duration of files whose header has none (browser WebM). */
-async function durationFromPackets(tools: MediaTools, file: string): Promise<number> {
+/** Last packet time of a stream: the duration of files whose header has none (browser WebM). */
+async function durationFromPackets(tools: MediaTools, file: string, stream = 'v:0'): Promise<number> {
   const { stdout } = await run(
     tools.ffprobe,
-    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', file],
+    [
+      '-v',
+      'error',
+      '-select_streams',
+      stream,
+      '-show_entries',
+      'packet=pts_time,duration_time',
+      '-of',
+      'csv=p=0',
+      file,
+    ],
     PROBE_TIMEOUT_MS,
   );
   let end = 0;
@@ -129,7 +139,11 @@ async function durationFromPackets(tools: MediaTools, file: string): Promise<num
   return end;
 }
 
-export async function probe(file: string, tools: MediaTools): Promise<VideoInfo> {
+/** What ffprobe says of a file, or UNREADABLE_MEDIA. */
+async function probeFormat(
+  file: string,
+  tools: MediaTools,
+): Promise<ProbeOutput & { format: NonNullable<ProbeOutput['format']> }> {
   const result = await run(
     tools.ffprobe,
     ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file],
@@ -145,6 +159,11 @@ export async function probe(file: string, tools: MediaTools): Promise<VideoInfo>
     const reason = lastErrorLine(result.stderr, [file]) || `ffprobe exited with ${result.code}`;
     throw new MediaError('UNREADABLE_MEDIA', `Not a readable media file: ${reason}`);
   }
+  return parsed as ProbeOutput & { format: NonNullable<ProbeOutput['format']> };
+}
+
+export async function probe(file: string, tools: MediaTools): Promise<VideoInfo> {
+  const parsed = await probeFormat(file, tools);
   const streams = parsed.streams ?? [];
   const video = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic && s.width && s.height);
   if (!video) throw new MediaError('NO_VIDEO_STREAM', 'The file has no video stream');
@@ -167,6 +186,23 @@ export async function probe(file: string, tools: MediaTools): Promise<VideoInfo>
     audioCodec: audio?.codec_name ?? null,
     container: parsed.format.format_name ?? 'unknown',
   };
+}
+
+export interface AudioInfo {
+  durationSec: number;
+  codec: string;
+  /** ffprobe's format names, e.g. `matroska,webm`, `ogg`, `wav`, `mp3`, `mov,mp4,m4a,3gp,3g2,mj2`. */
+  container: string;
+}
+
+/** A file's first audio stream: its length, codec and container; NO_AUDIO_STREAM when it has none. */
+export async function probeAudio(file: string, tools: MediaTools): Promise<AudioInfo> {
+  const parsed = await probeFormat(file, tools);
+  const audio = (parsed.streams ?? []).find((s) => s.codec_type === 'audio');
+  if (!audio) throw new MediaError('NO_AUDIO_STREAM', 'The file has no audio stream');
+  let durationSec = number(parsed.format.duration) || number(audio.duration);
+  if (durationSec <= 0) durationSec = await durationFromPackets(tools, file, 'a:0');
+  return { durationSec, codec: audio.codec_name ?? 'unknown', container: parsed.format.format_name ?? 'unknown' };
 }
 
 /** Size that keeps the aspect ratio, fits `maxSide`, and has even sides (what the scaler needs). */
@@ -309,7 +345,11 @@ export async function* readFrames(
 export const AUDIO_SAMPLE_RATE = 16_000;
 
 /** The whole audio track as 16 kHz mono float samples, or null when there is none. */
-export async function readAudio(file: string, info: VideoInfo, tools: MediaTools): Promise<Float32Array | null> {
+export async function readAudio(
+  file: string,
+  info: Pick<VideoInfo, 'hasAudio' | 'durationSec'>,
+  tools: MediaTools,
+): Promise<Float32Array | null> {
   if (!info.hasAudio) return null;
   const timeoutMs = Math.ceil(60_000 + info.durationSec * 1000);
   const child = spawn(

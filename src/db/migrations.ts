@@ -215,15 +215,44 @@ const contentAnalysis: Migration = {
   },
 };
 
+/**
+ * A portfolio's capability evaluation (the original's `capability_evaluation`, one per portfolio,
+ * replaced on regenerate, gone with the portfolio); the six scores as JSON rather than 30 columns.
+ */
+const capabilityEvaluations: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('capability_evaluation')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('portfolio_id', 'text', (c) => c.notNull().unique().references('portfolio.id').onDelete('cascade'))
+      .addColumn('user_id', 'text', (c) => c.notNull().references('user.id').onDelete('cascade'))
+      .addColumn('job_posting_id', 'text', (c) => c.references('job_posting.id').onDelete('set null'))
+      .addColumn('role', 'text')
+      .addColumn('lang', 'text', (c) => c.notNull())
+      .addColumn('source', 'text', (c) => c.notNull())
+      .addColumn('evaluations_json', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('capability_evaluation_user_id_idx')
+      .on('capability_evaluation')
+      .column('user_id')
+      .execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   '001_initial': initial,
   '002_analysis_jobs': analysisJobs,
   '003_job_error_kind_and_user_index': jobErrorKindAndUserIndex,
   '004_content_analysis': contentAnalysis,
+  '005_capability_evaluations': capabilityEvaluations,
 };
 
 /** Tables in the order they can be dropped (children first). */
 export const TABLES_CHILDREN_FIRST = [
+  'capability_evaluation',
   'analysis_job',
   'feedback',
   'nonverbal_timeline',

@@ -148,7 +148,23 @@ export interface AnalysisJobTable {
   finished_at: string | null;
 }
 
+export interface CapabilityEvaluationTable {
+  id: string;
+  portfolio_id: string;
+  user_id: string;
+  job_posting_id: string | null;
+  role: string | null;
+  lang: string;
+  /** `gemini` or `evidence` (the deterministic scorer). */
+  source: string;
+  /** JSON: the six evaluations. */
+  evaluations_json: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
+  capability_evaluation: CapabilityEvaluationTable;
   user: UserTable;
   portfolio: PortfolioTable;
   job_posting: JobPostingTable;

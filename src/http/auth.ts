@@ -24,9 +24,10 @@ declare module 'fastify' {
     public?: boolean;
     /**
      * Also reachable, without the header, through a URL signed for the `:video_id` of its path and
-     * one user (a `<video src>` cannot send the Authorization header).
+     * one user (a `<video src>` cannot send the Authorization header); or, given a function, for the
+     * resource it names from the path's parameters.
      */
-    signedMediaUrl?: boolean;
+    signedMediaUrl?: boolean | ((params: Record<string, string | undefined>) => string);
   }
 }
 
@@ -80,8 +81,10 @@ async function authenticateSignedMediaUrl(
   db: Db,
   mediaUrls: MediaUrlSigner,
 ): Promise<void> {
-  const videoId = (request.params as { video_id?: string }).video_id ?? '';
-  const check = mediaUrls.check(videoId, query);
+  const params = request.params as Record<string, string | undefined>;
+  const { signedMediaUrl } = request.routeOptions.config;
+  const resource = typeof signedMediaUrl === 'function' ? signedMediaUrl(params) : (params.video_id ?? '');
+  const check = mediaUrls.check(resource, query);
   if (!check.ok) throw check.reason === 'expired' ? new Errors.MediaUrlExpired() : new Errors.InvalidMediaUrl();
   const user = await db.selectFrom('user').select(['id', 'email']).where('id', '=', check.userId).executeTakeFirst();
   if (!user) throw new Errors.TokenUserGone();

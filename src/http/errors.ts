@@ -37,6 +37,53 @@ export const Errors = {
   UriTooLong: createError('URI_TOO_LONG', 'A path parameter of the URL is too long', 414),
   UnsupportedMedia: createError('UNSUPPORTED_MEDIA', '%s', 415),
   FileMissing: createError('FILE_MISSING', 'Send the file in a multipart field named "file"', 422),
+  FieldMissing: createError('FILE_MISSING', 'Send the file in a multipart field named "%s"', 422),
+  UnsupportedAudio: createError(
+    'UNSUPPORTED_AUDIO',
+    'Not a readable audio recording; send WebM/Opus, Ogg, WAV, MP3 or M4A',
+    415,
+  ),
+  NoAudioStream: createError('NO_AUDIO_STREAM', 'The file has no audio stream', 422),
+  AudioTooLong: createError('AUDIO_TOO_LONG', 'The recording is %s s long; the limit is %d s', 422),
+  AudioUndecodable: createError('AUDIO_UNDECODABLE', 'The audio could not be decoded', 422),
+  SttUnavailable: createError(
+    'STT_UNAVAILABLE',
+    'No transcription engine is configured: set STT_ENGINE=openai with STT_OPENAI_URL, STT_ENGINE=gemini with GEMINI_API_KEY, or STT_ENGINE=whisper (see README, Settings)',
+    503,
+  ),
+  SttBusy: createError('STT_BUSY', 'Too many transcriptions are running; retry in a few seconds', 503),
+  SttFailed: createError('STT_FAILED', 'The transcription engine failed; try again later', 502),
+  TtsUnavailable: createError(
+    'TTS_UNAVAILABLE',
+    'No speech engine is configured (TTS_ENGINE=none): set TTS_ENGINE to openai (with TTS_OPENAI_URL), gemini (with GEMINI_API_KEY) or espeak, or let the browser speak the text',
+    503,
+  ),
+  CapabilitiesNotGenerated: createError(
+    'CAPABILITIES_NOT_GENERATED',
+    'No capability evaluation for this portfolio yet: POST …/capabilities/generate first',
+    404,
+  ),
+  NoPortfolioText: createError(
+    'NO_PORTFOLIO_TEXT',
+    'The portfolio has no readable text to evaluate (a scanned PDF?); upload a PDF with text',
+    422,
+  ),
+  InvalidUrl: createError('INVALID_URL', 'Only public web pages can be imported: not %s', 422),
+  UrlNotAllowed: createError(
+    'URL_NOT_ALLOWED',
+    'That address is not a public web page (loopback, private, link-local and metadata addresses are refused)',
+    422,
+  ),
+  TooManyRedirects: createError('TOO_MANY_REDIRECTS', 'The page redirected more than %d times', 422),
+  CrawlFailed: createError('CRAWL_FAILED', 'The page could not be fetched: %s', 422),
+  NotHtml: createError('NOT_HTML', 'The address does not serve an HTML page', 415),
+  PageTooLarge: createError('PAGE_TOO_LARGE', 'The page is larger than %d MB', 413),
+  NoPostingText: createError(
+    'NO_POSTING_TEXT',
+    'No posting text could be read from the page (is it drawn by JavaScript?)',
+    422,
+  ),
+  TtsFailed: createError('TTS_FAILED', 'The speech engine failed; try again later', 502),
   InvalidFormField: createError(
     'INVALID_FORM_FIELD',
     'A form field sent as application/json is not valid JSON (or longer than %d bytes)',
@@ -100,9 +147,11 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     const status = STATUS_BY_CODE[error.code] ?? error.statusCode ?? 500;
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');
+      // 502 and 503 are an outside service or a setting, said with our own message; any other 5xx is ours.
+      const said = status === 503 || status === 502;
       return reply.status(status).send({
-        detail: status === 503 ? error.message : 'Internal Server Error',
-        code: status === 503 ? error.code : 'INTERNAL_ERROR',
+        detail: said ? error.message : 'Internal Server Error',
+        code: said ? error.code : 'INTERNAL_ERROR',
       });
     }
     if (status === 401) reply.header('www-authenticate', 'Bearer');

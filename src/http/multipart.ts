@@ -21,11 +21,13 @@ export interface FileSink {
 
 export interface ReceivedForm {
   fields: Record<string, string>;
-  /** The multipart field `file`, already in a temporary file that the caller keeps or discards. */
+  /** The file field, already in a temporary file that the caller keeps or discards. */
   file: { tempPath: string; filename: string };
 }
 
 export interface FormOptions {
+  /** The field that carries the file: `file` unless said (a file under another name is skipped). */
+  fileField?: string;
   /** Nothing of the form arriving for this long cuts it: 408, the connection closed. */
   idleTimeoutMs: number;
   /**
@@ -39,7 +41,7 @@ export interface FormOptions {
 export async function receiveForm(
   request: FastifyRequest,
   sink: FileSink,
-  { idleTimeoutMs, checkFields }: FormOptions,
+  { idleTimeoutMs, checkFields, fileField = 'file' }: FormOptions,
 ): Promise<ReceivedForm> {
   const fields: Record<string, string> = {};
   let file: ReceivedForm['file'] | undefined;
@@ -51,7 +53,7 @@ export async function receiveForm(
           throw new Errors.FieldTooLarge(MULTIPART_LIMITS.fieldSize, MAX_FIELD_NAME_BYTES);
         }
         if (typeof part.value === 'string') fields[part.fieldname] = part.value;
-      } else if (part.fieldname !== 'file' || part.file.destroyed) {
+      } else if (part.fieldname !== fileField || part.file.destroyed) {
         // A file under another name is skipped. A destroyed one is a file the parser gave up on (the
         // client went away, or a limit was hit and its error comes next): piping it would wait forever.
         part.file.resume();
@@ -63,7 +65,7 @@ export async function receiveForm(
     }
     // Read whole: what follows (probing, remuxing, parsing) may keep the socket quiet for long.
     idle.stop();
-    if (!file) throw new Errors.FileMissing();
+    if (!file) throw fileField === 'file' ? new Errors.FileMissing() : new Errors.FieldMissing(fileField);
     return { fields, file };
   } catch (error) {
     // The rest of the body is read and dropped: left unread, it would hold the connection open forever

@@ -8,6 +8,7 @@ import {
   AnswerCreate,
   AnswerResponse,
   FollowUpCreate,
+  FollowUpQuery,
   GenerateQuery,
   QuestionCreate,
   QuestionParams,
@@ -123,7 +124,7 @@ export const interviewRoutes: FastifyPluginAsyncTypebox<{ interviews: InterviewS
         description:
           'Stored with parent_question_id and listed right after its parent. 422 when there is no answer to follow up on.',
         params: QuestionParams,
-        querystring: GenerateQuery,
+        querystring: FollowUpQuery,
         body: FollowUpCreate,
         response: { 201: QuestionResponse, ...errorReplies(404) },
       },
@@ -137,7 +138,7 @@ export const interviewRoutes: FastifyPluginAsyncTypebox<{ interviews: InterviewS
       const question = await interviews.followUp(
         request.user.id,
         request.params.question_id,
-        request.body.answer_text,
+        request.body.answer_text ?? request.query.answer_text,
         lang,
       );
       return reply.status(201).send(question);

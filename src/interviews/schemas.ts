@@ -76,15 +76,25 @@ export const GenerateQuery = Type.Object({
   ),
 });
 
-export const FollowUpCreate = Type.Object({
-  answer_text: Type.Optional(
-    Type.String({
-      minLength: 1,
-      maxLength: 20_000,
-      description: 'Default: the newest written answer, else the newest transcript of the question',
-    }),
-  ),
+const AnswerText = Type.String({
+  minLength: 1,
+  maxLength: 20_000,
+  description: 'Default: the newest written answer, else the newest transcript of the question',
 });
+export const FollowUpCreate = Type.Object({ answer_text: Type.Optional(AnswerText) });
+export const FollowUpQuery = Type.Composite([
+  GenerateQuery,
+  Type.Object({
+    answer_text: Type.Optional(
+      Type.String({
+        minLength: 1,
+        // A URL carries less than a body: Node refuses request lines over 16 KB.
+        maxLength: 4000,
+        description: "As in the body (the original's client sends it here); the body's wins when both are sent",
+      }),
+    ),
+  }),
+]);
 
 export const AnswerCreate = Type.Object({
   text: Type.String({ minLength: 1, maxLength: 50_000 }),

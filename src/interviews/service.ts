@@ -77,11 +77,13 @@ export function createInterviewService(
   async function documentsOf(session: Session): Promise<Documents> {
     const portfolio = session.portfolio_id ? await portfolios.get(session.user_id, session.portfolio_id) : null;
     const posting = session.job_posting_id ? await jobPostings.get(session.user_id, session.job_posting_id) : null;
+    const user = await db.selectFrom('user').select('role').where('id', '=', session.user_id).executeTakeFirst();
     return {
       portfolioText: portfolio?.parsed_text || portfolio?.summary || null,
       postingText: posting?.raw_text ?? null,
       company: posting?.company_name ?? null,
       role: posting?.title ?? null,
+      candidateRole: user?.role ?? null,
     };
   }
 

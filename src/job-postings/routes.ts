@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { assertSelf } from '../http/auth.ts';
 import { ownedListRoutes } from '../http/owned-list.ts';
 import { errorReplies, IdParams, NoContent, UserIdQuery } from '../http/schemas.ts';
-import { JobPostingCreate, JobPostingResponse } from './schemas.ts';
+import { CrawlBody, JobPostingCreate, JobPostingResponse } from './schemas.ts';
 import type { JobPostingService } from './service.ts';
 
 const tags = ['job-postings'];
@@ -25,6 +25,28 @@ export const jobPostingRoutes: FastifyPluginAsyncTypebox<{ jobPostings: JobPosti
     async (request, reply) => {
       assertSelf(request, request.query.user_id);
       return reply.status(201).send(await jobPostings.create(request.user.id, request.body));
+    },
+  );
+
+  app.post(
+    '/crawl',
+    {
+      schema: {
+        tags,
+        summary: 'Import a job posting from its web page',
+        description:
+          'The server fetches the page: http(s) only; the host must resolve to public addresses only (loopback, private, ' +
+          'link-local and metadata addresses are refused, after each redirect too); at most 3 redirects, 10 s and 2 MB; HTML only. ' +
+          'The main text is extracted with Readability, the title and company from the page metadata. Importing the same URL ' +
+          'again replaces your earlier import of it. Pages drawn by JavaScript alone give no text (422 NO_POSTING_TEXT).',
+        querystring: UserIdQuery,
+        body: CrawlBody,
+        response: { 201: JobPostingResponse, ...errorReplies(403, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      assertSelf(request, request.query.user_id);
+      return reply.status(201).send(await jobPostings.crawl(request.user.id, request.body.url));
     },
   );
 

@@ -25,3 +25,7 @@ export const JobPostingResponse = Type.Object({
   parsed_skills: Nullable(ParsedSkills),
   created_at: Timestamp,
 });
+
+export const CrawlBody = Type.Object({
+  url: Type.String({ minLength: 1, maxLength: 2048, description: 'An http(s) address of a public job posting page' }),
+});

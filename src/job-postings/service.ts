@@ -4,6 +4,10 @@ import type { Db } from '../db/index.ts';
 import { findOwned, listOwned } from '../db/owned.ts';
 import type { JobPostingTable } from '../db/schema.ts';
 import { Errors } from '../http/errors.ts';
+import { requirementLines } from '../llm/questions.ts';
+import { findSkills } from '../llm/skills.ts';
+import { extractPosting } from './extract.ts';
+import { fetchPage, PAGE_LIMITS } from './fetch-page.ts';
 import type { JobPostingCreate, ParsedSkills } from './schemas.ts';
 
 export type JobPosting = Omit<Selectable<JobPostingTable>, 'parsed_skills'> & { parsed_skills: ParsedSkills | null };
@@ -21,7 +25,10 @@ function decode(row: Selectable<JobPostingTable>): JobPosting {
   return { ...row, parsed_skills };
 }
 
-export function createJobPostingService(db: Db) {
+export function createJobPostingService(
+  db: Db,
+  crawl: { allowedHosts: string[]; limits?: typeof PAGE_LIMITS } = { allowedHosts: [] },
+) {
   async function get(userId: string, id: string): Promise<JobPosting> {
     const row = await findOwned(db, 'job_posting', userId, id);
     if (!row) throw new Errors.NotFound('Job posting');
@@ -43,6 +50,41 @@ export function createJobPostingService(db: Db) {
         created_at: new Date().toISOString(),
       };
       await db.insertInto('job_posting').values(row).execute();
+      return decode(row);
+    },
+
+    /**
+     * Imports a posting from its web page (fetched safely, see fetch-page.ts); importing the same URL
+     * again replaces the user's earlier import of it.
+     */
+    async crawl(userId: string, address: string): Promise<JobPosting> {
+      let url: URL;
+      try {
+        url = new URL(address);
+      } catch {
+        throw new Errors.InvalidUrl('a malformed address');
+      }
+      const page = await fetchPage(url, { allowedHosts: crawl.allowedHosts, limits: crawl.limits });
+      const posting = extractPosting(page.html, page.url);
+      if (posting.text.trim().length < 20) throw new Errors.NoPostingText();
+      const row = {
+        id: randomUUID(),
+        user_id: userId,
+        company_name: posting.company ?? url.hostname,
+        title: posting.title ?? posting.text.split('\n')[0]!.slice(0, 300),
+        source_url: url.href,
+        raw_text: posting.text,
+        parsed_skills: JSON.stringify({
+          skills: findSkills(posting.text),
+          requirements: requirementLines(posting.text),
+          source: 'crawl',
+        }),
+        created_at: new Date().toISOString(),
+      };
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('job_posting').where('user_id', '=', userId).where('source_url', '=', url.href).execute();
+        await trx.insertInto('job_posting').values(row).execute();
+      });
       return decode(row);
     },
 

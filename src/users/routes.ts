@@ -6,7 +6,8 @@ import { errorReplies, NoContent, Pagination, UserIdParams } from '../http/schem
 import { normaliseEmail } from './credentials.ts';
 import type { Redis } from 'ioredis';
 import { createLoginLimiter, createRedisLoginLimiter } from './login-limiter.ts';
-import { Login, Token, UserCreate, UserResponse, UserUpdate } from './schemas.ts';
+import { LEGACY_ROLES, LEVELS, ROLE_NAMES, ROLES } from './roles.ts';
+import { Login, RoleList, Token, UserCreate, UserResponse, UserUpdate } from './schemas.ts';
 import type { UserService } from './service.ts';
 
 const tags = ['users'];
@@ -92,6 +93,28 @@ export const userRoutes: FastifyPluginAsyncTypebox<UserRouteOptions> = async (ap
       const access_token = app.jwt.sign({ sub: user.id, email: user.email });
       return { access_token, token_type: 'bearer' as const };
     },
+  );
+
+  app.get(
+    '/roles',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary: 'The job roles and levels a profile takes, with Korean and English labels',
+        security: [],
+        response: { 200: RoleList },
+      },
+    },
+    async () => ({
+      roles: ROLE_NAMES.map((value) => ({
+        value,
+        label_ko: ROLES[value].ko,
+        label_en: ROLES[value].en,
+        legacy: LEGACY_ROLES.includes(value),
+      })),
+      levels: Object.entries(LEVELS).map(([value, label]) => ({ value, label_ko: label.ko, label_en: label.en })),
+    }),
   );
 
   app.get(

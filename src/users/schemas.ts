@@ -1,12 +1,17 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable, OptionalNullable, Timestamp, Uuid } from '../http/schemas.ts';
+import { LEVELS, ROLE_NAMES, ROLES } from './roles.ts';
 
-export const Role = Type.Union([Type.Literal('ROLE_FE'), Type.Literal('ROLE_BE'), Type.Literal('ROLE_AI')]);
-export const Level = Type.Union([
-  Type.Literal('LEVEL_JUNIOR'),
-  Type.Literal('LEVEL_MID'),
-  Type.Literal('LEVEL_SENIOR'),
-]);
+export const Role = Type.Union(
+  ROLE_NAMES.map((role) => Type.Literal(role)),
+  {
+    description: `Job role: ${ROLE_NAMES.map((role) => `${role} (${ROLES[role].en} / ${ROLES[role].ko})`).join(', ')}. Labels: GET /api/users/roles.`,
+  },
+);
+export const Level = Type.Union(
+  (Object.keys(LEVELS) as Array<keyof typeof LEVELS>).map((level) => Type.Literal(level)),
+  { description: 'Career level; labels: GET /api/users/roles' },
+);
 
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 const GithubUsername = Type.String({ minLength: 1, maxLength: 39 });
@@ -25,15 +30,13 @@ export const UserCreate = Type.Object({
 });
 export type UserCreate = Static<typeof UserCreate>;
 
-export const UserUpdate = Type.Object(
-  {
-    name: Type.Optional(Name),
-    role: OptionalNullable(Role),
-    level: OptionalNullable(Level),
-    github_username: OptionalNullable(GithubUsername),
-  },
-  { additionalProperties: false },
-);
+/** Other properties (the original client sends `jobTitle`; an `email` or `id`) are dropped, never applied. */
+export const UserUpdate = Type.Object({
+  name: Type.Optional(Name),
+  role: OptionalNullable(Role),
+  level: OptionalNullable(Level),
+  github_username: OptionalNullable(GithubUsername),
+});
 export type UserUpdate = Static<typeof UserUpdate>;
 
 export const Login = Type.Object({
@@ -54,4 +57,12 @@ export const UserResponse = Type.Object({
   level: Nullable(Type.String()),
   github_username: Nullable(Type.String()),
   created_at: Timestamp,
+});
+
+const Label = Type.Object({ value: Type.String(), label_ko: Type.String(), label_en: Type.String() });
+export const RoleList = Type.Object({
+  roles: Type.Array(
+    Type.Composite([Label, Type.Object({ legacy: Type.Boolean({ description: 'Accepted, but not offered' }) })]),
+  ),
+  levels: Type.Array(Label),
 });

@@ -70,7 +70,12 @@ export function createUserService(db: Db, storage: Storage) {
       return user;
     },
 
-    async update(id: string, changes: UserUpdate): Promise<User> {
+    async update(id: string, input: UserUpdate): Promise<User> {
+      // Only the columns a profile edit may change, whatever else the object carries.
+      const { name, role, level, github_username } = input;
+      const changes = Object.fromEntries(
+        Object.entries({ name, role, level, github_username }).filter(([, value]) => value !== undefined),
+      );
       if (Object.keys(changes).length > 0) {
         await db.updateTable('user').set(changes).where('id', '=', id).execute();
       }

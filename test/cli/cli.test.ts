@@ -36,13 +36,13 @@ test('db init migrates, db drop refuses without --yes, drops with it; demo-data 
   const init = await cli('src/cli/db.ts', ['init'], env);
   assert.equal(init.code, 0, init.stderr);
   assert.match(init.stdout, /sqlite: applied 001_initial, 002_analysis_jobs/);
-  assert.equal(await tableCount(), 12);
+  assert.equal(await tableCount(), 13); // the eleven, analysis_job, capability_evaluation
   assert.match((await cli('src/cli/db.ts', ['init'], env)).stdout, /already up to date/);
 
   const refused = await cli('src/cli/db.ts', ['drop'], env);
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /--yes/);
-  assert.equal(await tableCount(), 12);
+  assert.equal(await tableCount(), 13); // the eleven, analysis_job, capability_evaluation
 
   const demo = await cli('src/cli/demo-data.ts', [], env);
   assert.equal(demo.code, 0, demo.stderr);

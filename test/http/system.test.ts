@@ -10,6 +10,13 @@ const EXPECTED_OPERATIONS = [
   'post /api/users/signup',
   'post /api/users/login',
   'get /api/users/me',
+  'get /api/users/roles',
+  'post /api/interviews/stt',
+  'post /api/job-postings/crawl',
+  'post /api/portfolios/{id}/capabilities/generate',
+  'get /api/portfolios/{id}/capabilities',
+  'get /api/interviews/questions/{question_id}/tts',
+  'get /api/interviews/questions/{question_id}/tts/audio',
   'patch /api/users/me',
   'get /api/users/{user_id}',
   'get /api/users/',
@@ -173,6 +180,7 @@ for (const dialect of DIALECTS) {
       .sort();
     assert.deepEqual(tables, [
       'analysis_job',
+      'capability_evaluation',
       'feedback',
       'interview_answer',
       'interview_question',

@@ -87,7 +87,8 @@ const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 
 const EMPTY_VOICE = voiceMeasures([]);
 
-async function transcribe(
+/** Tries the engines in turn; an expected failure is a status with a message, never a throw. */
+export async function transcribe(
   audio: Float32Array,
   engines: SttEngine[],
   settings: SpeechSettings,
