@@ -116,7 +116,10 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
   await registerOpenApi(app, { title: APP_NAME, version });
 
   const uploadIdleTimeoutMs = config.uploadIdleTimeoutSec * 1000;
-  const storage = createStorage(config.dataDir, { userQuotaBytes: config.userQuotaMb * 1024 * 1024 });
+  const storage = createStorage(config.dataDir, {
+    userQuotaBytes: config.userQuotaMb * 1024 * 1024,
+    settings: config.storage,
+  });
   const userService = createUserService(db, storage);
   // A deleted user's analyses stop with them (the queue is made below, with the video service).
   const users: UserService = {
