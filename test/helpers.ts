@@ -141,7 +141,8 @@ export async function startApp(
   return { api: client(address), db, config, dataDir, close };
 }
 
-function client(baseUrl: string): Api {
+/** A client of the API at `baseUrl` (a server started some other way, say). */
+export function client(baseUrl: string): Api {
   const request: Api['request'] = async (method, path, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
