@@ -5,34 +5,27 @@ import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Redis } from 'ioredis';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from './config.ts';
 import type { Db } from './db/index.ts';
 import { registerJwt, requireToken } from './http/auth.ts';
 import { Errors, registerErrorHandlers, sendClientError, sendFrameworkError } from './http/errors.ts';
-import { createMediaUrlSigner, redactSignature } from './http/media-url.ts';
+import { redactSignature } from './http/media-url.ts';
 import { cleanJsonBody, MAX_JSON_DEPTH } from './http/json-body.ts';
 import { MULTIPART_LIMITS } from './http/multipart.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { systemRoutes } from './http/system-routes.ts';
 import { registerWebApp } from './http/web-app.ts';
 import { interviewRoutes } from './interviews/routes.ts';
-import { createInterviewService } from './interviews/service.ts';
 import { jobPostingRoutes } from './job-postings/routes.ts';
-import { createJobPostingService } from './job-postings/service.ts';
 import { portfolioRoutes } from './portfolios/routes.ts';
-import { createPortfolioService } from './portfolios/service.ts';
-import { analysisContext } from './analysis/context.ts';
-import { AnalysisRunner } from './jobs/runner.ts';
-import { geminiClient } from './llm/gemini.ts';
-import { questionGenerator } from './llm/questions.ts';
-import { JobQueue } from './jobs/queue.ts';
-import { createStorage } from './storage.ts';
+import { progressRoutes } from './progress/routes.ts';
+import { createProgressService } from './progress/service.ts';
 import { interviewVideoRoutes, videoRoutes } from './videos/routes.ts';
-import { createVideoService } from './videos/service.ts';
 import { videoStatus } from './videos/status.ts';
 import { userRoutes } from './users/routes.ts';
-import { createUserService, type UserService } from './users/service.ts';
+import { createServices } from './services.ts';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 export const APP_NAME = 'Interview Practice API';
@@ -108,61 +101,28 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
     exposedHeaders: ['Content-Range', 'Accept-Ranges', 'Content-Length', 'Retry-After'],
   });
   await app.register(multipart, { limits: MULTIPART_LIMITS });
+  // With several API servers, their limits are counted in the shared Redis.
+  const limitsRedis = config.redis ? new Redis(config.redis.url, { maxRetriesPerRequest: 1 }) : null;
+  limitsRedis?.on('error', (error) => app.log.warn({ err: error }, 'rate limits: Redis connection problem'));
+  app.addHook('onClose', async () => limitsRedis?.disconnect());
   await app.register(rateLimit, {
     global: false,
+    ...(limitsRedis && {
+      redis: limitsRedis,
+      nameSpace: `${config.redis!.prefix}:rate-limit:`,
+      // A limit that cannot be counted lets the request through rather than failing it.
+      skipOnError: true,
+    }),
     errorResponseBuilder: (_request, context) => new Errors.TooManyRequests(context.after),
   });
   await registerJwt(app, { secret: config.jwtSecret, expiresIn: config.jwtExpiresIn });
   await registerOpenApi(app, { title: APP_NAME, version });
 
   const uploadIdleTimeoutMs = config.uploadIdleTimeoutSec * 1000;
-  const storage = createStorage(config.dataDir, {
-    userQuotaBytes: config.userQuotaMb * 1024 * 1024,
-    settings: config.storage,
-  });
-  const userService = createUserService(db, storage);
-  // A deleted user's analyses stop with them (the queue is made below, with the video service).
-  const users: UserService = {
-    ...userService,
-    remove: async (userId) => {
-      await userService.remove(userId);
-      jobs.userDeleted(userId);
-    },
-  };
-  const portfolios = createPortfolioService(db, storage, {
-    maxBytes: config.maxPortfolioMb * 1024 * 1024,
-    pdf: config.pdf,
-  });
-  const jobPostings = createJobPostingService(db);
-  const gemini = geminiClient(config.gemini);
-  const interviews = createInterviewService(
+  const { storage, users, portfolios, jobPostings, interviews, mediaUrls, videos, jobs } = createServices(
+    config,
     db,
-    portfolios,
-    jobPostings,
-    questionGenerator(gemini, config.geminiTimeoutSec * 1000),
-  );
-  const mediaUrls = createMediaUrlSigner(config.jwtSecret, config.mediaUrlTtlSec);
-  const analysis = analysisContext(config.analysis, config.speech);
-  const videos = createVideoService(db, storage, interviews, {
-    maxBytes: config.maxUploadMb * 1024 * 1024,
-    maxVideoSec: config.maxVideoSec,
-    gemini,
-    geminiTimeoutMs: config.geminiTimeoutSec * 1000,
-    mediaUrls,
-    tools: analysis.tools,
-    log: app.log,
-    onRemoved: (videoId) => jobs.videoDeleted(videoId),
-  });
-  const runner = new AnalysisRunner(config.analysisConcurrency, analysis);
-  const jobs = new JobQueue(
-    db,
-    runner,
-    {
-      fileOf: (videoId) => videos.fileOf(videoId),
-      save: (job, result, finishedAt) => videos.saveAnalysis(job, result, finishedAt),
-      log: app.log,
-    },
-    { concurrency: config.analysisConcurrency, timeoutSec: config.analysisTimeoutSec },
+    app.log,
   );
   app.addHook('onReady', () => storage.clearTemporaryFiles());
   app.addHook('onReady', () => jobs.start());
@@ -173,11 +133,19 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
   await app.register(
     async (api) => {
       requireToken(api, db, mediaUrls);
-      await api.register(userRoutes, { prefix: '/users', users });
+      await api.register(userRoutes, {
+        prefix: '/users',
+        users,
+        limits: limitsRedis && { redis: limitsRedis, prefix: config.redis!.prefix },
+      });
       await api.register(portfolioRoutes, { prefix: '/portfolios', portfolios, uploadIdleTimeoutMs });
       await api.register(jobPostingRoutes, { prefix: '/job-postings', jobPostings });
       await api.register(interviewRoutes, { prefix: '/interviews', interviews, defaultLang: config.feedbackLang });
       await api.register(interviewVideoRoutes, { prefix: '/interviews', videos });
+      await api.register(progressRoutes, {
+        progress: createProgressService(db, interviews),
+        defaultLang: config.feedbackLang,
+      });
       await api.register(videoRoutes, {
         prefix: '/video',
         videos,

@@ -91,9 +91,19 @@ export interface Config {
   /** An analysis still running after this long is stopped and fails. */
   analysisTimeoutSec: number;
   allowedOrigins: string[];
+  /** Redis for the job queue (BullMQ), job events and shared rate limits; null = everything in one process. */
+  redis: RedisSettings | null;
   logLevel: string;
   analysis: AnalysisSettings;
   speech: SpeechSettings;
+}
+
+export interface RedisSettings {
+  url: string;
+  /** Starts every key, so that several deployments (or test runs) can share one Redis. */
+  prefix: string;
+  /** A worker that has not renewed its job's lock for this long is taken for dead; its job runs again elsewhere. */
+  stallSec: number;
 }
 
 export class ConfigError extends Error {
@@ -179,6 +189,15 @@ export function loadSpeechSettings(env: Env = process.env, gemini = loadGeminiSe
     openaiModel: text(env, 'STT_OPENAI_MODEL') ?? 'whisper-1',
     gemini,
   };
+}
+
+function redisSettings(env: Env): RedisSettings | null {
+  const url = text(env, 'REDIS_URL');
+  if (url === undefined) return null;
+  if (!/^rediss?:\/\//.test(url)) throw new ConfigError('REDIS_URL', 'expected redis://… or rediss://…');
+  const prefix = text(env, 'REDIS_PREFIX') ?? 'interview-practice';
+  if (!/^[\w.-]{1,64}$/.test(prefix)) throw new ConfigError('REDIS_PREFIX', 'expected 1–64 letters, digits, _ . or -');
+  return { url, prefix, stallSec: integer(env, 'JOB_STALL_SEC', 30, 1, 3600) };
 }
 
 function feedbackLang(env: Env): Lang {
@@ -303,6 +322,7 @@ export function loadConfig(env: Env = process.env): Config {
       .split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
+    redis: redisSettings(env),
     logLevel,
     analysis: loadAnalysisSettings(env),
     speech: loadSpeechSettings(env, gemini),

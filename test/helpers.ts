@@ -141,7 +141,7 @@ export async function startApp(
   return { api: client(address), db, config, dataDir, close };
 }
 
-/** A client of the API at `baseUrl` (a server started some other way, say). */
+/** A client of the API at `baseUrl`. */
 export function client(baseUrl: string): Api {
   const request: Api['request'] = async (method, path, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };

@@ -203,10 +203,23 @@ const jobErrorKindAndUserIndex: Migration = {
   },
 };
 
+/**
+ * Content analysis: the content block of each result (`content_json` on metrics: the analysis, or null
+ * and the reason), and each feedback item's category. Items written before are all about delivery.
+ */
+const contentAnalysis: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('nonverbal_metrics').addColumn('content_json', 'text').execute();
+    await db.schema.alterTable('feedback').addColumn('category', 'text').execute();
+    await sql`UPDATE feedback SET category = 'delivery'`.execute(db);
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   '001_initial': initial,
   '002_analysis_jobs': analysisJobs,
   '003_job_error_kind_and_user_index': jobErrorKindAndUserIndex,
+  '004_content_analysis': contentAnalysis,
 };
 
 /** Tables in the order they can be dropped (children first). */

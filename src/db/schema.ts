@@ -97,6 +97,8 @@ export interface NonverbalMetricsTable {
   metadata_json: string | null;
   /** Measures beyond the original's columns (speech, blinks, gaze-away segments), as JSON. */
   measures_json: string | null;
+  /** The content analysis of the transcript, as JSON `{content, reason}`; null for results stored before it existed. */
+  content_json: string | null;
   created_at: string;
 }
 
@@ -118,6 +120,8 @@ export interface FeedbackTable {
   end_sec: number | null;
   /** Order within one analysis's feedback. */
   position: number | null;
+  /** What the item is about: delivery (face, voice, pace) or content (what the answer said). */
+  category: 'delivery' | 'content' | null;
   created_at: string;
 }
 

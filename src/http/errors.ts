@@ -56,6 +56,11 @@ export const Errors = {
   TooManyRequests: createError('RATE_LIMITED', 'Too many requests, retry in %s', 429),
   DatabaseUnavailable: createError('DATABASE_UNAVAILABLE', 'The database does not answer', 503),
   StorageUnavailable: createError('STORAGE_UNAVAILABLE', 'The data folder is not writable', 503),
+  QueueUnavailable: createError(
+    'QUEUE_UNAVAILABLE',
+    'The analysis queue (Redis) does not answer; try again in a minute',
+    503,
+  ),
 };
 
 export const ErrorReply = Type.Object(

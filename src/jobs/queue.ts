@@ -1,5 +1,10 @@
-// The embedded durable job queue: jobs live in the analysis_job table, an in-process loop runs them
-// on the analysis threads, and a restart picks up what was queued or running.
+// Analysis jobs. The analysis_job table is the record of truth that every route reads; followers of a
+// job hear its updates through an in-process event emitter. How jobs reach an analysis differs:
+// - JobQueue (embedded, the default): an in-process loop claims them from the table and runs them in
+//   analysis processes; a restart picks up what was queued or running.
+// - RedisJobQueue (redis-queue.ts, with REDIS_URL): BullMQ carries them to `npm run worker` processes,
+//   and their events come back to every API server.
+// Both run a claimed job the same way: runJob() below.
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Selectable } from 'kysely';
@@ -48,7 +53,7 @@ export const isLastEvent = (event: JobEvent): boolean =>
   event.status === 'succeeded' || event.status === 'failed' || event.status === 'deleted';
 
 /** Stopped jobs are retried on restart this many times in all. */
-const MAX_ATTEMPTS = 3;
+export const MAX_ATTEMPTS = 3;
 /** Progress is written to the database at most this often; listeners hear every step. */
 const PROGRESS_WRITE_MS = 500;
 
@@ -62,39 +67,20 @@ const updateOf = ({ status, stage, progress, error, error_kind }: Job): JobUpdat
   error_kind,
 });
 
-export class JobQueue {
+/** The job records and their followers; how the jobs get run is the subclass's. */
+export abstract class JobRecords {
   private readonly events = new EventEmitter();
-  /** Slots taken: jobs running, and loops claiming one. */
-  private slots = 0;
-  /** Set when a job may have been queued while a loop was claiming. */
-  private claimAgain = false;
-  /** Running jobs, each with what stops it when its video or user is deleted. */
-  private readonly active = new Map<string, { job: Job; cancel: AbortController }>();
-  private stopped = false;
 
-  constructor(
-    private readonly db: Db,
-    private readonly runner: Runner,
-    private readonly hooks: JobHooks,
-    private readonly options: JobQueueOptions,
-  ) {
+  constructor(protected readonly db: Db) {
     this.events.setMaxListeners(0);
   }
 
-  /** Re-queues jobs a previous process left running, then starts working. */
-  async start(): Promise<void> {
-    await this.db
-      .updateTable('analysis_job')
-      .set({ status: 'queued', stage: null })
-      .where('status', '=', 'running')
-      .execute();
-    void this.pump();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.runner.close();
-  }
+  abstract start(): Promise<void>;
+  abstract stop(): Promise<void>;
+  /** Hands a newly recorded job to whatever runs jobs; throws (and the record is removed) if it cannot. */
+  protected abstract submit(job: Job): Promise<void>;
+  /** Stops the running jobs that `matches` picks, wherever they run. */
+  protected abstract cancel(matches: { videoId: string } | { userId: string }): void;
 
   /** The video's queued or running job, or a new one; `created` says which. */
   async enqueue(videoId: string, userId: string, language: string): Promise<{ job: Job; created: boolean }> {
@@ -123,7 +109,12 @@ export class JobQueue {
       if (raced) return { job: raced, created: false };
       throw error;
     }
-    void this.pump();
+    try {
+      await this.submit(job);
+    } catch (error) {
+      await this.db.deleteFrom('analysis_job').where('id', '=', job.id).execute();
+      throw error;
+    }
     return { job, created: true };
   }
 
@@ -217,19 +208,71 @@ export class JobQueue {
 
   /** Call once the video's rows are deleted: stops its running job and ends whatever follows its jobs. */
   videoDeleted(videoId: string): void {
-    this.dropJobs((job) => job.video_id === videoId, videoChannel(videoId));
+    this.cancel({ videoId });
+    this.announceDeleted({ videoId });
   }
 
   /** Call once the user's rows are deleted: stops their running jobs and ends whatever follows them. */
   userDeleted(userId: string): void {
-    this.dropJobs((job) => job.user_id === userId, userChannel(userId));
+    this.cancel({ userId });
+    this.announceDeleted({ userId });
   }
 
-  private dropJobs(matches: (job: Job) => boolean, channel: string): void {
-    for (const { job, cancel } of this.active.values()) {
-      if (matches(job)) cancel.abort(new Error('the video was deleted'));
-    }
+  /** Tells this process's followers of the video's (or user's) jobs that they are gone. */
+  protected announceDeleted(gone: { videoId: string } | { userId: string }): void {
+    const channel = 'videoId' in gone ? videoChannel(gone.videoId) : userChannel(gone.userId);
     this.events.emit(channel, { status: 'deleted' } satisfies JobEvent);
+  }
+
+  /** Tells this process's followers of the job what happened to it. */
+  protected announce(jobId: string, update: JobUpdate): void {
+    this.events.emit(jobId, update);
+  }
+}
+
+/** Runs jobs in this process: a loop claims them from the table, fairly between users. */
+export class JobQueue extends JobRecords {
+  /** Slots taken: jobs running, and loops claiming one. */
+  private slots = 0;
+  /** Set when a job may have been queued while a loop was claiming. */
+  private claimAgain = false;
+  /** Running jobs, each with what stops it when its video or user is deleted. */
+  private readonly active = new Map<string, { job: Job; cancel: AbortController }>();
+  private stopped = false;
+
+  constructor(
+    db: Db,
+    private readonly runner: Runner,
+    private readonly hooks: JobHooks,
+    private readonly options: JobQueueOptions,
+  ) {
+    super(db);
+  }
+
+  /** Re-queues jobs a previous process left running, then starts working. */
+  async start(): Promise<void> {
+    await this.db
+      .updateTable('analysis_job')
+      .set({ status: 'queued', stage: null })
+      .where('status', '=', 'running')
+      .execute();
+    void this.pump();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.runner.close();
+  }
+
+  protected async submit(): Promise<void> {
+    void this.pump();
+  }
+
+  protected cancel(matches: { videoId: string } | { userId: string }): void {
+    for (const { job, cancel } of this.active.values()) {
+      if ('videoId' in matches ? job.video_id === matches.videoId : job.user_id === matches.userId)
+        cancel.abort(new Error('the video was deleted'));
+    }
   }
 
   private async pump(): Promise<void> {
@@ -310,87 +353,112 @@ export class JobQueue {
     }
   }
 
-  private emit(job: Job, update: JobUpdate): void {
-    this.events.emit(job.id, update);
-  }
-
   private async execute(job: Job): Promise<void> {
-    if (job.attempts > MAX_ATTEMPTS) {
-      await this.fail(
-        job,
-        { stage: job.stage, progress: job.progress },
-        `stopped ${MAX_ATTEMPTS} times before finishing`,
-        'internal',
-      );
-      return;
-    }
     const cancel = new AbortController();
-    const timeout = AbortSignal.timeout(this.options.timeoutSec * 1000);
     this.active.set(job.id, { job, cancel });
-    const progress = new JobProgress();
-    let shown: { stage: string | null; progress: number } = { stage: job.stage, progress: 0 };
-    let lastWrite = 0;
     try {
-      const file = await this.hooks.fileOf(job.video_id);
-      const onProgress: ProgressListener = (report) => {
-        shown = progress.update(report);
-        this.emit(job, { status: 'running', ...shown, error: null, error_kind: null });
-        if (Date.now() - lastWrite >= PROGRESS_WRITE_MS) {
-          lastWrite = Date.now();
-          void this.db
-            .updateTable('analysis_job')
-            .set(shown)
-            .where('id', '=', job.id)
-            .execute()
-            .catch(() => {});
-        }
-      };
-      let result: AnalysisResult;
-      try {
-        result = await this.runner.run(file.path, onProgress, AbortSignal.any([cancel.signal, timeout]));
-      } finally {
-        await file.release();
-      }
-      await this.hooks.save(job, result, new Date().toISOString());
-      this.emit(job, { status: 'succeeded', stage: 'done', progress: 1, error: null, error_kind: null });
-    } catch (error) {
-      // Deleted (its followers have been told), or the server is stopping (the next start re-queues it).
-      if (cancel.signal.aborted || this.stopped) return;
-      const kind: JobErrorKind = timeout.aborted
-        ? 'timeout'
-        : error instanceof AnalysisFailed && error.fault === 'media'
-          ? 'media'
-          : 'internal';
-      const message =
-        kind === 'timeout'
-          ? `The analysis took longer than the limit of ${this.options.timeoutSec} s`
-          : (error as Error).message;
-      if (!(await this.fail(job, shown, message, kind))) return; // the job went with its video meanwhile
-      if (kind === 'internal') this.hooks.log.error({ err: error, jobId: job.id }, 'analysis job failed');
-      if (kind === 'timeout')
-        this.hooks.log.warn(
-          { jobId: job.id, timeoutSec: this.options.timeoutSec },
-          'analysis job stopped at its time limit',
-        );
+      await runJob(job, {
+        db: this.db,
+        runner: this.runner,
+        hooks: this.hooks,
+        timeoutSec: this.options.timeoutSec,
+        cancel: cancel.signal,
+        stopping: () => this.stopped,
+        announce: (update) => this.announce(job.id, update),
+      });
     } finally {
       this.active.delete(job.id);
     }
   }
+}
 
-  /** Records the failure; false when the job is gone (deleted with its video). */
-  private async fail(
-    job: Job,
-    shown: { stage: string | null; progress: number },
-    error: string,
-    kind: JobErrorKind,
-  ): Promise<boolean> {
-    const { numUpdatedRows } = await this.db
-      .updateTable('analysis_job')
-      .set({ status: 'failed', ...shown, error, error_kind: kind, finished_at: new Date().toISOString() })
-      .where('id', '=', job.id)
-      .executeTakeFirst();
-    if (numUpdatedRows === 0n) return false;
-    this.emit(job, { status: 'failed', ...shown, error, error_kind: kind });
-    return true;
+/** What running one claimed job needs. */
+export interface RunJobDeps {
+  db: Db;
+  runner: Runner;
+  hooks: JobHooks;
+  timeoutSec: number;
+  /** Aborted when the job's video or user is deleted. */
+  cancel: AbortSignal;
+  /** True once this process is stopping: the job is left for the next start (or another worker). */
+  stopping(): boolean;
+  /** Tells followers, wherever they are, of an update. */
+  announce(update: JobUpdate): void;
+}
+
+/**
+ * Runs a claimed job (status running, attempts counted): the analysis with its progress reported and
+ * written to the row, then the results saved, or the failure recorded with whose fault it was.
+ */
+export async function runJob(job: Job, deps: RunJobDeps): Promise<void> {
+  const { db, runner, hooks, timeoutSec } = deps;
+  if (job.attempts > MAX_ATTEMPTS) {
+    await failJob(
+      job,
+      { stage: job.stage, progress: job.progress },
+      `stopped ${MAX_ATTEMPTS} times before finishing`,
+      'internal',
+      deps,
+    );
+    return;
   }
+  const timeout = AbortSignal.timeout(timeoutSec * 1000);
+  const progress = new JobProgress();
+  let shown: { stage: string | null; progress: number } = { stage: job.stage, progress: 0 };
+  let lastWrite = 0;
+  try {
+    const file = await hooks.fileOf(job.video_id);
+    const onProgress: ProgressListener = (report) => {
+      shown = progress.update(report);
+      deps.announce({ status: 'running', ...shown, error: null, error_kind: null });
+      if (Date.now() - lastWrite >= PROGRESS_WRITE_MS) {
+        lastWrite = Date.now();
+        void db
+          .updateTable('analysis_job')
+          .set(shown)
+          .where('id', '=', job.id)
+          .execute()
+          .catch(() => {});
+      }
+    };
+    let result: AnalysisResult;
+    try {
+      result = await runner.run(file.path, onProgress, AbortSignal.any([deps.cancel, timeout]));
+    } finally {
+      await file.release();
+    }
+    await hooks.save(job, result, new Date().toISOString());
+    deps.announce({ status: 'succeeded', stage: 'done', progress: 1, error: null, error_kind: null });
+  } catch (error) {
+    // Deleted (its followers have been told), or the process is stopping (the job runs again later).
+    if (deps.cancel.aborted || deps.stopping()) return;
+    const kind: JobErrorKind = timeout.aborted
+      ? 'timeout'
+      : error instanceof AnalysisFailed && error.fault === 'media'
+        ? 'media'
+        : 'internal';
+    const message =
+      kind === 'timeout' ? `The analysis took longer than the limit of ${timeoutSec} s` : (error as Error).message;
+    if (!(await failJob(job, shown, message, kind, deps))) return; // the job went with its video meanwhile
+    if (kind === 'internal') hooks.log.error({ err: error, jobId: job.id }, 'analysis job failed');
+    if (kind === 'timeout') hooks.log.warn({ jobId: job.id, timeoutSec }, 'analysis job stopped at its time limit');
+  }
+}
+
+/** Records the failure; false when the job is gone (deleted with its video). */
+async function failJob(
+  job: Job,
+  shown: { stage: string | null; progress: number },
+  error: string,
+  kind: JobErrorKind,
+  { db, announce }: Pick<RunJobDeps, 'db' | 'announce'>,
+): Promise<boolean> {
+  const { numUpdatedRows } = await db
+    .updateTable('analysis_job')
+    .set({ status: 'failed', ...shown, error, error_kind: kind, finished_at: new Date().toISOString() })
+    .where('id', '=', job.id)
+    .executeTakeFirst();
+  if (numUpdatedRows === 0n) return false;
+  announce({ status: 'failed', ...shown, error, error_kind: kind });
+  return true;
 }

@@ -82,6 +82,8 @@ function occurrences(text: string, spelling: string): number[] {
     const before = lower[at - 1] ?? ' ';
     const after = lower[at + spelling.length] ?? ' ';
     if (ASCII.test(spelling) && (/[a-z0-9+#]/.test(before) || /[a-z0-9+#]/.test(after))) continue;
+    // Hangul spellings must start a word (particles may follow), so 뷰 is not found in 리뷰 or 인터뷰.
+    if (!ASCII.test(spelling) && /[\uAC00-\uD7A3]/u.test(before)) continue;
     positions.push(at);
   }
   return positions;

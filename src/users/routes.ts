@@ -4,7 +4,8 @@ import type { FastifyRequest } from 'fastify';
 import { Errors } from '../http/errors.ts';
 import { errorReplies, NoContent, Pagination, UserIdParams } from '../http/schemas.ts';
 import { normaliseEmail } from './credentials.ts';
-import { createLoginLimiter } from './login-limiter.ts';
+import type { Redis } from 'ioredis';
+import { createLoginLimiter, createRedisLoginLimiter } from './login-limiter.ts';
 import { Login, Token, UserCreate, UserResponse, UserUpdate } from './schemas.ts';
 import type { UserService } from './service.ts';
 
@@ -24,9 +25,17 @@ async function normaliseEmailField(request: FastifyRequest): Promise<void> {
   if (typeof body?.email === 'string') body.email = normaliseEmail(body.email);
 }
 
-export const userRoutes: FastifyPluginAsyncTypebox<{ users: UserService }> = async (app, { users }) => {
+export interface UserRouteOptions {
+  users: UserService;
+  /** Shared login counts across API servers (REDIS_URL), with the key prefix; else counted in memory. */
+  limits: { redis: Redis; prefix: string } | null;
+}
+
+export const userRoutes: FastifyPluginAsyncTypebox<UserRouteOptions> = async (app, { users, limits }) => {
   const signUpLimit = app.rateLimit({ max: SIGN_UPS_PER_HOUR, timeWindow: '1 hour' });
-  const loginLimiter = createLoginLimiter(LOGIN_LIMITS);
+  const loginLimiter = limits
+    ? createRedisLoginLimiter(limits.redis, limits.prefix, LOGIN_LIMITS, app.log)
+    : createLoginLimiter(LOGIN_LIMITS);
 
   const signUpPaths = [
     ['/', 'Create an account (sign-up)'],
@@ -61,7 +70,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ users: UserService }> = asy
       config: { public: true },
       preValidation: normaliseEmailField,
       preHandler: async (request, reply) => {
-        const waitSec = loginLimiter.attempt(request.ip, request.body.email);
+        const waitSec = await loginLimiter.attempt(request.ip, request.body.email);
         if (waitSec > 0) {
           reply.header('retry-after', waitSec);
           throw new Errors.TooManyRequests(`${waitSec} s`);

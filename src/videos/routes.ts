@@ -9,7 +9,7 @@ import { receiveForm } from '../http/multipart.ts';
 import { errorReplies, NoContent } from '../http/schemas.ts';
 import { SessionParams } from '../interviews/schemas.ts';
 import { requestLanguage, type Lang } from '../http/language.ts';
-import { isLastEvent, type JobEvent, type JobQueue } from '../jobs/queue.ts';
+import { isLastEvent, type JobEvent, type JobRecords } from '../jobs/queue.ts';
 import {
   AnalyzeQuery,
   AnalyzeResponse,
@@ -32,7 +32,7 @@ const tags = ['video'];
 
 export interface VideoRouteOptions {
   videos: VideoService;
-  jobs: JobQueue;
+  jobs: JobRecords;
   defaultLang: Lang;
   status: () => Promise<Static<typeof StatusResponse>>;
   /** How often a job's event stream sends a comment line while nothing else happens. */

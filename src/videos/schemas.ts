@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { ContentAnalysisSchema } from '../analysis/content/index.ts';
 import { Nullable, Timestamp, Uuid } from '../http/schemas.ts';
 
 export const VIDEO_EXTENSIONS = ['.mp4', '.webm', '.mov', '.avi'];
@@ -126,6 +127,12 @@ export const MetricsResponse = Type.Object({
   speech: Type.Unknown({
     description: 'Pace, pauses, fillers with times, voice, transcription status; null without a speech stage',
   }),
+  content: Nullable(ContentAnalysisSchema),
+  content_reason: Nullable(
+    Type.String({
+      description: 'Why `content` is null: no transcript (and why), or a result stored before it existed',
+    }),
+  ),
   metadata: Type.Unknown({
     description: 'How the figures were computed: frame counts, thresholds, models, confidence, outliers',
   }),
@@ -167,6 +174,9 @@ export const ResultsResponse = Type.Object({
       level: Type.String(),
       start_sec: Nullable(Type.Number()),
       end_sec: Nullable(Type.Number()),
+      category: Type.Union([Type.Literal('delivery'), Type.Literal('content')], {
+        description: 'delivery: face, voice and pace; content: what the answer said (from the transcript)',
+      }),
     }),
   ),
   transcript: Nullable(Type.String()),

@@ -5,8 +5,10 @@ import type { Readable } from 'node:stream';
 import type { Static } from '@sinclair/typebox';
 import type { Selectable } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
+import { contentAnalysis, CONTENT_THRESHOLDS, type ContentAnalysis } from '../analysis/content/index.ts';
 import {
   coachingFeedback,
+  contentFeedback,
   FEEDBACK_RULES,
   timelineAlerts,
   type Feedback,
@@ -81,19 +83,38 @@ function originalMetrics(source: OriginalMetrics): OriginalMetrics {
 
 const parse = <T>(json: string | null): T | null => (json === null ? null : (JSON.parse(json) as T));
 
-/** A result's metadata as stored: the analysis's own, and how its feedback was written. */
-function storedMetadata(metadata: AnalysisMetadata, feedback: Feedback, lang: FeedbackLang) {
+/** A result's metadata as stored: the analysis's own, and how its feedback and content were made. */
+function storedMetadata(
+  metadata: AnalysisMetadata,
+  feedback: Feedback,
+  lang: FeedbackLang,
+  rubricQuotesDropped: number | null,
+) {
   return {
     ...metadata,
     feedback_mode: feedback.mode,
     feedback_rules: FEEDBACK_RULES,
     feedback_lang: lang,
     feedback_fallback_reason: feedback.fallback_reason,
+    content_thresholds: CONTENT_THRESHOLDS,
+    /** Quotes of Gemini's rubric that were not in the transcript; null without a rubric. */
+    content_rubric_quotes_dropped: rubricQuotesDropped,
   };
 }
 
 /** Partial: a row stored before a field was recorded lacks it. */
 type StoredMetadata = Partial<ReturnType<typeof storedMetadata>>;
+
+/** What `content_json` holds: the content analysis, or null and why. */
+interface StoredContent {
+  content: ContentAnalysis | null;
+  reason: string | null;
+}
+
+const BEFORE_CONTENT: StoredContent = {
+  content: null,
+  reason: 'Analysed before content analysis existed: analyse the video again.',
+};
 
 export interface VideoServiceOptions {
   maxBytes: number;
@@ -209,9 +230,12 @@ export function createVideoService(
     ]);
     const measures = parse<StoredMeasures>(metrics.measures_json)!;
     const frames = parse<TimelineFrame[]>(timeline?.timeline_json ?? null) ?? [];
+    const stored = parse<StoredContent>(metrics.content_json) ?? BEFORE_CONTENT;
     const metricsBlock = {
       ...originalMetrics(metrics),
       ...measures,
+      content: stored.content,
+      content_reason: stored.reason,
       metadata: parse<StoredMetadata>(metrics.metadata_json),
     };
     return {
@@ -376,16 +400,49 @@ export function createVideoService(
       const question = await db
         .selectFrom('interview_video')
         .innerJoin('interview_question', 'interview_question.id', 'interview_video.question_id')
-        .select('interview_question.text')
+        .innerJoin('interview_session', 'interview_session.id', 'interview_video.session_id')
+        .leftJoin('job_posting', 'job_posting.id', 'interview_session.job_posting_id')
+        .leftJoin('portfolio', 'portfolio.id', 'interview_session.portfolio_id')
+        .select([
+          'interview_question.text',
+          'interview_question.type',
+          'job_posting.raw_text as posting_text',
+          'portfolio.parsed_text as portfolio_text',
+          'portfolio.summary as portfolio_summary',
+        ])
         .where('interview_video.id', '=', job.video_id)
         .executeTakeFirst();
       const lang = job.language as FeedbackLang;
+      // Content first: with a key, its rubric and the coaching each ask Gemini once.
+      let content: StoredContent;
+      let rubricQuotesDropped: number | null = null;
+      if (transcript?.text.trim()) {
+        const analysed = await contentAnalysis(
+          {
+            transcript,
+            duration_sec: result.video.duration_sec,
+            question: { text: question?.text ?? '', type: question?.type ?? null },
+            posting_text: question?.posting_text ?? null,
+            portfolio_text: question?.portfolio_text || question?.portfolio_summary || null,
+          },
+          gemini,
+          { timeoutMs: geminiTimeoutMs, lang },
+        );
+        content = { content: analysed.content, reason: null };
+        rubricQuotesDropped = analysed.rubric_quotes_dropped;
+      } else {
+        const why = metrics.speech?.stt_message ?? metrics.speech?.stt_status ?? 'the speech stage did not run';
+        content = { content: null, reason: transcript ? 'The transcript is empty.' : `No transcript: ${why}` };
+      }
       const coaching = await coachingFeedback(
         { metrics, question: question?.text ?? '', transcript: transcript?.text ?? null, lang },
         gemini,
         geminiTimeoutMs,
       );
-      const feedback = coaching.items;
+      const feedback = [
+        ...coaching.items.map((item) => ({ ...item, category: 'delivery' as const })),
+        ...(content.content ? contentFeedback(content.content, lang) : []),
+      ];
       const measures: StoredMeasures = {
         emotion_distribution: metrics.emotion_distribution,
         nod_times_sec: metrics.nod_times_sec,
@@ -418,8 +475,9 @@ export function createVideoService(
             id: randomUUID(),
             video_id: job.video_id,
             ...originalMetrics(metrics),
-            metadata_json: JSON.stringify(storedMetadata(metrics.metadata, coaching, lang)),
+            metadata_json: JSON.stringify(storedMetadata(metrics.metadata, coaching, lang, rubricQuotesDropped)),
             measures_json: JSON.stringify(measures),
+            content_json: JSON.stringify(content),
             created_at: finishedAt,
           })
           .execute();
@@ -490,15 +548,18 @@ export function createVideoService(
         metrics: stored?.metrics ?? null,
         metadata: stored?.metrics.metadata ?? null,
         alerts: stored?.alerts ?? [],
-        feedbacks: (stored?.feedback ?? []).map(({ id, title, message, severity, level, start_sec, end_sec }) => ({
-          id,
-          title,
-          message,
-          severity,
-          level,
-          start_sec,
-          end_sec,
-        })),
+        feedbacks: (stored?.feedback ?? []).map(
+          ({ id, title, message, severity, level, start_sec, end_sec, category }) => ({
+            id,
+            title,
+            message,
+            severity,
+            level,
+            start_sec,
+            end_sec,
+            category: category ?? 'delivery',
+          }),
+        ),
         transcript: stored?.transcript?.text ?? null,
         transcript_language: stored?.transcript?.language ?? null,
         transcript_segments: parse(stored?.transcript?.segments_json ?? null),

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
-import type { JobQueue } from '../jobs/queue.ts';
+import type { JobRecords } from '../jobs/queue.ts';
 import { faceModelInfo } from '../analysis/vision.ts';
 
 /** What GET /api/video/status reports: never a path, a key or a secret. */
-export async function videoStatus(config: Config, jobs: JobQueue) {
+export async function videoStatus(config: Config, jobs: JobRecords) {
   const speech = config.speech;
   const configured = [
     ...(speech.openaiUrl ? ['openai'] : []),

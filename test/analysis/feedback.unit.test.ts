@@ -121,6 +121,14 @@ describe('rule-based feedback at and around every range boundary', () => {
     assert.match(one(items, '채움말').message, /12번/);
   });
 
+  test('the syllable-nuclei estimate (±15% at best) never makes pace feedback; a transcript does', () => {
+    const wild = { syllables_per_sec_estimated: 12 };
+    const noTranscript = speech({ ...wild, stt_status: 'disabled', wpm_speaking: null, syllables_per_sec: null });
+    assert.equal(topic(ruleBasedFeedback(metrics({ speech: noTranscript }), 'ko'), '말 속도').length, 0);
+    const transcript = speech({ ...wild, language: 'ko', syllables_per_sec: 4.5 });
+    assert.equal(one(ruleBasedFeedback(metrics({ speech: transcript }), 'ko'), '말 속도').severity, 'info');
+  });
+
   test('Korean pace is judged in syllables a second', () => {
     const [low, high] = FEEDBACK_RULES.korean_syllables_per_sec_ideal;
     for (const [rate, severity] of [

@@ -94,9 +94,10 @@ export function countSyllableNuclei(
   thresholds: SpeechThresholds['acoustic'] = SPEECH_THRESHOLDS.acoustic,
 ): number {
   if (frames.length < 3) return 0;
-  // A light smoothing so that pitch-period ripple does not make peaks.
+  // A light smoothing so that pitch-period ripple does not make peaks; more merges fast syllables.
+  const half = thresholds.syllable_smoothing_frames >> 1;
   const smoothed = frames.map((_, i) => {
-    const window = frames.slice(Math.max(0, i - 2), i + 3);
+    const window = frames.slice(Math.max(0, i - half), i + half + 1);
     return window.reduce((sum, f) => sum + f.intensity_db, 0) / window.length;
   });
   const sorted = [...smoothed].sort((a, b) => a - b);

@@ -1,0 +1,181 @@
+// Practice history: the attempts at one question compared, progress over a period, and a session's
+// report. Every reply comes from a fixed number of queries, however many answers there are.
+import type { Db } from '../db/index.ts';
+import type { Lang } from '../config.ts';
+import type { InterviewService } from '../interviews/service.ts';
+import { analysedAnswers, type AnswerFilter, type AnsweredVideo } from './answers.ts';
+import { extractFigures, figureList, HISTORY_RULES, type FigureKey, type Target } from './figures.ts';
+import type { Period } from './period.ts';
+import { compareAttempts, figureTrends, inRangeFlags, rankHabits, type Measured } from './summary.ts';
+
+const SEVERITY_RANK: Record<string, number> = { warning: 0, suggestion: 1, info: 2 };
+
+type MeasuredAnswer = AnsweredVideo & Measured;
+
+function lengthTarget(targets: Partial<Record<FigureKey, Target>>): [number, number] | null {
+  const range = targets.length_sec;
+  return range ? [range.min!, range.max!] : null;
+}
+
+/** The figures of one answer as the replies show them. */
+function figuresOf(answer: MeasuredAnswer) {
+  return {
+    figures: answer.values,
+    in_range: inRangeFlags(answer),
+    length_target_sec: lengthTarget(answer.targets),
+  };
+}
+
+export function createProgressService(db: Db, interviews: Pick<InterviewService, 'getQuestion' | 'getSession'>) {
+  /** The one query. */
+  async function answers(filter: AnswerFilter): Promise<MeasuredAnswer[]> {
+    const rows = await analysedAnswers(db, filter);
+    return rows.map((row) => ({ ...row, ...extractFigures(row) }));
+  }
+
+  return {
+    /** Every analysed answer to a question, oldest first, and the latest against the one before. */
+    async attempts(userId: string, questionId: string, lang: Lang) {
+      const question = await interviews.getQuestion(userId, questionId);
+      const attempts = await answers({ userId, questionId });
+      const latest = attempts.at(-1);
+      const previous = attempts.at(-2);
+      let comparison = null;
+      if (latest && previous) {
+        const changes = compareAttempts(previous, latest);
+        comparison = {
+          previous_video_id: previous.video_id,
+          latest_video_id: latest.video_id,
+          changes,
+          improved: changes.filter((change) => change.outcome === 'improved').map((change) => change.key),
+          worse: changes.filter((change) => change.outcome === 'worse').map((change) => change.key),
+        };
+      }
+      return {
+        question: { id: question.id, session_id: question.session_id, text: question.text, type: question.type },
+        figures: figureList(lang),
+        attempts: attempts.map((answer, index) => ({
+          attempt: index + 1,
+          video_id: answer.video_id,
+          recorded_at: answer.recorded_at,
+          analysed_at: answer.analysed_at,
+          ...figuresOf(answer),
+        })),
+        comparison,
+      };
+    },
+
+    /** The user's analysed answers recorded in the period, with each figure's trend and share in range. */
+    async progress(userId: string, period: Period, lang: Lang) {
+      const measured = await answers({ userId, from: period.from, before: period.before });
+      return {
+        from: period.from ?? null,
+        before: period.before ?? null,
+        figures: figureList(lang),
+        rules: HISTORY_RULES,
+        answers: measured.map((answer) => ({
+          video_id: answer.video_id,
+          recorded_at: answer.recorded_at,
+          session_id: answer.session_id,
+          session_title: answer.session_title,
+          question_id: answer.question_id,
+          question_type: answer.question_type,
+          ...figuresOf(answer),
+        })),
+        trends: figureTrends(measured),
+      };
+    },
+
+    /** Per question the latest attempt with its top feedback; the session's habits; what is unanswered. */
+    async report(userId: string, sessionId: string, lang: Lang) {
+      const session = await interviews.getSession(userId, sessionId);
+      const [questions, measured, videos] = await Promise.all([
+        db
+          .selectFrom('interview_question')
+          .select(['id', 'order', 'text', 'type'])
+          .where('session_id', '=', sessionId)
+          .orderBy('order')
+          .orderBy('created_at')
+          .orderBy('id')
+          .execute(),
+        answers({ userId, sessionId }),
+        db
+          .selectFrom('interview_video')
+          .select(['question_id', (eb) => eb.fn.countAll().as('videos')])
+          .where('session_id', '=', sessionId)
+          .groupBy('question_id')
+          .execute(),
+      ]);
+      const attemptsOf = new Map<string, number>();
+      const latestOf = new Map<string, MeasuredAnswer>();
+      for (const answer of measured) {
+        attemptsOf.set(answer.question_id, (attemptsOf.get(answer.question_id) ?? 0) + 1);
+        latestOf.set(answer.question_id, answer); // oldest first: the last one wins
+      }
+      const videosOf = new Map(videos.map((row) => [row.question_id, Number(row.videos)]));
+      const latestIds = [...latestOf.values()].map((answer) => answer.video_id);
+      const feedback = latestIds.length
+        ? await db
+            .selectFrom('feedback')
+            .select(['video_id', 'title', 'message', 'severity', 'start_sec', 'end_sec', 'position'])
+            .where('video_id', 'in', latestIds)
+            .orderBy('position')
+            .orderBy('created_at')
+            .execute()
+        : [];
+      const feedbackOf = new Map<string, typeof feedback>();
+      for (const item of feedback) feedbackOf.set(item.video_id, [...(feedbackOf.get(item.video_id) ?? []), item]);
+      const top = (videoId: string) =>
+        [...(feedbackOf.get(videoId) ?? [])]
+          .sort((a, b) => (SEVERITY_RANK[a.severity] ?? 3) - (SEVERITY_RANK[b.severity] ?? 3)) // stable: keeps position order
+          .slice(0, HISTORY_RULES.report_feedback_items)
+          .map(({ title, message, severity, start_sec, end_sec }) => ({
+            title,
+            message,
+            severity,
+            start_sec,
+            end_sec,
+          }));
+
+      const habits = rankHabits([...latestOf.values()], lang);
+      return {
+        session: { id: session.id, title: session.title, status: session.status, created_at: session.created_at },
+        figures: figureList(lang),
+        rules: HISTORY_RULES,
+        questions: questions.map((question) => {
+          const latest = latestOf.get(question.id);
+          return {
+            question_id: question.id,
+            order: question.order,
+            text: question.text,
+            type: question.type,
+            attempts: attemptsOf.get(question.id) ?? 0,
+            latest: latest
+              ? {
+                  video_id: latest.video_id,
+                  recorded_at: latest.recorded_at,
+                  analysed_at: latest.analysed_at,
+                  ...figuresOf(latest),
+                  feedback: top(latest.video_id),
+                }
+              : null,
+          };
+        }),
+        strongest: habits.strongest,
+        practise_next: habits.practise_next,
+        habits: habits.scores,
+        unanswered: questions
+          .filter((question) => !latestOf.has(question.id))
+          .map((question) => ({
+            question_id: question.id,
+            order: question.order,
+            text: question.text,
+            type: question.type,
+            video_pending: (videosOf.get(question.id) ?? 0) > 0,
+          })),
+      };
+    },
+  };
+}
+
+export type ProgressService = ReturnType<typeof createProgressService>;
