@@ -68,6 +68,19 @@ export interface TtsSettings {
   timeoutSec: number;
 }
 
+/** Where uploaded files are kept: the data folder, or an S3-compatible bucket. */
+export type StorageSettings =
+  | { kind: 'local' }
+  | {
+      kind: 's3';
+      bucket: string;
+      /** Put before every key: empty, or ending with a slash. */
+      prefix: string;
+      /** An S3-compatible server's URL (path-style addressing then); null for AWS. */
+      endpoint: string | null;
+      region: string;
+    };
+
 export interface Config {
   port: number;
   host: string;
@@ -92,6 +105,7 @@ export interface Config {
   requestTimeoutSec: number;
   /** Most a user may keep in their upload folder; an upload that would pass it is refused. */
   userQuotaMb: number;
+  storage: StorageSettings;
   pdf: PdfLimits;
   /** Longest answer video accepted at upload. */
   maxVideoSec: number;
@@ -278,6 +292,35 @@ function jwtSecret(env: Env, dataDir: string): string {
   }
 }
 
+/** Bucket names as S3 allows them (3–63 lowercase letters, digits, dots and hyphens). */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/**
+ * `STORAGE_URL`: unset or `file:` keeps uploads in DATA_DIR/uploads; `s3://bucket[/prefix]` in a bucket,
+ * with `S3_ENDPOINT` (any S3-compatible server) and `S3_REGION`. Credentials are the AWS SDK's own
+ * business (its default chain: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile, a role…).
+ */
+export function loadStorageSettings(env: Env = process.env): StorageSettings {
+  const raw = text(env, 'STORAGE_URL');
+  if (raw === undefined || raw === 'file:') return { kind: 'local' };
+  const match = /^s3:\/\/([^/]+)(\/.*)?$/.exec(raw);
+  if (!match) throw new ConfigError('STORAGE_URL', 'expected file: (uploads in DATA_DIR) or s3://bucket[/prefix]');
+  const bucket = match[1]!;
+  if (!BUCKET_NAME.test(bucket)) {
+    // Not echoed: someone may have tried to put credentials in the URL.
+    throw new ConfigError('STORAGE_URL', 'the bucket name must be 3–63 lowercase letters, digits, dots and hyphens');
+  }
+  const path = (match[2] ?? '').replace(/^\/+|\/+$/g, '');
+  if (path.split('/').some((segment) => segment === '.' || segment === '..') || path.includes('//')) {
+    throw new ConfigError('STORAGE_URL', 'the prefix after the bucket must not contain empty, . or .. segments');
+  }
+  const region = text(env, 'S3_REGION') ?? 'us-east-1';
+  if (!/^[a-z0-9-]{1,40}$/.test(region)) {
+    throw new ConfigError('S3_REGION', `expected a region name such as us-east-1, got "${region}"`);
+  }
+  return { kind: 's3', bucket, prefix: path ? `${path}/` : '', endpoint: url(env, 'S3_ENDPOINT'), region };
+}
+
 const dataDirOf = (env: Env) => resolve(text(env, 'DATA_DIR') ?? 'data');
 
 export function loadConfig(env: Env = process.env): Config {
@@ -324,6 +367,7 @@ export function loadConfig(env: Env = process.env): Config {
       86_400,
     ),
     userQuotaMb: integer(env, 'USER_QUOTA_MB', 2000, 1, 10_485_760),
+    storage: loadStorageSettings(env),
     pdf: {
       maxPages: integer(env, 'PDF_MAX_PAGES', 200, 1, 100_000),
       timeoutSec: integer(env, 'PDF_PARSE_TIMEOUT_SEC', 20, 1, 600),

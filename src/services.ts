@@ -21,7 +21,10 @@ import { createVideoService } from './videos/service.ts';
 export type Log = Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
 
 export function createServices(config: Config, db: Db, log: Log) {
-  const storage = createStorage(config.dataDir, { userQuotaBytes: config.userQuotaMb * 1024 * 1024 });
+  const storage = createStorage(config.dataDir, {
+    userQuotaBytes: config.userQuotaMb * 1024 * 1024,
+    settings: config.storage,
+  });
   const userService = createUserService(db, storage);
   // A deleted user's or video's analyses stop with them (the jobs are made below, with the video service).
   const users: UserService = {

@@ -1,89 +1,96 @@
-// Files users upload live under DATA_DIR/uploads/<user_id>/, so a user's files can be found, checked
-// for ownership and removed with the user. Nothing here is served publicly, and nothing is readable by
-// other accounts on the machine: folders are 0700 and files 0600, whatever the umask.
+// Files users upload are stored under keys `uploads/<user_id>/<kind>/<uuid><ext>`, so a user's files can
+// be found, checked for ownership, counted against their quota and removed with the user. The keys
+// live in the data folder (DATA_DIR/<key>, the default) or in an S3-compatible bucket; either way an
+// upload is first received whole into a temporary file in DATA_DIR/tmp (the content checks need a
+// local file) and stored only once it passed them. Nothing stored is served publicly.
 import { randomUUID } from 'node:crypto';
 import { constants, createWriteStream } from 'node:fs';
-import { access, chmod, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { access, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { StorageSettings } from './config.ts';
 import { Errors } from './http/errors.ts';
+import type { ByteRange, FileStore, LocalFile } from './storage/file-store.ts';
+import { localFileStore, PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE } from './storage/local.ts';
+import { s3FileStore } from './storage/s3.ts';
 
-/** A stored file as a path on this machine, for as long as it is needed (a copy, with remote storage). */
-export interface LocalFile {
-  path: string;
-  /** Call when done with the file: removes a temporary copy. */
-  release(): Promise<void>;
-}
+export type { ByteRange, FileStore, LocalFile } from './storage/file-store.ts';
 
 /** An upload stream; multipart sets `truncated` when the size limit cut it short. */
 export type UploadStream = Readable & { truncated?: boolean };
 
-const PRIVATE_FOLDER_MODE = 0o700;
-const PRIVATE_FILE_MODE = 0o600;
-
 export interface Storage {
+  /** Where the files are, for messages (never a credential). */
+  readonly description: string;
   /**
    * Streams a user's upload to a fresh temporary file in DATA_DIR/tmp; nothing is left when it fails.
-   * A user whose folder is already at the quota is refused before anything is written.
+   * A user whose files are already at the quota is refused before anything is written.
    */
   receive(userId: string, stream: UploadStream, maxBytes: number): Promise<string>;
+  /** Removes a temporary file (of `receive`, or one made beside it). */
+  discard(tempPath: string): Promise<void>;
   /**
-   * Moves a finished temporary file to the user's folder; returns the path relative to DATA_DIR.
-   * Refused (413) when the file would take the folder over the quota; the temporary file then stays.
+   * Stores a finished temporary file among the user's files and returns its key. Refused (413) when
+   * the file would take the user over the quota. The temporary file is the caller's to discard.
    */
   keep(tempPath: string, userId: string, kind: string, extension: string): Promise<string>;
   /**
-   * Writes a file the server made for a user (spoken questions) into their folder, under `kind`, by
-   * way of a temporary file so a reader never sees half of it; returns its absolute path.
+   * Stores a file the server made for a user (spoken questions) among their files, under `kind`, as
+   * `name` (a reader never sees half of it); returns its key.
    */
   writeUserFile(userId: string, kind: string, name: string, data: Buffer): Promise<string>;
-  /** The absolute path a `writeUserFile` of these names has, whether or not it exists. */
-  userFilePath(userId: string, kind: string, name: string): string;
-  /** The absolute path of a stored file if it lies in the user's own folder, else null. */
-  ownedPath(userId: string, storedPath: string): string | null;
-  remove(absolutePath: string): Promise<void>;
+  /** The key a `writeUserFile` of these names has, whether or not it exists. */
+  userFileKey(userId: string, kind: string, name: string): string;
+  /** The key of a stored path (a record's `file_url`, say) if it lies among the user's own files, else null. */
+  ownedKey(userId: string, storedPath: string): string | null;
+  /** A stored file's size, or null when it is missing. */
+  size(key: string): Promise<number | null>;
+  /** A stored file's bytes, or those of a range. */
+  read(key: string, range?: ByteRange): Promise<Readable>;
+  /** A stored file as a path on this machine (a temporary copy with a bucket), until released. */
+  localCopy(key: string): Promise<LocalFile>;
+  remove(key: string): Promise<void>;
   removeUserFiles(userId: string): Promise<void>;
+  /** Bytes the user keeps, videos and portfolios together. */
+  usedBytes(userId: string): Promise<number>;
   /** Removes temporary files a crash left behind; run at start, before any upload can begin. */
   clearTemporaryFiles(): Promise<void>;
-  /** Throws when DATA_DIR is gone or not writable (uploads would fail or vanish). */
+  /** Throws when DATA_DIR is gone or not writable, or the bucket does not answer (uploads would fail). */
   checkWritable(): Promise<void>;
 }
 
 export interface StorageOptions {
-  /** Most bytes a user may keep in their folder. */
+  /** Most bytes a user may keep. */
   userQuotaBytes: number;
+  /** Where files are kept: DATA_DIR (default) or a bucket. */
+  settings?: StorageSettings;
 }
 
-export function createStorage(dataDir: string, { userQuotaBytes }: StorageOptions): Storage {
-  const uploadsDir = join(dataDir, 'uploads');
+/** The folder of a user's files: every key of theirs starts with it. */
+export const userPrefix = (userId: string) => `uploads/${userId}/`;
+
+/**
+ * The key a stored path names, if it lies among the user's files. `..` segments are resolved first, so
+ * `uploads/<me>/../<you>/x` is yours, not mine; an absolute path is taken as a key, never as a path.
+ */
+export function ownedKey(userId: string, storedPath: string): string | null {
+  const key = posix.resolve('/', storedPath).slice(1);
+  return key.startsWith(userPrefix(userId)) && key.length > userPrefix(userId).length ? key : null;
+}
+
+export function fileStoreFor(dataDir: string, settings: StorageSettings = { kind: 'local' }): FileStore {
+  return settings.kind === 's3' ? s3FileStore(settings) : localFileStore(dataDir);
+}
+
+export function createStorage(dataDir: string, { userQuotaBytes, settings }: StorageOptions): Storage {
+  const store = fileStoreFor(dataDir, settings);
   const tmpDir = join(dataDir, 'tmp');
-  const userDir = (userId: string) => join(uploadsDir, userId);
   const quotaMb = userQuotaBytes / 1024 / 1024;
+  const usedBytes = (userId: string) => store.bytesUnder(userPrefix(userId));
 
-  /** Bytes of every file in the user's folder. */
-  async function storedBytes(userId: string): Promise<number> {
-    let entries;
-    try {
-      entries = await readdir(userDir(userId), { recursive: true, withFileTypes: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-      throw error;
-    }
-    const sizes = await Promise.all(
-      entries
-        .filter((entry) => entry.isFile())
-        .map((entry) =>
-          stat(join(entry.parentPath, entry.name)).then(
-            (file) => file.size,
-            () => 0,
-          ),
-        ),
-    );
-    return sizes.reduce((sum, size) => sum + size, 0);
-  }
-
-  // A user's files are kept one at a time, so two uploads cannot both take the last room of the quota.
+  // A user's files are kept one at a time (in this process), so two uploads cannot both take the last
+  // room of the quota.
   const keeping = new Map<string, Promise<unknown>>();
   function oneAtATimePerUser<T>(userId: string, task: () => Promise<T>): Promise<T> {
     const run = (keeping.get(userId) ?? Promise.resolve()).then(task);
@@ -96,8 +103,9 @@ export function createStorage(dataDir: string, { userQuotaBytes }: StorageOption
   }
 
   return {
+    description: store.description,
     async receive(userId, stream, maxBytes) {
-      if ((await storedBytes(userId)) >= userQuotaBytes) throw new Errors.QuotaExceeded(quotaMb);
+      if ((await usedBytes(userId)) >= userQuotaBytes) throw new Errors.QuotaExceeded(quotaMb);
       await mkdir(tmpDir, { recursive: true, mode: PRIVATE_FOLDER_MODE });
       const temp = join(tmpDir, randomUUID());
       try {
@@ -109,50 +117,47 @@ export function createStorage(dataDir: string, { userQuotaBytes }: StorageOption
         throw error;
       }
     },
+    async discard(tempPath) {
+      await rm(tempPath, { force: true });
+    },
     keep(tempPath, userId, kind, extension) {
       return oneAtATimePerUser(userId, async () => {
         const { size } = await stat(tempPath);
-        if ((await storedBytes(userId)) + size > userQuotaBytes) throw new Errors.QuotaExceeded(quotaMb);
-        const folder = join(userDir(userId), kind);
-        await mkdir(folder, { recursive: true, mode: PRIVATE_FOLDER_MODE });
-        const target = join(folder, `${randomUUID()}${extension}`);
-        await rename(tempPath, target);
-        // A remuxed copy was written by ffmpeg with the umask's mode.
-        await chmod(target, PRIVATE_FILE_MODE);
-        return relative(dataDir, target);
+        if ((await usedBytes(userId)) + size > userQuotaBytes) throw new Errors.QuotaExceeded(quotaMb);
+        const key = `${userPrefix(userId)}${kind}/${randomUUID()}${extension}`;
+        await store.put(key, tempPath);
+        return key;
       });
     },
-    userFilePath(userId, kind, name) {
-      return join(userDir(userId), kind, name);
-    },
+    userFileKey: (userId, kind, name) => `${userPrefix(userId)}${kind}/${name}`,
     async writeUserFile(userId, kind, name, data) {
       await mkdir(tmpDir, { recursive: true, mode: PRIVATE_FOLDER_MODE });
       const temp = join(tmpDir, randomUUID());
-      const folder = join(userDir(userId), kind);
+      const key = `${userPrefix(userId)}${kind}/${name}`;
       try {
         await writeFile(temp, data, { mode: PRIVATE_FILE_MODE });
-        await mkdir(folder, { recursive: true, mode: PRIVATE_FOLDER_MODE });
-        await rename(temp, join(folder, name));
+        await store.put(key, temp);
       } finally {
         await rm(temp, { force: true });
       }
-      return join(folder, name);
+      return key;
     },
-    ownedPath(userId, storedPath) {
-      const absolute = resolve(dataDir, storedPath);
-      return absolute.startsWith(userDir(userId) + sep) ? absolute : null;
+    ownedKey,
+    size: (key) => store.size(key),
+    read: (key, range) => store.read(key, range),
+    async localCopy(key) {
+      await mkdir(tmpDir, { recursive: true, mode: PRIVATE_FOLDER_MODE });
+      return store.localCopy(key, tmpDir);
     },
-    async remove(absolutePath) {
-      await rm(absolutePath, { force: true });
-    },
-    async removeUserFiles(userId) {
-      await rm(userDir(userId), { recursive: true, force: true });
-    },
+    remove: (key) => store.remove(key),
+    removeUserFiles: (userId) => store.removeAll(userPrefix(userId)),
+    usedBytes,
     async clearTemporaryFiles() {
       await rm(tmpDir, { recursive: true, force: true });
     },
     async checkWritable() {
       await access(dataDir, constants.W_OK);
+      await store.check();
     },
   };
 }

@@ -52,7 +52,7 @@ export function createAnswerTranscriber(
   const sink: FileSink = {
     maxBytes,
     receive: ({ userId, stream }) => storage.receive(userId, stream, maxBytes),
-    discard: (tempPath) => storage.remove(tempPath),
+    discard: (tempPath) => storage.discard(tempPath),
   };
 
   return {

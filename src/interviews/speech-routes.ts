@@ -1,5 +1,6 @@
 // Speaking and listening, as the original web client does a spoken interview: an answer recording
 // transcribed right away (POST /stt), and a question read aloud (GET /questions/{id}/tts).
+import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { Errors } from '../http/errors.ts';
@@ -157,7 +158,7 @@ export const speechRoutes: FastifyPluginAsyncTypebox<SpeechRouteOptions> = async
         params: QuestionParams,
         querystring: SignedQuery,
         produces: ['audio/mpeg', 'audio/wav'],
-        response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errorReplies(404, 502, 503) },
+        response: { 200: Type.Unsafe<Readable>({ type: 'string', format: 'binary' }), ...errorReplies(404, 502, 503) },
       },
     },
     async (request, reply) => {

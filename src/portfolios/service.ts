@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { basename, dirname } from 'node:path';
+import { posix } from 'node:path';
 import { open } from 'node:fs/promises';
 import type { Selectable } from 'kysely';
 import type { PdfLimits } from '../config.ts';
@@ -67,7 +67,7 @@ export function createPortfolioService(db: Db, storage: Storage, { maxBytes, pdf
     /** Streams an upload to a temporary file; the caller passes the path to `upload` or discards it. */
     receive: (upload: PdfUpload) => storage.receive(upload.userId, upload.stream, maxBytes),
 
-    discard: (tempPath: string) => storage.remove(tempPath),
+    discard: (tempPath: string) => storage.discard(tempPath),
 
     /** Checks and parses a received PDF, and keeps it only if all went well; the temporary file goes. */
     async upload(userId: string, upload: { tempPath: string; filename: string }): Promise<Portfolio> {
@@ -80,13 +80,13 @@ export function createPortfolioService(db: Db, storage: Storage, { maxBytes, pdf
         return await insert(
           userId,
           { filename: upload.filename, file_url: kept, parsed_text, summary: null },
-          basename(kept, '.pdf'),
+          posix.basename(kept, '.pdf'),
         );
       } catch (error) {
-        if (kept) await storage.remove(storage.ownedPath(userId, kept)!);
+        if (kept) await storage.remove(kept);
         throw error;
       } finally {
-        await storage.remove(upload.tempPath);
+        await storage.discard(upload.tempPath);
       }
     },
 
@@ -108,9 +108,9 @@ export function createPortfolioService(db: Db, storage: Storage, { maxBytes, pdf
     async remove(userId: string, id: string): Promise<void> {
       const portfolio = await this.get(userId, id);
       await db.deleteFrom('portfolio').where('id', '=', id).execute();
-      const file = storage.ownedPath(userId, portfolio.file_url);
-      if (file && basename(file) === `${id}.pdf` && basename(dirname(file)) === 'portfolios')
-        await storage.remove(file);
+      const key = storage.ownedKey(userId, portfolio.file_url);
+      if (key && posix.basename(key) === `${id}.pdf` && posix.basename(posix.dirname(key)) === 'portfolios')
+        await storage.remove(key);
     },
   };
 }

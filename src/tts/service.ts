@@ -2,7 +2,6 @@
 // the owner's folder (it may quote their portfolio, so it goes with the account), and served to the
 // owner only — with the Authorization header or through a short-lived signed URL for an `<audio src>`.
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { TtsSettings } from '../config.ts';
 import { Errors } from '../http/errors.ts';
@@ -17,6 +16,7 @@ export const CONTENT_TYPES: Record<string, string> = { '.mp3': 'audio/mpeg', '.w
 export const speechResource = (questionId: string) => `${KIND}:${questionId}`;
 
 export interface QuestionSpeech {
+  /** Its key among the owner's files. */
   file: string;
   contentType: string;
   engine: string;
@@ -40,14 +40,8 @@ export function createQuestionSpeech(
 
   async function cached(userId: string, key: string, tts: TtsEngine): Promise<QuestionSpeech | null> {
     for (const [extension, contentType] of Object.entries(CONTENT_TYPES)) {
-      const file = storage.userFilePath(userId, KIND, key + extension);
-      if (
-        await stat(file).then(
-          (s) => s.isFile(),
-          () => false,
-        )
-      )
-        return { file, contentType, engine: tts.name, voice: tts.voice };
+      const file = storage.userFileKey(userId, KIND, key + extension);
+      if ((await storage.size(file)) !== null) return { file, contentType, engine: tts.name, voice: tts.voice };
     }
     return null;
   }
@@ -83,7 +77,7 @@ export function createQuestionSpeech(
       return pending;
     },
 
-    read: (speech: QuestionSpeech) => readFile(speech.file),
+    read: (speech: QuestionSpeech) => storage.read(speech.file),
 
     sign: (userId: string, questionId: string): SignedMediaQuery => mediaUrls.sign(speechResource(questionId), userId),
   };

@@ -1,9 +1,8 @@
-import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import type { ReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { assertSelf } from '../http/auth.ts';
 import { Errors } from '../http/errors.ts';
 import { receiveForm } from '../http/multipart.ts';
@@ -26,6 +25,7 @@ import {
   VideoParams,
   VideoResponse,
 } from './schemas.ts';
+import type { ByteRange } from '../storage.ts';
 import { jobView, type VideoService } from './service.ts';
 
 const tags = ['video'];
@@ -241,7 +241,7 @@ export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (
   );
 };
 
-const FileStream = Type.Unsafe<ReadStream>({ type: 'string', format: 'binary' });
+const FileStream = Type.Unsafe<Readable>({ type: 'string', format: 'binary' });
 
 const CONTENT_TYPES: Record<string, string> = {
   '.mp4': 'video/mp4',
@@ -351,10 +351,14 @@ export const interviewVideoRoutes: FastifyPluginAsyncTypebox<{ videos: VideoServ
       },
     },
     async (request, reply) => {
-      const { path: file, size } = await videos.fileFor(request.user.id, request.params.video_id);
-      reply.header('accept-ranges', 'bytes').type(CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
+      const file = await videos.fileFor(request.user.id, request.params.video_id);
+      const { size } = file;
+      reply.header('accept-ranges', 'bytes').type(CONTENT_TYPES[extname(file.key)] ?? 'application/octet-stream');
+      // HEAD gets the headers alone: Fastify would otherwise read the whole file (download it, from a
+      // bucket) only to drop it.
+      const body = (range?: ByteRange) => (request.method === 'HEAD' ? Readable.from([]) : file.read(range));
       const range = /^bytes=(\d*)-(\d*)$/.exec(request.headers.range ?? '');
-      if (!request.headers.range) return reply.header('content-length', size).send(createReadStream(file));
+      if (!request.headers.range) return reply.header('content-length', size).send(await body());
       const start = range?.[1] ? Number(range[1]) : range?.[2] ? Math.max(0, size - Number(range[2])) : 0;
       const end = range?.[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
       if (!range || start > end || start >= size) {
@@ -365,7 +369,7 @@ export const interviewVideoRoutes: FastifyPluginAsyncTypebox<{ videos: VideoServ
         .status(206)
         .header('content-range', `bytes ${start}-${end}/${size}`)
         .header('content-length', end - start + 1)
-        .send(createReadStream(file, { start, end }));
+        .send(await body({ start, end }));
     },
   );
 };

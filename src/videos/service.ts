@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { Static } from '@sinclair/typebox';
 import type { Selectable } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
@@ -32,12 +33,19 @@ import { Errors } from '../http/errors.ts';
 import type { MediaUrlSigner, SignedMediaQuery } from '../http/media-url.ts';
 import type { InterviewService } from '../interviews/service.ts';
 import type { Job } from '../jobs/queue.ts';
-import type { LocalFile, Storage, UploadStream } from '../storage.ts';
+import type { ByteRange, LocalFile, Storage, UploadStream } from '../storage.ts';
 import { VIDEO_EXTENSIONS, type SessionSummaryResponse } from './schemas.ts';
 
 export type Video = Selectable<InterviewVideoTable>;
 export type VideoView = Video & { analysis_status: Job['status'] | null };
 export type SessionSummary = Static<typeof SessionSummaryResponse>;
+
+/** A video's stored file, for the file route. */
+export interface StoredVideoFile {
+  key: string;
+  size: number;
+  read(range?: ByteRange): Promise<Readable>;
+}
 
 export interface VideoUpload {
   userId: string;
@@ -192,7 +200,7 @@ export function createVideoService(
       await remuxToSeekable(tempPath, remuxed, format, tools);
       return { path: remuxed, durationSec: (await probe(remuxed, tools)).durationSec };
     } catch (error) {
-      await storage.remove(remuxed);
+      await storage.discard(remuxed);
       log.warn(
         { err: error },
         `an uploaded ${format} recording could not be remuxed into a seekable file; it is kept as uploaded`,
@@ -254,7 +262,7 @@ export function createVideoService(
       return storage.receive(upload.userId, upload.stream, maxBytes);
     },
 
-    discard: (tempPath: string) => storage.remove(tempPath),
+    discard: (tempPath: string) => storage.discard(tempPath),
 
     checkReferences,
 
@@ -296,11 +304,11 @@ export function createVideoService(
           created_at: video.created_at,
         };
       } catch (error) {
-        if (kept) await storage.remove(storage.ownedPath(userId, kept)!);
+        if (kept) await storage.remove(kept);
         throw error;
       } finally {
-        await storage.remove(input.tempPath);
-        if (toKeep) await storage.remove(toKeep); // a remuxed copy that was not kept
+        await storage.discard(input.tempPath);
+        if (toKeep) await storage.discard(toKeep); // a remuxed copy (moved away when kept in DATA_DIR)
       }
     },
 
@@ -345,18 +353,18 @@ export function createVideoService(
       return video;
     },
 
-    /** The stored file of one of the user's videos, and its size. */
-    async fileFor(userId: string, videoId: string): Promise<{ path: string; size: number }> {
+    /** The stored file of one of the user's videos: its key, its size, and a reader of its bytes. */
+    async fileFor(userId: string, videoId: string): Promise<StoredVideoFile> {
       const video = await get(userId, videoId);
-      const path = storage.ownedPath(userId, video.video_url);
-      if (!path) throw new Errors.NotFound('Video file');
-      const stats = await stat(path).catch(() => null);
+      const key = storage.ownedKey(userId, video.video_url);
+      if (!key) throw new Errors.NotFound('Video file');
+      const size = await storage.size(key);
       // A row whose file is gone is our fault, but all the caller can be told is that there is no file.
-      if (!stats?.isFile()) {
+      if (size === null) {
         log.error({ videoId }, 'the stored file of a video is missing');
         throw new Errors.NotFound('Video file');
       }
-      return { path, size: stats.size };
+      return { key, size, read: (range) => storage.read(key, range) };
     },
 
     /** Query parameters of a short-lived URL that plays one of the user's own videos without the header. */
@@ -372,20 +380,18 @@ export function createVideoService(
         .select(['user_id', 'video_url'])
         .where('id', '=', videoId)
         .executeTakeFirst();
-      const file = video && storage.ownedPath(video.user_id, video.video_url);
-      if (!file) throw new Error('The video is no longer stored');
-      await stat(file).catch(() => {
-        throw new Error(`Video file not found: ${video.video_url}`);
-      });
-      return { path: file, release: async () => {} };
+      const key = video && storage.ownedKey(video.user_id, video.video_url);
+      if (!key) throw new Error('The video is no longer stored');
+      if ((await storage.size(key)) === null) throw new Error(`Video file not found: ${video.video_url}`);
+      return storage.localCopy(key);
     },
 
     async remove(userId: string, videoId: string): Promise<void> {
       const video = await get(userId, videoId);
       await db.deleteFrom('interview_video').where('id', '=', videoId).execute();
       onRemoved(videoId);
-      const file = storage.ownedPath(userId, video.video_url);
-      if (file) await storage.remove(file);
+      const key = storage.ownedKey(userId, video.video_url);
+      if (key) await storage.remove(key);
     },
 
     /** Replaces the video's results with a new analysis and marks its job succeeded, in one transaction. */
