@@ -16,7 +16,7 @@ export interface AnalysisSettings {
   ffprobePath: string | null;
 }
 
-/** Limits on reading a portfolio PDF's text (done in a worker thread); a PDF beyond one is refused. */
+/** Limits on reading a portfolio PDF's text (done in a reader process); a PDF beyond one is refused. */
 export interface PdfLimits {
   maxPages: number;
   timeoutSec: number;

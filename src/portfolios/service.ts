@@ -8,7 +8,7 @@ import { findOwned, listOwned } from '../db/owned.ts';
 import type { PortfolioTable } from '../db/schema.ts';
 import { Errors } from '../http/errors.ts';
 import type { Storage, UploadStream } from '../storage.ts';
-import { readPdfText } from './pdf.ts';
+import { createPdfReader } from './pdf.ts';
 import type { PortfolioCreate } from './schemas.ts';
 
 export type Portfolio = Selectable<PortfolioTable>;
@@ -41,6 +41,7 @@ export interface PortfolioServiceOptions {
 }
 
 export function createPortfolioService(db: Db, storage: Storage, { maxBytes, pdf }: PortfolioServiceOptions) {
+  const pdfReader = createPdfReader(pdf);
   async function insert(
     userId: string,
     fields: Omit<Portfolio, 'id' | 'user_id' | 'created_at'>,
@@ -54,6 +55,8 @@ export function createPortfolioService(db: Db, storage: Storage, { maxBytes, pdf
   return {
     maxBytes,
     pdfLimits: pdf,
+    /** Stops the PDF reader processes. */
+    close: () => pdfReader.close(),
 
     async create(userId: string, input: PortfolioCreate): Promise<Portfolio> {
       return insert(userId, {
@@ -74,7 +77,7 @@ export function createPortfolioService(db: Db, storage: Storage, { maxBytes, pdf
       let kept: string | undefined;
       try {
         await assertPdfHeader(upload.tempPath);
-        const parsed_text = await readPdfText(upload.tempPath, pdf);
+        const parsed_text = await pdfReader.read(upload.tempPath);
         kept = await storage.keep(upload.tempPath, userId, 'portfolios', '.pdf');
         // The record takes its file's name as its id: that is how `remove` knows the file is its own.
         return await insert(

@@ -1,9 +1,9 @@
-// Worker thread entry: reads one PDF's text, page by page, within the page and text limits, and
-// answers once. The caller times it and terminates it; the thread ends with the answer.
+// PDF reader process (see pdf.ts): reads each PDF's text, page by page, within the page and text
+// limits. The caller times each one and kills the process when it runs too long.
 import { readFile } from 'node:fs/promises';
-import { parentPort, workerData } from 'node:worker_threads';
 import { getDocumentProxy, getResolvedPDFJS } from 'unpdf';
 import { runThreadInBackground } from '../analysis/priority.ts';
+import { serveTasks } from '../worker-pool.ts';
 
 export interface PdfRequest {
   file: string;
@@ -12,8 +12,6 @@ export interface PdfRequest {
 }
 
 export type PdfReply =
-  /** pdf.js is loaded: the time limit starts now, so a slow start is not held against the file. */
-  | { type: 'ready' }
   | { type: 'text'; text: string }
   | { type: 'too-many-pages'; pages: number }
   | { type: 'too-much-text' }
@@ -56,7 +54,10 @@ async function readText({ file, maxPages, maxTextChars }: PdfRequest): Promise<P
 }
 
 runThreadInBackground();
-const port = parentPort!;
-await getResolvedPDFJS();
-port.postMessage({ type: 'ready' } satisfies PdfReply);
-port.postMessage(await readText(workerData as PdfRequest));
+const pdfjs = getResolvedPDFJS();
+// The 'ready' event: pdf.js is loaded, so a slow start is not held against the file.
+serveTasks<PdfRequest, 'ready', PdfReply>(async (request, emit) => {
+  await pdfjs;
+  emit('ready');
+  return readText(request);
+});
