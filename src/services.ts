@@ -24,6 +24,8 @@ export function createServices(config: Config, db: Db, log: Log) {
   const storage = createStorage(config.dataDir, {
     userQuotaBytes: config.userQuotaMb * 1024 * 1024,
     settings: config.storage,
+    // An upload lasts at most REQUEST_TIMEOUT_SEC, an analysis (reading a temporary copy) ANALYSIS_TIMEOUT_SEC.
+    temporaryLifetimeSec: Math.max(config.requestTimeoutSec, config.analysisTimeoutSec) + 60,
   });
   const userService = createUserService(db, storage);
   // A deleted user's or video's analyses stop with them (the jobs are made below, with the video service).

@@ -5,7 +5,7 @@
 // local file) and stored only once it passed them. Nothing stored is served publicly.
 import { randomUUID } from 'node:crypto';
 import { constants, createWriteStream } from 'node:fs';
-import { access, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -54,7 +54,10 @@ export interface Storage {
   removeUserFiles(userId: string): Promise<void>;
   /** Bytes the user keeps, videos and portfolios together. */
   usedBytes(userId: string): Promise<number>;
-  /** Removes temporary files a crash left behind; run at start, before any upload can begin. */
+  /**
+   * Removes temporary files a crash left behind; run at start. Only those older than any upload or
+   * analysis can last: other processes sharing the data folder may be using the younger ones.
+   */
   clearTemporaryFiles(): Promise<void>;
   /** Throws when DATA_DIR is gone or not writable, or the bucket does not answer (uploads would fail). */
   checkWritable(): Promise<void>;
@@ -65,6 +68,8 @@ export interface StorageOptions {
   userQuotaBytes: number;
   /** Where files are kept: DATA_DIR (default) or a bucket. */
   settings?: StorageSettings;
+  /** The longest a temporary file is in use (the longest upload or analysis); older ones are leftovers. */
+  temporaryLifetimeSec: number;
 }
 
 /** The folder of a user's files: every key of theirs starts with it. */
@@ -83,7 +88,10 @@ export function fileStoreFor(dataDir: string, settings: StorageSettings = { kind
   return settings.kind === 's3' ? s3FileStore(settings) : localFileStore(dataDir);
 }
 
-export function createStorage(dataDir: string, { userQuotaBytes, settings }: StorageOptions): Storage {
+export function createStorage(
+  dataDir: string,
+  { userQuotaBytes, settings, temporaryLifetimeSec }: StorageOptions,
+): Storage {
   const store = fileStoreFor(dataDir, settings);
   const tmpDir = join(dataDir, 'tmp');
   const quotaMb = userQuotaBytes / 1024 / 1024;
@@ -153,7 +161,22 @@ export function createStorage(dataDir: string, { userQuotaBytes, settings }: Sto
     removeUserFiles: (userId) => store.removeAll(userPrefix(userId)),
     usedBytes,
     async clearTemporaryFiles() {
-      await rm(tmpDir, { recursive: true, force: true });
+      const before = Date.now() - temporaryLifetimeSec * 1000;
+      let entries;
+      try {
+        entries = await readdir(tmpDir, { withFileTypes: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw error;
+      }
+      for (const entry of entries) {
+        const path = join(tmpDir, entry.name);
+        const modified = await stat(path).then(
+          (file) => file.mtimeMs,
+          () => Date.now(),
+        );
+        if (modified < before) await rm(path, { recursive: true, force: true });
+      }
     },
     async checkWritable() {
       await access(dataDir, constants.W_OK);

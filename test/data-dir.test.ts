@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -53,8 +53,14 @@ test('temporary files a crash left behind are removed at start', async (t) => {
   await mkdir(leftovers, { recursive: true });
   await writeFile(join(leftovers, 'a-crashed-upload'), 'partial');
   await writeFile(join(leftovers, 'a-crashed-upload.seekable.webm'), 'partial');
+  // Older than any upload or analysis lasts (the defaults: 4000 s of upload, 2700 s of analysis).
+  const old = new Date(Date.now() - 2 * 3600_000);
+  for (const name of ['a-crashed-upload', 'a-crashed-upload.seekable.webm'])
+    await utimes(join(leftovers, name), old, old);
+  // Another process sharing the data folder may be receiving this one right now: it stays.
+  await writeFile(join(leftovers, 'an-upload-in-progress'), 'partial');
   const second = await startApp(t, 'sqlite', {}, first);
-  assert.deepEqual(await filesUnder(leftovers), []);
+  assert.deepEqual(await filesUnder(leftovers), ['an-upload-in-progress']);
   assert.equal((await second.api.get('/health')).status, 200);
 });
 
