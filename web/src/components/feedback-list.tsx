@@ -1,4 +1,5 @@
-// Coaching lines, strengths first, each with the stretch of video it comes from as a link that plays it.
+// Coaching lines, strengths first, each with the stretch of video it comes from as a link that plays it;
+// lines about what the answer said (from the transcript) carry a tag, the rest are about delivery.
 import { useI18n } from '../i18n/index.ts';
 import type { Feedback } from '../types.ts';
 
@@ -21,6 +22,7 @@ export function FeedbackList({ items, seek }: { items: Feedback[]; seek: (t: num
             <ul>
               {group.map((item) => (
                 <li key={item.id}>
+                  {item.category === 'content' && <span class="tag">{t.contentTag}</span>}
                   <strong>{item.title}</strong> <span>{item.message}</span>{' '}
                   {item.start_sec !== null && (
                     <button

@@ -161,6 +161,7 @@ export const en: Messages = {
   strengths: 'Strengths',
   practise: 'To practise',
   notes: 'Notes',
+  contentTag: 'Content',
   state: { ok: 'Good', watch: 'Watch', practise: 'Practise', none: 'Not measured' },
   target: (range: string) => `Target ${range}`,
   card: {

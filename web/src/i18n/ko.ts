@@ -164,6 +164,8 @@ export const ko = {
   strengths: '잘한 점',
   practise: '연습할 점',
   notes: '참고',
+  /** Marks a coaching line about what the answer said (from the transcript), not how it was said. */
+  contentTag: '답변 내용',
   state: { ok: '좋음', watch: '주의', practise: '연습 필요', none: '측정 안 됨' } as Record<string, string>,
   target: (range: string) => `목표 ${range}`,
   card: {
