@@ -1,16 +1,19 @@
 // Scale-out with REDIS_URL: API servers and analysis workers as separate processes on PostgreSQL and
-// Redis (BullMQ), sharing one data folder. A job uploaded through one server is run by a worker and
-// followed through another server; a worker killed mid-job loses nothing; Redis going away refuses new
-// analyses with 503 and loses no queued job when it comes back.
+// Redis (BullMQ), with their files in a bucket of a local S3 server (each process with a data folder of
+// its own, as on separate machines). A job uploaded through one server is run by a worker and followed
+// through another server; a worker killed mid-job loses nothing; Redis going away refuses new analyses
+// with 503 and loses no queued job when it comes back.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Redis } from 'ioredis';
 import { faceWorkerPool } from '../../src/analysis/face-pool.ts';
 import { analyze } from '../../src/analysis/pipeline.ts';
@@ -77,6 +80,57 @@ async function fleet(t: TestContext, redisUrl = REDIS_URL): Promise<Fleet> {
     PORT: '0',
   };
   return { env, dataDir };
+}
+
+const BUCKET = 'fleet';
+const S3rver = createRequire(import.meta.url)('s3rver') as new (options: object) => {
+  run(): Promise<AddressInfo>;
+  close(): Promise<void>;
+};
+
+/**
+ * A local S3 server with the bucket; the settings that put a process's files there, with a data folder
+ * of the process's own (for temporary files only); and the keys in the bucket.
+ */
+async function bucket(t: TestContext) {
+  const directory = await mkdtemp(join(tmpdir(), 'ip-fleet-s3-'));
+  const server = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    silent: true,
+    directory,
+    configureBuckets: [{ name: BUCKET }],
+  });
+  const endpoint = `http://127.0.0.1:${(await server.run()).port}`;
+  // s3rver's own credentials, read by the AWS SDK from the environment as in production.
+  const credentials = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
+  const client = new S3Client({
+    region: 'us-east-1',
+    endpoint,
+    forcePathStyle: true,
+    credentials: {
+      accessKeyId: credentials.AWS_ACCESS_KEY_ID,
+      secretAccessKey: credentials.AWS_SECRET_ACCESS_KEY,
+    },
+  });
+  const dataDirs: string[] = [];
+  t.after(async () => {
+    client.destroy();
+    await server.close();
+    for (const dir of [directory, ...dataDirs]) await rm(dir, { recursive: true, force: true });
+  });
+  return {
+    /** The settings of one process: the bucket, and a data folder of its own. */
+    async env(): Promise<Record<string, string>> {
+      const dataDir = await mkdtemp(join(tmpdir(), 'ip-fleet-node-'));
+      dataDirs.push(dataDir);
+      return { STORAGE_URL: `s3://${BUCKET}`, S3_ENDPOINT: endpoint, ...credentials, DATA_DIR: dataDir };
+    },
+    async keys(): Promise<string[]> {
+      const listed = await client.send(new ListObjectsV2Command({ Bucket: BUCKET }));
+      return (listed.Contents ?? []).map((object) => object.Key!);
+    },
+  };
 }
 
 interface Proc {
@@ -174,10 +228,19 @@ async function eventsOf(api: Api, jobId: string, token: string): Promise<Array<{
 describe('scale-out: API servers and workers on PostgreSQL and Redis', { skip }, () => {
   test('uploaded through one server, run by a worker, followed and read through another: the same results as run directly', async (t) => {
     const { env } = await fleet(t);
-    const [first, second] = [await apiServer(t, env), await apiServer(t, env)];
-    await Promise.all([worker(t, env), worker(t, env)]);
+    const files = await bucket(t);
+    const [first, second] = [
+      await apiServer(t, { ...env, ...(await files.env()) }),
+      await apiServer(t, { ...env, ...(await files.env()) }),
+    ];
+    await Promise.all([worker(t, { ...env, ...(await files.env()) }), worker(t, { ...env, ...(await files.env()) })]);
     const user = await signUp(first.api);
     const videoId = await uploadAnswer(first.api, user);
+    assert.deepEqual(
+      (await files.keys()).map((key) => key.replace(/[0-9a-f-]{36}/g, 'ID')),
+      ['uploads/ID/videos/ID.mp4'],
+      'the upload is in the bucket',
+    );
 
     const started = await first.api.post(`/api/video/analyze/${videoId}?async=true`, undefined, user.token);
     assert.equal(started.status, 202, started.text);
@@ -203,8 +266,12 @@ describe('scale-out: API servers and workers on PostgreSQL and Redis', { skip },
 
   test('a worker killed mid-analysis: another one finishes the job, on its second attempt, with one set of results', async (t) => {
     const { env } = await fleet(t);
-    const { api } = await apiServer(t, env);
-    const workers = [await worker(t, env), await worker(t, env)];
+    const files = await bucket(t);
+    const { api } = await apiServer(t, { ...env, ...(await files.env()) });
+    const workers = [
+      await worker(t, { ...env, ...(await files.env()) }),
+      await worker(t, { ...env, ...(await files.env()) }),
+    ];
     const user = await signUp(api);
     const videoId = await uploadAnswer(api, user);
     const started = await api.post(`/api/video/analyze/${videoId}?async=true`, undefined, user.token);
