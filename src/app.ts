@@ -143,6 +143,7 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
   app.addHook('onReady', () => jobs.start());
   app.addHook('onClose', () => jobs.stop());
   app.addHook('onClose', () => portfolios.close());
+  app.addHook('onClose', () => jobPostings.close());
 
   const web = await registerWebApp(app);
   await app.register(systemRoutes, { db, storage, name: APP_NAME, version, web });

@@ -69,6 +69,11 @@ export const Errors = {
     422,
   ),
   InvalidUrl: createError('INVALID_URL', 'Only public web pages can be imported: not %s', 422),
+  PageTooComplex: createError(
+    'PAGE_TOO_COMPLEX',
+    'The page took longer than %d s to read; paste the posting text instead',
+    422,
+  ),
   UrlNotAllowed: createError(
     'URL_NOT_ALLOWED',
     'That address is not a public web page (loopback, private, link-local and metadata addresses are refused)',

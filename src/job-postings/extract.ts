@@ -6,7 +6,8 @@ import { parseHTML } from 'linkedom';
 
 export interface ExtractedPosting {
   title: string | null;
-  company: string | null;
+  /** From the page's metadata, else its host name. */
+  company: string;
   text: string;
 }
 

@@ -6,7 +6,9 @@ import type { JobPostingTable } from '../db/schema.ts';
 import { Errors } from '../http/errors.ts';
 import { requirementLines } from '../llm/questions.ts';
 import { findSkills } from '../llm/skills.ts';
-import { extractPosting } from './extract.ts';
+import { processWorkers, WorkerPool } from '../worker-pool.ts';
+import type { PageTask } from './extract-process.ts';
+import type { ExtractedPosting } from './extract.ts';
 import { fetchPage, PAGE_LIMITS } from './fetch-page.ts';
 import type { JobPostingCreate, ParsedSkills } from './schemas.ts';
 
@@ -25,10 +27,20 @@ function decode(row: Selectable<JobPostingTable>): JobPosting {
   return { ...row, parsed_skills };
 }
 
+/** Longest time to extract a posting from a fetched page; a page that takes longer is refused. */
+export const EXTRACT_TIMEOUT_SEC = 5;
+
 export function createJobPostingService(
   db: Db,
   crawl: { allowedHosts: string[]; limits?: typeof PAGE_LIMITS } = { allowedHosts: [] },
 ) {
+  // Started with the first import: one reader process, so a hostile page holds one core at most.
+  const pageReader = new WorkerPool<PageTask, never, ExtractedPosting>(
+    1,
+    processWorkers(new URL('./extract-process.ts', import.meta.url)),
+    'page reader',
+  );
+
   async function get(userId: string, id: string): Promise<JobPosting> {
     const row = await findOwned(db, 'job_posting', userId, id);
     if (!row) throw new Errors.NotFound('Job posting');
@@ -37,6 +49,8 @@ export function createJobPostingService(
 
   return {
     get,
+    /** Stops the page reader process. */
+    close: () => pageReader.close(),
 
     async create(userId: string, input: JobPostingCreate): Promise<JobPosting> {
       const row = {
@@ -65,12 +79,16 @@ export function createJobPostingService(
         throw new Errors.InvalidUrl('a malformed address');
       }
       const page = await fetchPage(url, { allowedHosts: crawl.allowedHosts, limits: crawl.limits });
-      const posting = extractPosting(page.html, page.url);
+      const stop = AbortSignal.timeout(EXTRACT_TIMEOUT_SEC * 1000);
+      const posting = await pageReader
+        .run({ html: page.html, url: page.url.href }, () => {}, stop)
+        .catch((error: unknown) => {
+          if (stop.aborted) throw new Errors.PageTooComplex(EXTRACT_TIMEOUT_SEC);
+          throw error;
+        });
       if (posting.text.trim().length < 20) throw new Errors.NoPostingText();
-      const row = {
-        id: randomUUID(),
-        user_id: userId,
-        company_name: posting.company ?? url.hostname,
+      const fields = {
+        company_name: posting.company,
         title: posting.title ?? posting.text.split('\n')[0]!.slice(0, 300),
         source_url: url.href,
         raw_text: posting.text,
@@ -79,12 +97,21 @@ export function createJobPostingService(
           requirements: requirementLines(posting.text),
           source: 'crawl',
         }),
-        created_at: new Date().toISOString(),
       };
-      await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('job_posting').where('user_id', '=', userId).where('source_url', '=', url.href).execute();
-        await trx.insertInto('job_posting').values(row).execute();
-      });
+      // The same page again updates the earlier import in place, so sessions and evaluations that point
+      // at it keep it.
+      const earlier = await db
+        .selectFrom('job_posting')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('source_url', '=', url.href)
+        .executeTakeFirst();
+      if (earlier) {
+        await db.updateTable('job_posting').set(fields).where('id', '=', earlier.id).execute();
+        return decode({ ...earlier, ...fields });
+      }
+      const row = { id: randomUUID(), user_id: userId, ...fields, created_at: new Date().toISOString() };
+      await db.insertInto('job_posting').values(row).execute();
       return decode(row);
     },
 

@@ -66,8 +66,16 @@ for (const dialect of DIALECTS) {
       assert.ok(imported.body.parsed_skills.skills.includes('Kafka'));
       assert.ok(imported.body.parsed_skills.requirements.includes('MySQL 쿼리 튜닝 경험'));
 
+      const session = (await api.post('/api/interviews/sessions', { job_posting_id: imported.body.id }, user.token))
+        .body;
       const again = await api.post('/api/job-postings/crawl', { url }, user.token);
       assert.equal(again.status, 201, again.text);
+      // Updated in place: what points at the earlier import keeps it.
+      assert.equal(again.body.id, imported.body.id);
+      assert.equal(
+        (await api.get(`/api/interviews/sessions/${session.id}`, user.token)).body.job_posting_id,
+        imported.body.id,
+      );
       const rows = await db.selectFrom('job_posting').selectAll().where('user_id', '=', user.id).execute();
       assert.deepEqual(
         rows.map((row) => row.id),
@@ -107,6 +115,11 @@ for (const dialect of DIALECTS) {
           response.end(`<html><body><p>${'가'.repeat(1_000_000)}</p></body></html>`);
         },
         '/missing': (_q, response) => response.writeHead(404, { 'content-type': 'text/html' }).end('gone'),
+        // 3,000 nested elements: Readability takes minutes on it (a hostile page is small).
+        '/nested': (_q, response) =>
+          response
+            .writeHead(200, { 'content-type': 'text/html' })
+            .end(`<html><body>${'<div>'.repeat(3000)}${'text '.repeat(20)}</body></html>`),
         '/script-only': (_q, response) =>
           response
             .writeHead(200, { 'content-type': 'text/html' })
@@ -172,6 +185,11 @@ for (const dialect of DIALECTS) {
       expectError(await crawl(`${site.url}/big`), 413, 'PAGE_TOO_LARGE');
       expectError(await crawl(`${site.url}/missing`), 422, 'CRAWL_FAILED');
       expectError(await crawl(`${site.url}/script-only`), 422, 'NO_POSTING_TEXT');
+      // Read in a process of its own and stopped at its time limit; the server answered meanwhile.
+      const nested = crawl(`${site.url}/nested`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      assert.equal((await api.get('/health')).status, 200);
+      expectError(await nested, 422, 'PAGE_TOO_COMPLEX');
       expectError(await crawl('http://no-such-host.invalid/'), 422, 'CRAWL_FAILED');
       assert.deepEqual(await rowCounts(db), before);
       assert.ok(hits.includes('/hop/0'));
