@@ -249,9 +249,12 @@ export async function* readFrames(
     'setsar=1',
   ].join(',');
   const start = options.startSec ?? 0;
+  // To the end means to the duration the file declares (and a second more): a file that declares one
+  // second and holds hours is not read for hours.
+  const end = options.endSec ?? (info.durationSec > 0 ? info.durationSec + 1 : undefined);
   const range = [
     ...(start > 0 ? ['-ss', String(start)] : []),
-    ...(options.endSec !== undefined ? ['-t', String(options.endSec - start)] : []),
+    ...(end !== undefined ? ['-t', String(end - start)] : []),
   ];
   const child = spawn(
     tools.ffmpeg,
@@ -349,6 +352,8 @@ export async function readAudio(
   file: string,
   info: Pick<VideoInfo, 'hasAudio' | 'durationSec'>,
   tools: MediaTools,
+  /** Read no further than this; a container may declare less than it holds. Default: its duration + 1 s. */
+  maxSec = info.durationSec + 1,
 ): Promise<Float32Array | null> {
   if (!info.hasAudio) return null;
   const timeoutMs = Math.ceil(60_000 + info.durationSec * 1000);
@@ -367,6 +372,8 @@ export async function readAudio(
       String(AUDIO_SAMPLE_RATE),
       '-f',
       'f32le',
+      '-t',
+      String(maxSec),
       'pipe:1',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs },

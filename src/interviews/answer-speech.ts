@@ -72,7 +72,7 @@ export function createAnswerTranscriber(
         const info = await checkedAudio(file);
         let audio: Float32Array | null;
         try {
-          audio = await readAudio(file, { hasAudio: true, durationSec: info.durationSec }, tools);
+          audio = await readAudio(file, { hasAudio: true, durationSec: info.durationSec }, tools, limits.maxSec);
         } catch (error) {
           if (error instanceof MediaError) throw new Errors.AudioUndecodable();
           throw error;
