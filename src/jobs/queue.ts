@@ -52,6 +52,14 @@ export type JobEvent = JobUpdate | { status: 'deleted' };
 export const isLastEvent = (event: JobEvent): boolean =>
   event.status === 'succeeded' || event.status === 'failed' || event.status === 'deleted';
 
+/** A run of a job that another run has taken over (or that ended meanwhile): its outcome is dropped. */
+export class JobSuperseded extends Error {
+  constructor(jobId: string) {
+    super(`job ${jobId} is no longer this run's`);
+    this.name = 'JobSuperseded';
+  }
+}
+
 /** Stopped jobs are retried on restart this many times in all. */
 export const MAX_ATTEMPTS = 3;
 /** Progress is written to the database at most this often; listeners hear every step. */
@@ -430,8 +438,9 @@ export async function runJob(job: Job, deps: RunJobDeps): Promise<void> {
     await hooks.save(job, result, new Date().toISOString());
     deps.announce({ status: 'succeeded', stage: 'done', progress: 1, error: null, error_kind: null });
   } catch (error) {
-    // Deleted (its followers have been told), or the process is stopping (the job runs again later).
-    if (deps.cancel.aborted || deps.stopping()) return;
+    // Deleted (its followers have been told), the process is stopping (the job runs again later), or
+    // another run holds the job now.
+    if (deps.cancel.aborted || deps.stopping() || error instanceof JobSuperseded) return;
     const kind: JobErrorKind = timeout.aborted
       ? 'timeout'
       : error instanceof AnalysisFailed && error.fault === 'media'
@@ -445,7 +454,7 @@ export async function runJob(job: Job, deps: RunJobDeps): Promise<void> {
   }
 }
 
-/** Records the failure; false when the job is gone (deleted with its video). */
+/** Records the failure; false when the job is gone (deleted with its video) or another run holds it. */
 async function failJob(
   job: Job,
   shown: { stage: string | null; progress: number },
@@ -457,6 +466,8 @@ async function failJob(
     .updateTable('analysis_job')
     .set({ status: 'failed', ...shown, error, error_kind: kind, finished_at: new Date().toISOString() })
     .where('id', '=', job.id)
+    .where('attempts', '=', job.attempts)
+    .where('status', '=', 'running')
     .executeTakeFirst();
   if (numUpdatedRows === 0n) return false;
   announce({ status: 'failed', ...shown, error, error_kind: kind });

@@ -195,6 +195,12 @@ export async function startAnalysisWorker({
   const worker = new Worker<JobData>(
     QUEUE_NAME,
     async (bullJob, token) => {
+      // Back to the queue, for another worker (or this one after its restart).
+      const putBack = async () => {
+        await bullJob.moveToWait(token);
+        throw new WaitingError();
+      };
+      if (stopping) return putBack();
       const job = await claim(db, bullJob.data.jobId);
       if (!job) return; // deleted, or already finished
       log.info({ jobId: job.id, attempt: job.attempts }, 'analysis job started');
@@ -219,9 +225,15 @@ export async function startAnalysisWorker({
         active.delete(job.id);
       }
       if (stopping) {
-        // Back to the queue, for another worker (or this one after its restart).
-        await bullJob.moveToWait(token);
-        throw new WaitingError();
+        // A clean stop is no failed attempt: the row goes back to queued with its attempt returned.
+        await db
+          .updateTable('analysis_job')
+          .set({ status: 'queued', stage: null, attempts: job.attempts - 1 })
+          .where('id', '=', job.id)
+          .where('attempts', '=', job.attempts)
+          .where('status', '=', 'running')
+          .execute();
+        return putBack();
       }
     },
     {
@@ -239,6 +251,7 @@ export async function startAnalysisWorker({
 
   return async () => {
     stopping = true;
+    await worker.pause(true); // takes no more jobs
     await runner.close(); // stops the running analyses; their jobs go back to the queue
     await worker.close();
     await events.close();

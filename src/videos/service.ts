@@ -32,7 +32,7 @@ import type { InterviewVideoTable, NonverbalMetricsTable } from '../db/schema.ts
 import { Errors } from '../http/errors.ts';
 import type { MediaUrlSigner, SignedMediaQuery } from '../http/media-url.ts';
 import type { InterviewService } from '../interviews/service.ts';
-import type { Job } from '../jobs/queue.ts';
+import { JobSuperseded, type Job } from '../jobs/queue.ts';
 import type { ByteRange, LocalFile, Storage, UploadStream } from '../storage.ts';
 import { VIDEO_EXTENSIONS, type SessionSummaryResponse } from './schemas.ts';
 
@@ -504,11 +504,16 @@ export function createVideoService(
             )
             .execute();
         }
-        await trx
+        // Only the run that holds the job (its attempt, still running) may finish it; a stale one (its
+        // worker was taken for dead, the job runs elsewhere) rolls back.
+        const { numUpdatedRows } = await trx
           .updateTable('analysis_job')
           .set({ status: 'succeeded', stage: 'done', progress: 1, error: null, finished_at: finishedAt })
           .where('id', '=', job.id)
-          .execute();
+          .where('attempts', '=', job.attempts)
+          .where('status', '=', 'running')
+          .executeTakeFirst();
+        if (numUpdatedRows === 0n) throw new JobSuperseded(job.id);
       });
     },
 

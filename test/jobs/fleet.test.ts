@@ -302,6 +302,32 @@ describe('scale-out: API servers and workers on PostgreSQL and Redis', { skip },
     assert.equal(rows[0].n, 1);
   });
 
+  test('a worker stopped with SIGTERM mid-analysis puts the job back without spending an attempt', async (t) => {
+    const { env } = await fleet(t);
+    const { api } = await apiServer(t, env);
+    const first = await worker(t, env);
+    const user = await signUp(api);
+    const videoId = await uploadAnswer(api, user);
+    const started = await api.post(`/api/video/analyze/${videoId}?async=true`, undefined, user.token);
+    const jobId: string = started.body.job_id;
+    await until('the job is under way', async () => {
+      const job = (await api.get(`/api/video/jobs/${jobId}`, user.token)).body;
+      return job.status === 'running' && job.progress > 0.1 ? job : undefined;
+    });
+    first.child.kill('SIGTERM');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+    const waiting = (await api.get(`/api/video/jobs/${jobId}`, user.token)).body;
+    assert.deepEqual([waiting.status, waiting.attempts], ['queued', 0]);
+
+    const second = await worker(t, env);
+    const done = await until('the job ends', async () => {
+      const job = (await api.get(`/api/video/jobs/${jobId}`, user.token)).body;
+      return job.status === 'succeeded' || job.status === 'failed' ? job : undefined;
+    });
+    assert.deepEqual([done.status, done.attempts], ['succeeded', 1]);
+    assert.match(second.output(), new RegExp(`"jobId":"${jobId}","attempt":1`));
+  });
+
   test('login and sign-up limits are counted in Redis, so they hold across API servers', async (t) => {
     const { env } = await fleet(t);
     const servers = [(await apiServer(t, env)).api, (await apiServer(t, env)).api];
