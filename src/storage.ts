@@ -139,6 +139,8 @@ export function createStorage(
     },
     userFileKey: (userId, kind, name) => `${userPrefix(userId)}${kind}/${name}`,
     async writeUserFile(userId, kind, name, data) {
+      // Files the server makes for a user count against their quota like their uploads.
+      if ((await usedBytes(userId)) + data.length > userQuotaBytes) throw new Errors.QuotaExceeded(quotaMb);
       await mkdir(tmpDir, { recursive: true, mode: PRIVATE_FOLDER_MODE });
       const temp = join(tmpDir, randomUUID());
       const key = `${userPrefix(userId)}${kind}/${name}`;

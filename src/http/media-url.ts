@@ -58,5 +58,6 @@ export function createMediaUrlSigner(jwtSecret: string, ttlSec: number): MediaUr
 
 /** A URL for the log: the signature is a credential while it lasts, like a token. */
 export function redactSignature(url: string): string {
-  return url.replace(/([?&]signature=)[^&]*/g, '$1[Redacted]');
+  // An answer's text may come in the query (the follow-up route's answer_text): it is the candidate's.
+  return url.replace(/([?&](?:signature|answer_text)=)[^&]*/g, '$1[Redacted]');
 }

@@ -34,11 +34,14 @@ for (const [network, prefix] of [
   ['::', 128], // unspecified
   ['::1', 128], // loopback
   ['64:ff9b::', 96], // NAT64: reaches IPv4 addresses through a gateway
+  ['64:ff9b:1::', 48], // local-use NAT64
+  ['2001::', 32], // Teredo: embeds an IPv4 address
   ['100::', 64], // discard
   ['2001:db8::', 32], // documentation
   ['2002::', 16], // 6to4: embeds an IPv4 address
   ['fc00::', 7], // unique local (AWS metadata fd00:ec2::254 among them)
   ['fe80::', 10], // link-local
+  ['fec0::', 10], // site-local (deprecated, still routed by some)
   ['ff00::', 8], // multicast
 ] as const) {
   blocked.addSubnet(network, prefix, 'ipv6');

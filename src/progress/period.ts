@@ -34,6 +34,9 @@ export interface Period {
   before?: string;
 }
 
+/** The last instant of year 9999. */
+const MAX_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 export function parsePeriod(query: { from?: string; to?: string }): Period {
   const period: Period = {};
   let fromMs: number | null = null;
@@ -48,7 +51,8 @@ export function parsePeriod(query: { from?: string; to?: string }): Period {
     // A date means the whole day; a date-time is included itself.
     const beforeMs = query.to.includes('T') ? toMs + 1 : toMs + DAY_MS;
     if (fromMs !== null && beforeMs <= fromMs) throw invalid('to', 'must not be before from');
-    period.before = new Date(beforeMs).toISOString();
+    // Past year 9999 an instant has no ISO form the reply can carry: such a period simply has no end.
+    if (beforeMs <= MAX_INSTANT_MS) period.before = new Date(beforeMs).toISOString();
   }
   return period;
 }

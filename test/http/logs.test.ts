@@ -83,6 +83,12 @@ test('LOG_LEVEL=trace logs no token, password or key, multipart uploads included
   await fetch(`${base}/api/users/me`, {
     headers: { authorization: `Bearer ${token}`, cookie: 'session=secret-cookie' },
   });
+  // An answer's text in the query (the follow-up route, as the original client sends it).
+  const answer = 'my private answer about my last employer';
+  await fetch(`${base}/api/interviews/questions/${question.id}/followup?answer_text=${encodeURIComponent(answer)}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+  });
 
   // pino writes synchronously, so everything logged is in the pipe; wait until it is all read.
   server.kill('SIGKILL');
@@ -101,6 +107,7 @@ test('LOG_LEVEL=trace logs no token, password or key, multipart uploads included
     ['the Gemini key', GEMINI_KEY],
     ['the cookie', 'secret-cookie'],
     ["the playback URL's signature", new URL(playback.url, base).searchParams.get('signature')!],
+    ['the answer text in a query', encodeURIComponent(answer)],
   ] as const) {
     assert.ok(!log.includes(secret), `${what} appeared in the log`);
   }

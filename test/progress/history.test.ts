@@ -512,6 +512,11 @@ for (const dialect of DIALECTS) {
         user.token,
       );
       assert.equal(kst.body.answers.length, 2, kst.text);
+      // The last representable day is a period without an end, not a 500.
+      const farEnd = await api.get('/api/users/me/progress?from=2025-01-01&to=9999-12-31', user.token);
+      assert.equal(farEnd.status, 200, farEnd.text);
+      const open = await api.get('/api/users/me/progress?from=2025-01-01', user.token);
+      assert.equal(farEnd.body.answers.length, open.body.answers.length);
 
       // Bad periods: 422, named.
       expectValidationError(await api.get('/api/users/me/progress?from=yesterday', user.token), 'querystring.from');
