@@ -149,12 +149,24 @@ export function createCapabilityService(
         created_at: now,
         updated_at: now,
       };
-      await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('capability_evaluation').where('portfolio_id', '=', portfolioId).execute();
-        await trx.insertInto('capability_evaluation').values(row).execute();
-      });
+      // One evaluation per portfolio: an upsert, so two generates at once both succeed (the later wins).
+      const stored = await db
+        .insertInto('capability_evaluation')
+        .values(row)
+        .onConflict((conflict) =>
+          conflict.column('portfolio_id').doUpdateSet({
+            job_posting_id: row.job_posting_id,
+            role: row.role,
+            lang: row.lang,
+            source: row.source,
+            evaluations_json: row.evaluations_json,
+            updated_at: row.updated_at,
+          }),
+        )
+        .returning('id')
+        .executeTakeFirstOrThrow();
       return {
-        id: row.id,
+        id: stored.id,
         portfolio_id: portfolioId,
         job_posting_id: row.job_posting_id,
         role,
