@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { scratchDir, TALKING_MALE, TOOLS } from './analysis/media-helpers.ts';
-import { signUp, startApp } from './helpers.ts';
+import { scratchDir, TOOLS } from './analysis/media-helpers.ts';
+import { signUp, startApp, uploadAnswerVideo } from './helpers.ts';
 
 /** A script that notes each call in `log`, then runs the real binary. */
 async function loggingWrapper(dir: string, name: string, real: string, log: string): Promise<string> {
@@ -26,14 +26,7 @@ test('ANALYSIS_FPS, FFMPEG_PATH and FFPROBE_PATH given to the app are the ones t
     FFPROBE_PATH: await loggingWrapper(dir, 'ffprobe', TOOLS.ffprobe, log),
   });
   const user = await signUp(api);
-  const session = (await api.post('/api/interviews/sessions', { title: 'settings' }, user.token)).body;
-  const question = (await api.post(`/api/interviews/sessions/${session.id}/questions`, { text: 'Q' }, user.token)).body;
-  const form = new FormData();
-  form.append('session_id', session.id);
-  form.append('question_id', question.id);
-  form.append('file', new Blob([await readFile(TALKING_MALE)]), 'answer.mp4');
-  const uploaded = await api.request('POST', '/api/video/upload', { body: form, token: user.token });
-  assert.equal(uploaded.status, 200, uploaded.text);
+  const uploaded = await uploadAnswerVideo(api, user);
   const probesAtUpload = (await readFile(log, 'utf8')).split('\n').filter((line) => line.startsWith('ffprobe '));
   assert.ok(probesAtUpload.length >= 1, 'the upload was checked with the configured ffprobe');
 

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { migrateToLatest, openDatabase } from '../src/db/index.ts';
-import { TALKING_MALE } from './analysis/media-helpers.ts';
-import { filesUnder, signUp, startApp } from './helpers.ts';
+import { filesUnder, signUp, startApp, uploadAnswerVideo } from './helpers.ts';
 
 // The usual umask, so that the modes checked below come from the server and not from this process.
 process.umask(0o022);
@@ -24,14 +23,7 @@ test('the data folder, the database, the JWT secret and uploads are readable by 
   const database = join(dataDir, 'interview_app.db');
   const { api } = await startApp(t, 'sqlite', { DATA_DIR: dataDir, DATABASE_URL: `sqlite:${database}` });
   const user = await signUp(api);
-  const session = (await api.post('/api/interviews/sessions', { title: 'modes' }, user.token)).body;
-  const question = (await api.post(`/api/interviews/sessions/${session.id}/questions`, { text: 'Q' }, user.token)).body;
-  const form = new FormData();
-  form.append('session_id', session.id);
-  form.append('question_id', question.id);
-  form.append('file', new Blob([await readFile(TALKING_MALE)]), 'answer.mp4');
-  const uploaded = await api.request('POST', '/api/video/upload', { body: form, token: user.token });
-  assert.equal(uploaded.status, 200, uploaded.text);
+  const uploaded = await uploadAnswerVideo(api, user);
 
   const video = join(dataDir, uploaded.body.file_path);
   const folders = [

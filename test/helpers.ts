@@ -1,7 +1,7 @@
 // Test harness: the real app on a real port, on SQLite or on PostgreSQL (each app in a schema of its own).
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -9,6 +9,7 @@ import pg from 'pg';
 import { buildApp, type AppDeps } from '../src/app.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import { migrateToLatest, openDatabase, type Db } from '../src/db/index.ts';
+import { TALKING_MALE } from './analysis/media-helpers.ts';
 
 export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -251,4 +252,17 @@ export function handMadeJwt(payload: Record<string, unknown>, secret: string): s
   const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(payload)}`;
   const signature = createHmac('sha256', secret).update(unsigned).digest('base64url');
   return `${unsigned}.${signature}`;
+}
+
+/** A new session with one question, and the 5 s talking-head answer uploaded to it: the upload's reply. */
+export async function uploadAnswerVideo(api: Api, user: TestUser): Promise<Reply> {
+  const session = (await api.post('/api/interviews/sessions', { title: 'answer' }, user.token)).body;
+  const question = (await api.post(`/api/interviews/sessions/${session.id}/questions`, { text: 'Q' }, user.token)).body;
+  const form = new FormData();
+  form.append('session_id', session.id);
+  form.append('question_id', question.id);
+  form.append('file', new Blob([await readFile(TALKING_MALE)]), 'answer.mp4');
+  const uploaded = await api.request('POST', '/api/video/upload', { body: form, token: user.token });
+  assert.equal(uploaded.status, 200, uploaded.text);
+  return uploaded;
 }

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,7 +18,7 @@ import { Redis } from 'ioredis';
 import { faceWorkerPool } from '../../src/analysis/face-pool.ts';
 import { analyze } from '../../src/analysis/pipeline.ts';
 import { CONTEXT, TALKING_MALE } from '../analysis/media-helpers.ts';
-import { client, freshDatabase, POSTGRES_URL, signUp, type Api, type TestUser } from '../helpers.ts';
+import { client, freshDatabase, POSTGRES_URL, signUp, uploadAnswerVideo, type Api, type TestUser } from '../helpers.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -188,17 +188,8 @@ async function worker(t: TestContext, env: Record<string, string>): Promise<Proc
   return proc;
 }
 
-async function uploadAnswer(api: Api, user: TestUser): Promise<string> {
-  const session = (await api.post('/api/interviews/sessions', { title: 'fleet' }, user.token)).body;
-  const question = (await api.post(`/api/interviews/sessions/${session.id}/questions`, { text: 'Q' }, user.token)).body;
-  const form = new FormData();
-  form.append('session_id', session.id);
-  form.append('question_id', question.id);
-  form.append('file', new Blob([await readFile(TALKING_MALE)]), 'answer.mp4');
-  const uploaded = await api.request('POST', '/api/video/upload', { body: form, token: user.token });
-  assert.equal(uploaded.status, 200, uploaded.text);
-  return uploaded.body.video_id;
-}
+const uploadAnswer = async (api: Api, user: TestUser): Promise<string> =>
+  (await uploadAnswerVideo(api, user)).body.video_id;
 
 async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
