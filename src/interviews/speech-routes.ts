@@ -3,6 +3,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { sendStoredFile } from '../http/stored-file.ts';
 import { Errors } from '../http/errors.ts';
 import { receiveForm } from '../http/multipart.ts';
 import { errorReplies, Nullable, Uuid } from '../http/schemas.ts';
@@ -10,6 +11,8 @@ import { speechResource, type QuestionSpeechService } from '../tts/service.ts';
 import type { AnswerTranscriber } from './answer-speech.ts';
 import { AnswerResponse, QuestionParams } from './schemas.ts';
 import type { InterviewService } from './service.ts';
+
+const AudioStream = Type.Unsafe<Readable>({ type: 'string', format: 'binary' });
 
 const tags = ['interviews'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -153,21 +156,24 @@ export const speechRoutes: FastifyPluginAsyncTypebox<SpeechRouteOptions> = async
       config: { signedMediaUrl: (params) => speechResource(params.question_id ?? '') },
       schema: {
         tags,
-        summary: "The question's speech (audio/mpeg or audio/wav), to its owner only",
+        summary: "The question's speech (audio/mpeg or audio/wav), to its owner only, with HTTP range support",
         description: 'Send the Authorization header, or use `audio_url` from GET …/tts (for an `<audio src>`).',
         params: QuestionParams,
         querystring: SignedQuery,
+        headers: Type.Object({ range: Type.Optional(Type.String()) }),
         produces: ['audio/mpeg', 'audio/wav'],
-        response: { 200: Type.Unsafe<Readable>({ type: 'string', format: 'binary' }), ...errorReplies(404, 502, 503) },
+        response: { 200: AudioStream, 206: AudioStream, ...errorReplies(404, 416, 502, 503) },
       },
     },
     async (request, reply) => {
       const question = await interviews.getQuestion(request.user.id, request.params.question_id);
       const speech = await questionSpeech.speechFor(request.user.id, question.text);
-      return reply
-        .type(speech.contentType)
-        .header('cache-control', 'private, max-age=600')
-        .send(await questionSpeech.read(speech));
+      reply.header('cache-control', 'private, max-age=600');
+      return sendStoredFile(request, reply, {
+        size: await questionSpeech.size(speech),
+        contentType: speech.contentType,
+        read: (range) => questionSpeech.read(speech, range),
+      });
     },
   );
 };

@@ -6,7 +6,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { TtsSettings } from '../config.ts';
 import { Errors } from '../http/errors.ts';
 import type { MediaUrlSigner, SignedMediaQuery } from '../http/media-url.ts';
-import type { Storage } from '../storage.ts';
+import type { ByteRange, Storage } from '../storage.ts';
 import { ttsEngine, TtsUnavailable, type TtsEngine } from './engines.ts';
 
 const KIND = 'question-speech';
@@ -77,7 +77,13 @@ export function createQuestionSpeech(
       return pending;
     },
 
-    read: (speech: QuestionSpeech) => storage.read(speech.file),
+    read: (speech: QuestionSpeech, range?: ByteRange) => storage.read(speech.file, range),
+
+    async size(speech: QuestionSpeech): Promise<number> {
+      const size = await storage.size(speech.file);
+      if (size === null) throw new Errors.NotFound('Question speech');
+      return size;
+    },
 
     sign: (userId: string, questionId: string): SignedMediaQuery => mediaUrls.sign(speechResource(questionId), userId),
   };

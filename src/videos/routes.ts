@@ -4,6 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { assertSelf } from '../http/auth.ts';
+import { sendStoredFile } from '../http/stored-file.ts';
 import { Errors } from '../http/errors.ts';
 import { receiveForm } from '../http/multipart.ts';
 import { errorReplies, NoContent } from '../http/schemas.ts';
@@ -25,7 +26,6 @@ import {
   VideoParams,
   VideoResponse,
 } from './schemas.ts';
-import type { ByteRange } from '../storage.ts';
 import { jobView, type VideoService } from './service.ts';
 
 const tags = ['video'];
@@ -352,24 +352,11 @@ export const interviewVideoRoutes: FastifyPluginAsyncTypebox<{ videos: VideoServ
     },
     async (request, reply) => {
       const file = await videos.fileFor(request.user.id, request.params.video_id);
-      const { size } = file;
-      reply.header('accept-ranges', 'bytes').type(CONTENT_TYPES[extname(file.key)] ?? 'application/octet-stream');
-      // HEAD gets the headers alone: Fastify would otherwise read the whole file (download it, from a
-      // bucket) only to drop it.
-      const body = (range?: ByteRange) => (request.method === 'HEAD' ? Readable.from([]) : file.read(range));
-      const range = /^bytes=(\d*)-(\d*)$/.exec(request.headers.range ?? '');
-      if (!request.headers.range) return reply.header('content-length', size).send(await body());
-      const start = range?.[1] ? Number(range[1]) : range?.[2] ? Math.max(0, size - Number(range[2])) : 0;
-      const end = range?.[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
-      if (!range || start > end || start >= size) {
-        reply.header('content-range', `bytes */${size}`);
-        throw new Errors.RangeNotSatisfiable();
-      }
-      return reply
-        .status(206)
-        .header('content-range', `bytes ${start}-${end}/${size}`)
-        .header('content-length', end - start + 1)
-        .send(await body({ start, end }));
+      return sendStoredFile(request, reply, {
+        size: file.size,
+        contentType: CONTENT_TYPES[extname(file.key)] ?? 'application/octet-stream',
+        read: (range) => file.read(range),
+      });
     },
   );
 };

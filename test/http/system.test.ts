@@ -65,6 +65,7 @@ const EXPECTED_OPERATIONS = [
 const SUCCESS_REPLIES: Record<string, string[]> = {
   'post /api/video/analyze/{video_id}': ['200', '202'],
   'get /api/interviews/videos/{video_id}/file': ['200', '206'],
+  'get /api/interviews/questions/{question_id}/tts/audio': ['200', '206'],
 };
 
 describe('system routes and documentation', () => {

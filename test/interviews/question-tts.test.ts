@@ -68,6 +68,13 @@ for (const dialect of DIALECTS) {
       assert.equal(played.status, 200);
       assert.equal(played.type, 'audio/mpeg');
       assert.ok(played.bytes.equals(audio));
+      // Byte ranges, as Safari's <audio> asks for them.
+      const ranged = await fetch(reply.body.audio_url, { headers: { range: 'bytes=10-19' } });
+      assert.equal(ranged.status, 206);
+      assert.equal(ranged.headers.get('content-range'), `bytes 10-19/${audio.length}`);
+      assert.ok(Buffer.from(await ranged.arrayBuffer()).equals(audio.subarray(10, 20)));
+      const outside = await fetch(reply.body.audio_url, { headers: { range: `bytes=${audio.length}-` } });
+      assert.equal(outside.status, 416);
       // Asked again: the cache answers, the engine is not called.
       const again = await api.get(`/api/interviews/questions/${questionId}/tts`, alice.token);
       assert.equal(again.status, 200);
