@@ -18,34 +18,15 @@ import { Redis } from 'ioredis';
 import { faceWorkerPool } from '../../src/analysis/face-pool.ts';
 import { analyze } from '../../src/analysis/pipeline.ts';
 import { CONTEXT, TALKING_MALE } from '../analysis/media-helpers.ts';
-import { client, freshDatabase, POSTGRES_URL, signUp, uploadAnswerVideo, type Api, type TestUser } from '../helpers.ts';
+import { client, DIALECTS, freshDatabase, signUp, uploadAnswerVideo, type Api, type TestUser } from '../helpers.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-async function redisReachable(): Promise<boolean> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3000 });
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
-const redisUp = await redisReachable();
+// Function declarations below are hoisted: redisAnswers is the one Redis probe of this file.
+const redisUp = await redisAnswers(REDIS_URL);
 if (!redisUp && process.env.CI) throw new Error(`Redis is required on CI but ${REDIS_URL} does not answer`);
-const postgresUp = await freshDatabase('postgres', tmpdir())
-  .then((db) => db.drop())
-  .then(
-    () => true,
-    () => false,
-  );
-const skip = !redisUp
-  ? `Redis not reachable at ${REDIS_URL}`
-  : !postgresUp
-    ? `PostgreSQL not reachable at ${POSTGRES_URL}`
-    : false;
+const postgres = DIALECTS.find((dialect) => dialect.name === 'postgres')!;
+const skip = !redisUp ? `Redis not reachable at ${REDIS_URL}` : postgres.skip;
 
 interface Fleet {
   env: Record<string, string>;
@@ -201,6 +182,14 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
   }
 }
 
+/** The job, once `ready` says so of it. */
+function jobWhen(api: Api, jobId: string, token: string, what: string, ready: (job: any) => boolean): Promise<any> {
+  return until(`job ${jobId}: ${what}`, async () => {
+    const job = (await api.get(`/api/video/jobs/${jobId}`, token)).body;
+    return ready(job) ? job : undefined;
+  });
+}
+
 /** Reads a job's event stream to its end. */
 async function eventsOf(api: Api, jobId: string, token: string): Promise<Array<{ event: string; data: any }>> {
   const response = await fetch(`${api.baseUrl}/api/video/jobs/${jobId}/events`, {
@@ -268,18 +257,18 @@ describe('scale-out: API servers and workers on PostgreSQL and Redis', { skip },
     const started = await api.post(`/api/video/analyze/${videoId}?async=true`, undefined, user.token);
     const jobId: string = started.body.job_id;
 
-    await until('the job is under way', async () => {
-      const job = (await api.get(`/api/video/jobs/${jobId}`, user.token)).body;
-      return job.status === 'running' && job.progress > 0.1 ? job : undefined;
-    });
+    await jobWhen(api, jobId, user.token, 'it is under way', (job) => job.status === 'running' && job.progress > 0.1);
     const running = workers.find((w) => w.output().includes(jobId))!;
     const other = workers.find((w) => w !== running)!;
     running.child.kill('SIGKILL');
 
-    const done = await until('the job ends', async () => {
-      const job = (await api.get(`/api/video/jobs/${jobId}`, user.token)).body;
-      return job.status === 'succeeded' || job.status === 'failed' ? job : undefined;
-    });
+    const done = await jobWhen(
+      api,
+      jobId,
+      user.token,
+      'it ends',
+      (job) => job.status === 'succeeded' || job.status === 'failed',
+    );
     assert.equal(done.status, 'succeeded', JSON.stringify(done));
     assert.match(other.output(), new RegExp(`"jobId":"${jobId}","attempt":2`));
     const results = (await api.get(`/api/video/results/${videoId}`, user.token)).body;
@@ -301,20 +290,20 @@ describe('scale-out: API servers and workers on PostgreSQL and Redis', { skip },
     const videoId = await uploadAnswer(api, user);
     const started = await api.post(`/api/video/analyze/${videoId}?async=true`, undefined, user.token);
     const jobId: string = started.body.job_id;
-    await until('the job is under way', async () => {
-      const job = (await api.get(`/api/video/jobs/${jobId}`, user.token)).body;
-      return job.status === 'running' && job.progress > 0.1 ? job : undefined;
-    });
+    await jobWhen(api, jobId, user.token, 'it is under way', (job) => job.status === 'running' && job.progress > 0.1);
     first.child.kill('SIGTERM');
     await new Promise((resolve) => first.child.once('exit', resolve));
     const waiting = (await api.get(`/api/video/jobs/${jobId}`, user.token)).body;
     assert.deepEqual([waiting.status, waiting.attempts], ['queued', 0]);
 
     const second = await worker(t, env);
-    const done = await until('the job ends', async () => {
-      const job = (await api.get(`/api/video/jobs/${jobId}`, user.token)).body;
-      return job.status === 'succeeded' || job.status === 'failed' ? job : undefined;
-    });
+    const done = await jobWhen(
+      api,
+      jobId,
+      user.token,
+      'it ends',
+      (job) => job.status === 'succeeded' || job.status === 'failed',
+    );
     assert.deepEqual([done.status, done.attempts], ['succeeded', 1]);
     assert.match(second.output(), new RegExp(`"jobId":"${jobId}","attempt":1`));
   });
@@ -375,10 +364,7 @@ describe('scale-out: API servers and workers on PostgreSQL and Redis', { skip },
     startRedis(t, port); // empty: it kept nothing on disk
     await waitForRedis(redisUrl);
     await worker(t, env);
-    const restored = await until('the queued job ran', async () => {
-      const job = (await api.get(`/api/video/jobs/${queued.body.job_id}`, user.token)).body;
-      return job.status === 'succeeded' ? job : undefined;
-    });
+    const restored = await jobWhen(api, queued.body.job_id, user.token, 'it ran', (job) => job.status === 'succeeded');
     assert.equal(restored.attempts, 1);
     const accepted = await until('new analyses are taken again', async () => {
       const reply = await api.post(`/api/video/analyze/${laterVideo}`, undefined, user.token);
@@ -418,7 +404,7 @@ async function redisAnswers(url: string): Promise<boolean> {
   const redis = new Redis(url, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
-    connectTimeout: 1000,
+    connectTimeout: 3000,
     retryStrategy: () => null,
   });
   redis.on('error', () => {});
