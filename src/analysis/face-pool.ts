@@ -4,8 +4,8 @@ import { threadWorkers, WorkerPool } from '../worker-pool.ts';
 import type { FaceTask } from './face-stage.ts';
 import type { TimelineFrame } from './timeline.ts';
 
-/** Runs face tasks; each resolves with the tensors its thread's face model holds afterwards. */
-export type FaceWorkerPool = WorkerPool<FaceTask, TimelineFrame, number>;
+/** Runs face tasks, one stretch of a video each. */
+export type FaceWorkerPool = WorkerPool<FaceTask, TimelineFrame, void>;
 
 export function faceWorkerPool(size: number): FaceWorkerPool {
   return new WorkerPool(size, threadWorkers(new URL('./face-worker.ts', import.meta.url)), 'face worker thread');

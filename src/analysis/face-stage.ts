@@ -15,9 +15,10 @@ export interface FaceTask {
   tools: MediaTools;
 }
 
-/** Runs the task; resolves with the tensors the face model holds afterwards. */
-export async function runFaceTask(task: FaceTask, onFrame: (frame: TimelineFrame) => void): Promise<number> {
+/** Runs the task, reporting each frame's timeline entry in time order. */
+export async function runFaceTask(task: FaceTask, onFrame: (frame: TimelineFrame) => void): Promise<void> {
   const model = await loadFaceModel();
+  model.reset(); // a stretch starts with the detector, never with a face box tracked from another video
   const { analysis_fps: fps, frame_max_side_px: maxSide, min_face_confidence: minConfidence } = task.thresholds;
   const range = { startSec: task.startSec, endSec: task.endSec };
   const frames = readFrames(task.file, task.info, { fps, maxSide, ...range }, task.tools);
@@ -26,5 +27,4 @@ export async function runFaceTask(task: FaceTask, onFrame: (frame: TimelineFrame
     const features = face && face.confidence >= minConfidence ? faceFeatures(face, task.thresholds) : null;
     onFrame(timelineFrame(frame.t, features));
   }
-  return model.liveTensors();
 }

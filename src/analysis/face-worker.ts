@@ -5,4 +5,4 @@ import { runThreadInBackground } from './priority.ts';
 import type { TimelineFrame } from './timeline.ts';
 
 runThreadInBackground();
-serveTasks<FaceTask, TimelineFrame, number>(runFaceTask);
+serveTasks<FaceTask, TimelineFrame, void>(runFaceTask);

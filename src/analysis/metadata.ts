@@ -11,15 +11,12 @@ export function analysisMetadata({
   durationSec,
   thresholds,
   speech,
-  faceModelTensors,
 }: {
   /** The timeline after pose outliers were rejected. */
   timeline: TimelineFrame[];
   durationSec: number;
   thresholds: FaceThresholds;
   speech: SpeechAnalysis | null;
-  /** Tensors the face model still held when the analysis ended. */
-  faceModelTensors: number;
 }) {
   const fps = thresholds.analysis_fps;
   const confidence = faceConfidence(timeline);
@@ -55,8 +52,6 @@ export function analysisMetadata({
       stt_model: speech?.speech.stt_model ?? null,
     },
     speech: speech ? SPEECH_THRESHOLDS : null,
-    // What the analysis left held: the same after every analysis, or something leaks (bench:soak).
-    resources: { face_model_tensors: faceModelTensors },
     confidence: {
       valid_frame_ratio: confidence.valid_frame_ratio,
       gaze_confidence_mean: confidence.gaze_confidence_mean,

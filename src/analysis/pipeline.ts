@@ -68,7 +68,6 @@ export async function analyze(
   const fps = thresholds.analysis_fps;
   const expected = Math.max(1, Math.ceil(info.durationSec * fps));
   let raw: TimelineFrame[] = [];
-  let faceModelTensors: number;
   // The speech stage runs beside the face stage: its models are native code off this thread.
   const speechSettings = context.speech;
   const speechDone: Promise<SpeechAnalysis | null> = speechSettings
@@ -83,7 +82,7 @@ export async function analyze(
   speechDone.catch(() => {}); // awaited below; a face-stage failure must not leave it unhandled
   try {
     onProgress({ stage: 'face', progress: 0 });
-    const tensors = await Promise.all(
+    await Promise.all(
       stretches(info.durationSec, pool.size, fps).map((stretch) =>
         pool.run({ file, info, thresholds, tools, ...stretch }, (frame) => {
           raw.push(frame);
@@ -91,7 +90,6 @@ export async function analyze(
         }),
       ),
     );
-    faceModelTensors = Math.max(0, ...tensors);
     onProgress({ stage: 'face', progress: 1 });
   } finally {
     if (!options.facePool) await pool.close();
@@ -105,7 +103,7 @@ export async function analyze(
   const timeline = rejectPoseOutliers(raw, thresholds);
   const durationSec = info.durationSec;
   const metrics = faceMetrics(timeline, { durationSec, frameIntervalSec: 1 / fps }, thresholds);
-  const metadata = analysisMetadata({ timeline, durationSec, thresholds, speech, faceModelTensors });
+  const metadata = analysisMetadata({ timeline, durationSec, thresholds, speech });
 
   onProgress({ stage: 'done', progress: 1 });
   return {

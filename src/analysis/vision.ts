@@ -1,158 +1,46 @@
-// The face model: Human (MediaPipe face mesh with irises, head rotation, expressions) on the
-// TensorFlow.js WASM backend, loaded once per process (or worker thread) and reused.
+// The face model: MediaPipe's face detector, 478-point face mesh with irises, and Human's expression model,
+// run by the face chain on ONNX Runtime; loaded once per process (or worker thread) and reused.
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { DetectedFace, Point } from './face-features.ts';
+import type { DetectedFace } from './face-features.ts';
+import { FACE_CHAIN_CONFIG, loadFaceChain } from './face/chain.ts';
 import type { Frame } from './media.ts';
 
 const require = createRequire(import.meta.url);
 
-// Only the parts of Human's API used here.
-interface HumanFace {
-  score: number;
-  /** Normalised 0..1; `mesh` holds the same points rounded to whole pixels, too coarse for irises. */
-  meshRaw: Point[];
-  rotation?: { angle: { yaw: number; pitch: number; roll: number } } | null;
-  emotion?: Array<{ score: number; emotion: string }>;
-}
-interface HumanTensor {
-  dispose(): void;
-}
-interface HumanInstance {
-  load(): Promise<void>;
-  detect(input: HumanTensor): Promise<{ face: HumanFace[] }>;
-  tf: {
-    tensor3d(values: Int32Array, shape: [number, number, number], dtype: 'int32'): HumanTensor;
-    memory(): { numTensors: number };
-  };
-}
-
 export interface FaceModel {
-  /** The most confident face in the frame, or null when there is none. */
+  /** The most confident face in the frame, or null when there is none. Frames come in time order. */
   detect(frame: Frame): Promise<DetectedFace | null>;
-  /** Tensors alive in this model's TensorFlow.js engine: flat from one video to the next, or a leak. */
-  liveTensors(): number;
+  /** Starts a new stretch of video: nothing is tracked from the frames before. */
+  reset(): void;
 }
 
-/** What the timeline's face figures come from, for the result's metadata. */
-let humanVersion: string | undefined;
-
-export function faceModelInfo() {
-  // Read once: status requests and every analysis ask for it.
-  humanVersion ??= (
-    JSON.parse(readFileSync(join(dirname(require.resolve('@vladmandic/human')), '..', 'package.json'), 'utf8')) as {
+const packageVersion = (name: string) =>
+  (
+    JSON.parse(readFileSync(join(dirname(require.resolve(name)), '..', 'package.json'), 'utf8')) as {
       version: string;
     }
   ).version;
-  const version = humanVersion;
+
+/** What the timeline's face figures come from, for the result's metadata. */
+let versions: { human: string; onnxruntime: string } | undefined;
+
+export function faceModelInfo() {
+  // Read once: status requests and every analysis ask for it.
+  versions ??= { human: packageVersion('@vladmandic/human'), onnxruntime: packageVersion('onnxruntime-node') };
   return {
-    vision_model: 'Human face mesh (MediaPipe, 478 points with irises)',
-    vision_version: version,
-    vision_backend: 'tfjs-wasm',
+    vision_model: 'MediaPipe face mesh (478 points with irises), models of Human',
+    vision_version: versions.human,
+    vision_backend: `onnxruntime-node ${versions.onnxruntime} (CPU)`,
     vision_config: {
       max_faces: 1,
-      detector_min_confidence: HUMAN_CONFIG.face.detector.minConfidence,
-      cache_sensitivity: HUMAN_CONFIG.cacheSensitivity,
-      detector_every_frames: HUMAN_CONFIG.face.detector.skipFrames + 1,
+      detector_min_confidence: FACE_CHAIN_CONFIG.minConfidence,
+      cache_sensitivity: FACE_CHAIN_CONFIG.cacheSensitivity,
+      detector_every_frames: FACE_CHAIN_CONFIG.detectorEveryFrames,
       expressions_every_frame: true,
     },
     emotion_model: 'Human expression model (7 classes) mapped to the original categories with the smile score',
-  };
-}
-
-// Human fetches models and the WASM binary by URL; Node's fetch cannot read file:// URLs.
-function serveFileUrls(): void {
-  const networkFetch = globalThis.fetch;
-  if ((networkFetch as { servesFiles?: boolean }).servesFiles) return;
-  const fetchWithFiles = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (!url.startsWith('file://')) return networkFetch(input, init);
-    const type = url.endsWith('.json')
-      ? 'application/json'
-      : url.endsWith('.wasm')
-        ? 'application/wasm'
-        : 'application/octet-stream';
-    return new Response(await readFile(new URL(url)), { headers: { 'content-type': type } });
-  };
-  globalThis.fetch = Object.assign(fetchWithFiles, { servesFiles: true }) as typeof fetch;
-}
-
-const folderUrl = (folder: string) => `${pathToFileURL(folder).href}/`;
-
-const HUMAN_CONFIG = {
-  backend: 'wasm',
-  debug: false,
-  async: true,
-  warmup: 'none',
-  // Tracking: the face detector (about half the cost of a frame) is skipped while the face mesh of the
-  // previous frame locates the face, unless the picture changed a lot (mean squared change above this,
-  // in Human's units of 255 per channel) or 15 sampled frames (3 s) have passed. The mesh, irises and
-  // expressions still run on every frame; expression caching (99 frames / 1.5 s by default) would freeze
-  // the expression timeline, so it is off.
-  cacheSensitivity: 5,
-  face: {
-    enabled: true,
-    detector: {
-      enabled: true,
-      rotation: true,
-      maxDetected: 1,
-      minConfidence: 0.3,
-      skipFrames: 14,
-      skipTime: 600_000,
-      return: false,
-    },
-    mesh: { enabled: true },
-    iris: { enabled: true },
-    emotion: { enabled: true, skipFrames: 0, skipTime: 0 },
-    description: { enabled: false },
-    antispoof: { enabled: false },
-    liveness: { enabled: false },
-    attention: { enabled: false },
-    gear: { enabled: false },
-  },
-  body: { enabled: false },
-  hand: { enabled: false },
-  object: { enabled: false },
-  gesture: { enabled: false },
-  segmentation: { enabled: false },
-  filter: { enabled: false },
-};
-
-async function createFaceModel(): Promise<FaceModel> {
-  serveFileUrls();
-  // The WASM build is hidden by the package's exports map, so it is loaded by path.
-  const humanDist = dirname(require.resolve('@vladmandic/human'));
-  const { Human } = require(join(humanDist, 'human.node-wasm.js')) as {
-    Human: new (config: Record<string, unknown>) => HumanInstance;
-  };
-  const human = new Human({
-    ...HUMAN_CONFIG,
-    wasmPath: folderUrl(dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))),
-    modelBasePath: folderUrl(join(humanDist, '..', 'models')),
-  });
-  await human.load();
-
-  return {
-    async detect(frame) {
-      const tensor = human.tf.tensor3d(new Int32Array(frame.rgb), [frame.height, frame.width, 3], 'int32');
-      try {
-        const { face } = await human.detect(tensor);
-        const best = face.filter((f) => f.meshRaw.length >= 478).sort((a, b) => b.score - a.score)[0];
-        if (!best?.rotation) return null;
-        return {
-          confidence: best.score,
-          mesh: best.meshRaw.map(([x, y, z]) => [x * frame.width, y * frame.height, z]),
-          rotation: best.rotation.angle,
-          expressions: Object.fromEntries((best.emotion ?? []).map((e) => [e.emotion, e.score])),
-        };
-      } finally {
-        tensor.dispose();
-      }
-    },
-    liveTensors: () => human.tf.memory().numTensors,
   };
 }
 
@@ -160,9 +48,19 @@ let shared: Promise<FaceModel> | undefined;
 
 /** The process's face model, loaded on first use. */
 export function loadFaceModel(): Promise<FaceModel> {
-  shared ??= createFaceModel().catch((error: unknown) => {
-    shared = undefined;
-    throw error;
-  });
+  shared ??= loadFaceChain()
+    .then((chain): FaceModel => ({
+      async detect(frame) {
+        const face = await chain.detect(frame);
+        return (
+          face && { confidence: face.score, mesh: face.mesh, rotation: face.rotation, expressions: face.expressions }
+        );
+      },
+      reset: () => chain.reset(),
+    }))
+    .catch((error: unknown) => {
+      shared = undefined;
+      throw error;
+    });
   return shared;
 }

@@ -1,0 +1,121 @@
+// The ONNX face chain against Human itself (the engine it replaced) on the same decoded frames: the
+// figures the service reports must not move. Also the converter's refusal of what it does not know.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { faceFeatures, type DetectedFace } from '../../src/analysis/face-features.ts';
+import { loadFaceChain } from '../../src/analysis/face/chain.ts';
+import { loadHumanFaceModel } from '../../src/analysis/face/human.ts';
+import { tfjsToOnnx } from '../../src/analysis/face/tfjs-to-onnx.ts';
+import { probe, readFrames, type Frame } from '../../src/analysis/media.ts';
+import {
+  CONTEXT,
+  ffmpeg,
+  median,
+  scratchDir,
+  TALKING_FEMALE,
+  TALKING_MALE,
+  WEBCAM_EXPRESSIONS,
+} from './media-helpers.ts';
+
+async function decode(file: string): Promise<Frame[]> {
+  const info = await probe(file, CONTEXT.tools);
+  const { analysis_fps: fps, frame_max_side_px: maxSide } = CONTEXT.thresholds;
+  const frames: Frame[] = [];
+  for await (const frame of readFrames(file, info, { fps, maxSide }, CONTEXT.tools)) frames.push(frame);
+  return frames;
+}
+
+async function compare(file: string) {
+  const frames = await decode(file);
+  const human = await loadHumanFaceModel();
+  const chain = await loadFaceChain();
+  const differences = { yaw: [] as number[], pitch: [] as number[], roll: [] as number[], smile: [] as number[] };
+  const meshShift: number[] = [];
+  let disagreements = 0;
+  let bothFound = 0;
+  for (const frame of frames) {
+    const reference = await human.detect(frame);
+    const found = await chain.detect(frame);
+    const ours: DetectedFace | null = found && {
+      confidence: found.score,
+      mesh: found.mesh,
+      rotation: found.rotation,
+      expressions: found.expressions,
+    };
+    if (!reference !== !ours) disagreements++;
+    if (!reference || !ours) continue;
+    bothFound++;
+    const a = faceFeatures(reference, CONTEXT.thresholds);
+    const b = faceFeatures(ours, CONTEXT.thresholds);
+    for (const key of ['yaw', 'pitch', 'roll', 'smile'] as const) differences[key].push(Math.abs(a[key]! - b[key]!));
+    meshShift.push(median(reference.mesh.map((p, i) => Math.hypot(p[0] - ours.mesh[i]![0], p[1] - ours.mesh[i]![1]))));
+  }
+  return { frames: frames.length, bothFound, disagreements, differences, meshShift };
+}
+
+describe('the ONNX face chain gives Human’s figures', () => {
+  const cases: Array<[string, (dir: string) => Promise<string>]> = [
+    ['talking head', async () => TALKING_FEMALE],
+    ['webcam with expressions (smiles)', async () => WEBCAM_EXPRESSIONS],
+    [
+      'a head rolled 15° (the chain turns the crop upright)',
+      async (dir) => {
+        const file = join(dir, 'rolled.mp4');
+        await ffmpeg(
+          '-i',
+          TALKING_MALE,
+          '-vf',
+          'rotate=-15*PI/180',
+          '-an',
+          '-c:v',
+          'libx264',
+          '-preset',
+          'ultrafast',
+          file,
+        );
+        return file;
+      },
+    ],
+  ];
+  for (const [name, make] of cases) {
+    test(name, async (t) => {
+      const file = await make(await scratchDir(t));
+      const { frames, bothFound, disagreements, differences, meshShift } = await compare(file);
+      assert.ok(bothFound >= frames * 0.8, `a face in both on ${bothFound} of ${frames} frames`);
+      assert.equal(disagreements, 0, 'one finds a face where the other does not');
+      for (const key of ['yaw', 'pitch', 'roll'] as const) {
+        assert.ok(median(differences[key]) < 1, `${key}: median difference ${median(differences[key])}°`);
+      }
+      assert.ok(median(differences.smile) < 0.02, `smile: median difference ${median(differences.smile)}`);
+      assert.ok(median(meshShift) <= 1, `mesh points moved by ${median(meshShift)} px (median)`);
+    });
+  }
+});
+
+describe('tfjsToOnnx', () => {
+  test('refuses an op it does not convert, by name', () => {
+    const model = {
+      modelTopology: {
+        node: [
+          {
+            name: 'input',
+            op: 'Placeholder',
+            attr: { shape: { shape: { dim: [{ size: '1' }, { size: '8' }, { size: '8' }, { size: '3' }] } } },
+          },
+          { name: 'odd', op: 'Tanh', input: ['input'] },
+        ],
+      },
+      weightsManifest: [],
+    };
+    assert.throws(() => tfjsToOnnx(model as never, new Uint8Array(), 'tiny'), /tiny: unsupported op Tanh \(odd\)/);
+  });
+
+  test('refuses weights that do not match their manifest', () => {
+    const model = {
+      modelTopology: { node: [] },
+      weightsManifest: [{ paths: ['w.bin'], weights: [{ name: 'w', shape: [4], dtype: 'float32' }] }],
+    };
+    assert.throws(() => tfjsToOnnx(model as never, new Uint8Array(12), 'tiny'), /hold 12 bytes; the manifest reads 16/);
+  });
+});
