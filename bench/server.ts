@@ -1,8 +1,10 @@
 // What the benchmarks share: the real server in its own process (SQLite in a fresh data folder, logs
-// at warn), a small API client with a signed-up user, and the server's memory from /proc.
-import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+// at warn), a small API client with a signed-up user, the memory of the server and its analysis
+// processes from /proc, and the portrait answer video they measure on.
+import { execFile, spawn } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 export interface BenchServer {
   baseUrl: string;
@@ -13,10 +15,32 @@ export interface BenchServer {
   signUp(): Promise<string>;
   /** `VmHWM` is the peak so far, `VmRSS` the current resident size. */
   memoryMb(field: 'VmHWM' | 'VmRSS'): Promise<number>;
+  /** The server's child processes (analysis processes, PDF readers…). */
+  children(): Promise<number[]>;
   stop(): Promise<void>;
 }
 
 export const median = (numbers: number[]) => [...numbers].sort((a, b) => a - b)[numbers.length >> 1]!;
+
+/** A process's memory figure from /proc in MB, 0 once it has gone. */
+export async function processMemoryMb(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
+}
+
+/**
+ * A 35 s, 720×1280, 30 fps portrait talking head, as a phone records an answer: the 8 s fixture looped,
+ * scaled to 720 wide and padded above and below.
+ */
+export async function portraitVideo(ffmpegPath: string, dir: string): Promise<string> {
+  const video = join(dir, 'portrait-35s.mp4');
+  await promisify(execFile)(ffmpegPath, [
+    ...['-v', 'error', '-stream_loop', '4', '-i', join('test', 'fixtures', 'video_talking_female_en_8s.mp4')],
+    ...['-t', '35', '-vf', 'scale=720:720,pad=720:1280:0:280,fps=30'],
+    ...['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-c:a', 'aac', video],
+  ]);
+  return video;
+}
 
 /** Starts `src/main.ts` on a random port with `DATA_DIR=dir/data` and waits for /health. */
 export async function startBenchServer(dir: string, env: Record<string, string> = {}): Promise<BenchServer> {
@@ -72,9 +96,17 @@ export async function startBenchServer(dir: string, env: Record<string, string> 
       await call('POST', '/api/users/', undefined, { ...credentials, name: 'Bench' });
       return (await call<{ access_token: string }>('POST', '/api/users/login', undefined, credentials)).access_token;
     },
-    async memoryMb(field) {
-      const status = await readFile(`/proc/${server.pid}/status`, 'utf8');
-      return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)![1]) / 1024;
+    memoryMb: (field) => processMemoryMb(server.pid!, field),
+    async children() {
+      const pids: number[] = [];
+      for (const entry of await readdir('/proc')) {
+        if (!/^\d+$/.test(entry)) continue;
+        const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+        // Field 4 is the parent; the command name (field 2) may hold spaces, so split after it.
+        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        if (parent === server.pid) pids.push(Number(entry));
+      }
+      return pids;
     },
     async stop() {
       server.kill('SIGTERM');

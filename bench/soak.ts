@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startBenchServer } from './server.ts';
+import { processMemoryMb, startBenchServer } from './server.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '40' } } });
 const runs = Number(values.runs);
@@ -55,22 +55,10 @@ const server = await startBenchServer(dir, {
 });
 
 /** The server and its analysis processes. */
-async function processTree(): Promise<number[]> {
-  const pids = [server.pid];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    // Field 4 is the parent; the command name (field 2) may hold spaces, so split after it.
-    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (parent === server.pid) pids.push(Number(entry));
-  }
-  return pids;
-}
 async function residentMb(pids: number[]): Promise<number> {
-  let kb = 0;
-  for (const pid of pids)
-    kb += Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8').catch(() => 'VmRSS: 0'))![1]);
-  return kb / 1024;
+  let mb = 0;
+  for (const pid of pids) mb += await processMemoryMb(pid, 'VmRSS');
+  return mb;
 }
 async function openFiles(pids: number[]): Promise<number> {
   let count = 0;
@@ -117,7 +105,7 @@ try {
     await server.call('POST', `/api/video/analyze/${video.video_id}`, token);
     // The answer is not needed again; deleting it keeps the data folder from growing with the runs.
     await server.call('DELETE', `/api/interviews/videos/${video.video_id}`, token).catch(() => {});
-    const pids = await processTree();
+    const pids = [server.pid, ...(await server.children())];
     const serverMb = await residentMb([server.pid]);
     const row = {
       rss: await residentMb(pids),

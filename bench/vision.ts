@@ -1,16 +1,20 @@
-// Decoding and inference apart, face-stage throughput and whole-analysis real-time factor on a video.
-// Prints figures; never fails on time. Usage: npm run bench:vision [-- --runs 5 --video <file>]
-import { execFile, spawn } from 'node:child_process';
+// Decoding and inference apart, face-stage throughput and whole-analysis real-time factor on a video,
+// and the face chain against Human on TensorFlow.js (the engine it replaced) on the same frames: time
+// and agreement. Prints figures; never fails on time. Usage: npm run bench:vision [-- --runs 5 --video <file>]
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import { analysisContext } from '../src/analysis/context.ts';
+import { faceFeatures, type DetectedFace } from '../src/analysis/face-features.ts';
 import { faceWorkerPool } from '../src/analysis/face-pool.ts';
+import { loadHumanFaceModel } from '../src/analysis/face/human.ts';
 import { probe, readFrames, type Frame } from '../src/analysis/media.ts';
 import { analyze } from '../src/analysis/pipeline.ts';
 import { loadFaceModel } from '../src/analysis/vision.ts';
-import { loadAnalysisSettings } from '../src/config.ts';
+import { loadAnalysisSettings, loadSpeechSettings } from '../src/config.ts';
+import { portraitVideo } from './server.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, video: { type: 'string' } } });
 const runs = Number(values.runs);
@@ -20,17 +24,7 @@ const median = (numbers: number[]) => [...numbers].sort((a, b) => a - b)[numbers
 
 const dir = await mkdtemp(join(tmpdir(), 'ip-bench-vision-'));
 try {
-  // Default input: a 35 s, 720×1280, 30 fps portrait talking head, as a phone records an answer (the
-  // 8 s fixture looped, scaled to 720 wide and padded above and below).
-  let video = values.video;
-  if (!video) {
-    video = join(dir, 'portrait-35s.mp4');
-    await promisify(execFile)(context.tools.ffmpeg, [
-      ...['-v', 'error', '-stream_loop', '4', '-i', join('test', 'fixtures', 'video_talking_female_en_8s.mp4')],
-      ...['-t', '35', '-vf', 'scale=720:720,pad=720:1280:0:280,fps=30'],
-      ...['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-c:a', 'aac', video],
-    ]);
-  }
+  const video = values.video ?? (await portraitVideo(context.tools.ffmpeg, dir));
   console.log(
     `bench:vision — ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores, Node ${process.version}; median of ${runs} runs; ${video}`,
   );
@@ -41,7 +35,7 @@ try {
   const { analysis_fps: fps, frame_max_side_px: maxSide } = context.thresholds;
   const decode = async (startSec = 0, endSec?: number) => {
     const frames: Frame[] = [];
-    for await (const frame of readFrames(video!, info, { fps, maxSide, startSec, endSec }, context.tools))
+    for await (const frame of readFrames(video, info, { fps, maxSide, startSec, endSec }, context.tools))
       frames.push(frame);
     return frames;
   };
@@ -61,17 +55,41 @@ try {
     `decode alone (${info.width}×${info.height}, ${info.fps.toFixed(0)} fps → ${fps} fps, ${decoded[0]?.width}×${decoded[0]?.height}): ` +
       `${median(decodeMs).toFixed(1)} ms/frame with one ffmpeg, ${median(decodeTwoMs).toFixed(1)} ms/frame with two side by side`,
   );
-  const model = await loadFaceModel();
-  for (const frame of decoded.slice(0, 10)) await model.detect(frame); // warm-up
-  const inferenceMs: number[] = [];
-  for (let run = 0; run < runs; run++) {
-    const started = performance.now();
-    for (const frame of decoded) await model.detect(frame);
-    inferenceMs.push((performance.now() - started) / decoded.length);
+  // Each engine on the same frames, from the start of the video each run (tracking as in an analysis).
+  const faces = new Map<string, Array<DetectedFace | null>>();
+  for (const [name, model] of [
+    ['face chain (ONNX Runtime)', await loadFaceModel()],
+    ['Human on TensorFlow.js WASM (before)', await loadHumanFaceModel()],
+  ] as const) {
+    for (const frame of decoded.slice(0, 10)) await model.detect(frame); // warm-up
+    const inferenceMs: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      model.reset();
+      const found: Array<DetectedFace | null> = [];
+      const started = performance.now();
+      for (const frame of decoded) found.push(await model.detect(frame));
+      inferenceMs.push((performance.now() - started) / decoded.length);
+      faces.set(name, found);
+    }
+    console.log(`inference alone, ${name}, one thread: ${median(inferenceMs).toFixed(1)} ms/frame`);
   }
-  console.log(`inference alone (frames decoded beforehand, one thread): ${median(inferenceMs).toFixed(1)} ms/frame`);
+  const [ours, before] = [...faces.values()] as [Array<DetectedFace | null>, Array<DetectedFace | null>];
+  const differences = { yaw: [] as number[], pitch: [] as number[], roll: [] as number[], smile: [] as number[] };
+  for (let i = 0; i < decoded.length; i++) {
+    if (!ours[i] || !before[i]) continue;
+    const a = faceFeatures(ours[i]!, context.thresholds);
+    const b = faceFeatures(before[i]!, context.thresholds);
+    for (const key of ['yaw', 'pitch', 'roll', 'smile'] as const) differences[key].push(Math.abs(a[key]! - b[key]!));
+  }
+  const share = (found: Array<DetectedFace | null>) => ((100 * found.filter(Boolean).length) / found.length).toFixed(1);
+  console.log(
+    `agreement on ${decoded.length} frames: a face on ${share(ours)} % (chain) and ${share(before)} % (Human); ` +
+      `median absolute difference yaw ${median(differences.yaw).toFixed(3)}°, pitch ${median(differences.pitch).toFixed(3)}°, ` +
+      `roll ${median(differences.roll).toFixed(3)}°, smile ${median(differences.smile).toFixed(4)} (goal: under 1° and 0.02)`,
+  );
 
   // Face stage alone, with warm worker pools of one and two threads.
+  const stageMs: number[] = [];
   for (const workers of [1, 2]) {
     const pool = faceWorkerPool(workers);
     await analyze(video, context, { facePool: pool }); // warm-up: threads started, models loaded
@@ -94,11 +112,30 @@ try {
     }
     await pool.close();
     const ms = median(msPerFrame);
+    stageMs.push(ms);
     console.log(
       `face stage, ${workers} worker thread${workers > 1 ? 's' : ' '}: ${ms.toFixed(1)} ms/frame = ${(1000 / ms).toFixed(1)} frames/s` +
         ` (${frames} frames of ${duration.toFixed(1)} s; runs ${msPerFrame.map((v) => v.toFixed(1)).join(', ')} ms)`,
     );
   }
+
+  console.log(`two face threads give ${(stageMs[0]! / stageMs[1]!).toFixed(2)}× the throughput of one`);
+
+  // The whole analysis but transcription (decode, face, speech measures, metrics), warm, as a server's
+  // analysis process runs it with the default worker count.
+  const withSpeech = { ...context, speech: loadSpeechSettings({ ...process.env, DATA_DIR: dir, STT_ENGINE: 'none' }) };
+  const pool = faceWorkerPool(context.faceWorkers);
+  await analyze(video, withSpeech, { facePool: pool }); // warm-up
+  const factors: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const started = performance.now();
+    const result = await analyze(video, withSpeech, { facePool: pool });
+    factors.push((performance.now() - started) / 1000 / result.video.duration_sec);
+  }
+  await pool.close();
+  console.log(
+    `warm analysis without transcription (${context.faceWorkers} face threads): real-time factor ${median(factors).toFixed(3)} (goal ≤ 0.1; runs ${factors.map((v) => v.toFixed(3)).join(', ')})`,
+  );
 
   // The whole command, cold: process start, worker threads, model loading, decoding, metrics.
   const seconds: number[] = [];
