@@ -20,8 +20,14 @@ export async function runFaceTask(task: FaceTask, onFrame: (frame: TimelineFrame
   const model = await loadFaceModel();
   model.reset(); // a stretch starts with the detector, never with a face box tracked from another video
   const { analysis_fps: fps, frame_max_side_px: maxSide, min_face_confidence: minConfidence } = task.thresholds;
-  const range = { startSec: task.startSec, endSec: task.endSec };
-  const frames = readFrames(task.file, task.info, { fps, maxSide, ...range }, task.tools);
+  const options = {
+    fps,
+    maxSide,
+    skipUnreferencedFromRatio: task.thresholds.skip_unreferenced_frames_from_ratio,
+    startSec: task.startSec,
+    endSec: task.endSec,
+  };
+  const frames = readFrames(task.file, task.info, options, task.tools);
   for await (const frame of frames) {
     const face = await model.detect(frame);
     const features = face && face.confidence >= minConfidence ? faceFeatures(face, task.thresholds) : null;

@@ -225,6 +225,8 @@ export interface Frame {
 export interface FrameOptions {
   fps: number;
   maxSide: number;
+  /** Skip frames nothing refers to when the source has at least this many frames per sample. */
+  skipUnreferencedFromRatio?: number;
   /** Only frames from this time on, and before `endSec` (for splitting work). */
   startSec?: number;
   endSec?: number;
@@ -252,7 +254,11 @@ export async function* readFrames(
   // To the end means to the duration the file declares (and a second more): a file that declares one
   // second and holds hours is not read for hours.
   const end = options.endSec ?? (info.durationSec > 0 ? info.durationSec + 1 : undefined);
+  const skipUnreferenced =
+    options.skipUnreferencedFromRatio !== undefined && info.fps >= options.skipUnreferencedFromRatio * fps;
   const range = [
+    // This ffmpeg build spells AVDISCARD_NONREF "noref".
+    ...(skipUnreferenced ? ['-skip_frame', 'noref'] : []),
     ...(start > 0 ? ['-ss', String(start)] : []),
     ...(end !== undefined ? ['-t', String(end - start)] : []),
   ];

@@ -144,9 +144,10 @@ export async function loadFaceChain(): Promise<FaceChain> {
 
   /** Human's scene-change test: the frame may reuse the previous face box when little changed. */
   const sameScene = (frame: Frame) => {
-    const rgb = new Uint8Array(frame.rgb.buffer, frame.rgb.byteOffset, frame.rgb.byteLength);
+    // Frames are fresh buffers that nobody changes afterwards, so the previous one is kept, not copied.
+    const rgb = frame.rgb;
     const before = previous;
-    previous = Uint8Array.from(rgb);
+    previous = rgb;
     if (!before || before.length !== rgb.length) return false;
     let sum = 0;
     for (let i = 0; i < rgb.length; i++) {

@@ -18,9 +18,9 @@ export function cropAndResize(
   box: [number, number, number, number],
   size: number,
   scale = 1,
-  pixel: (x: number, y: number, channel: number) => number = sampler(picture),
+  pixel?: (x: number, y: number, channel: number) => number,
 ): Float32Array {
-  const { width, height, channels } = picture;
+  const { data, width, height, channels } = picture;
   const [y1, x1, y2, x2] = box;
   const out = new Float32Array(size * size * channels);
   const heightScale = size > 1 ? ((y2 - y1) * (height - 1)) / (size - 1) : 0;
@@ -38,11 +38,14 @@ export function cropAndResize(
       const right = Math.ceil(inX);
       const xLerp = inX - left;
       const base = (row * size + col) * channels;
+      // Straight from the array unless a sampler (a rotated picture) is given: this runs for every value.
+      const topRow = top * width;
+      const bottomRow = bottom * width;
       for (let c = 0; c < channels; c++) {
-        const topLeft = pixel(left, top, c);
-        const topRight = pixel(right, top, c);
-        const bottomLeft = pixel(left, bottom, c);
-        const bottomRight = pixel(right, bottom, c);
+        const topLeft = pixel ? pixel(left, top, c) : data[(topRow + left) * channels + c]!;
+        const topRight = pixel ? pixel(right, top, c) : data[(topRow + right) * channels + c]!;
+        const bottomLeft = pixel ? pixel(left, bottom, c) : data[(bottomRow + left) * channels + c]!;
+        const bottomRight = pixel ? pixel(right, bottom, c) : data[(bottomRow + right) * channels + c]!;
         const upper = topLeft + (topRight - topLeft) * xLerp;
         const lower = bottomLeft + (bottomRight - bottomLeft) * xLerp;
         out[base + c] = (upper + (lower - upper) * yLerp) * scale;
@@ -50,11 +53,6 @@ export function cropAndResize(
     }
   }
   return out;
-}
-
-/** Reads a pixel's channel straight from the picture. */
-function sampler({ data, width, channels }: Picture) {
-  return (x: number, y: number, channel: number) => data[(y * width + x) * channels + channel]!;
 }
 
 /**
