@@ -7,11 +7,12 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analysisContext } from '../src/analysis/context.ts';
-import { faceFeatures, type DetectedFace } from '../src/analysis/face-features.ts';
+import { faceFeatures, type DetectedFace, type FaceFeatures } from '../src/analysis/face-features.ts';
 import { faceWorkerPool } from '../src/analysis/face-pool.ts';
 import { loadHumanFaceModel } from '../src/analysis/face/human.ts';
 import { probe, readFrames, type Frame } from '../src/analysis/media.ts';
 import { analyze } from '../src/analysis/pipeline.ts';
+import type { TimelineFrame } from '../src/analysis/timeline.ts';
 import { loadFaceModel } from '../src/analysis/vision.ts';
 import { loadAnalysisSettings, loadSpeechSettings } from '../src/config.ts';
 import { portraitVideo } from './server.ts';
@@ -127,14 +128,35 @@ try {
   const pool = faceWorkerPool(context.faceWorkers);
   await analyze(video, withSpeech, { facePool: pool }); // warm-up
   const factors: number[] = [];
+  let timeline: TimelineFrame[] = [];
   for (let run = 0; run < runs; run++) {
     const started = performance.now();
     const result = await analyze(video, withSpeech, { facePool: pool });
     factors.push((performance.now() - started) / 1000 / result.video.duration_sec);
+    timeline = result.timeline;
   }
   await pool.close();
   console.log(
     `warm analysis without transcription (${context.faceWorkers} face threads): real-time factor ${median(factors).toFixed(3)} (goal ≤ 0.1; runs ${factors.map((v) => v.toFixed(3)).join(', ')})`,
+  );
+  // The whole path against the old one at the video's level: the analysis (frames the decoder may pick
+  // up to a few source frames later, the chain) against Human on the first frame of every slot.
+  type Figures = Pick<FaceFeatures, 'yaw' | 'pitch' | 'roll' | 'smile' | 'gaze'>;
+  const figures = (frames: Array<Figures | null>) => {
+    const found = frames.filter((frame): frame is Figures => frame !== null);
+    const mid = (key: 'yaw' | 'pitch' | 'roll') => median(found.map((frame) => frame[key])).toFixed(2);
+    const mean = found.reduce((sum, frame) => sum + frame.smile, 0) / found.length;
+    const center = found.filter((frame) => frame.gaze === 'CENTER').length / found.length;
+    return `face on ${((100 * found.length) / frames.length).toFixed(1)} %, median yaw ${mid('yaw')}° pitch ${mid('pitch')}° roll ${mid('roll')}°, mean smile ${mean.toFixed(3)}, gaze CENTER ${(100 * center).toFixed(1)} %`;
+  };
+  const analysed = timeline.map((frame): Figures | null =>
+    frame.valid && frame.yaw !== null
+      ? { yaw: frame.yaw!, pitch: frame.pitch!, roll: frame.roll!, smile: frame.smile ?? 0, gaze: frame.gaze! }
+      : null,
+  );
+  console.log(`video level, this analysis: ${figures(analysed)}`);
+  console.log(
+    `video level, before (every slot's first frame, Human): ${figures(before.map((face) => face && faceFeatures(face, context.thresholds)))}`,
   );
 
   // The whole command, cold: process start, worker threads, model loading, decoding, metrics.
