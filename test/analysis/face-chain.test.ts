@@ -30,6 +30,7 @@ async function compare(file: string) {
   const frames = await decode(file);
   const human = await loadHumanFaceModel();
   const chain = await loadFaceChain();
+  human.reset(); // Human's tracking lives in its module, shared by every instance
   const differences = { yaw: [] as number[], pitch: [] as number[], roll: [] as number[], smile: [] as number[] };
   const meshShift: number[] = [];
   let disagreements = 0;

@@ -87,7 +87,7 @@ const HUMAN_CONFIG = {
   filter: { enabled: false },
 };
 
-/** A fresh Human with the configuration the service used; `reset` cannot clear Human's tracking. */
+/** Human with the configuration the service used. */
 export async function loadHumanFaceModel(): Promise<FaceModel> {
   serveFileUrls();
   // The WASM build is hidden by the package's exports map, so it is loaded by path.
@@ -102,23 +102,31 @@ export async function loadHumanFaceModel(): Promise<FaceModel> {
   });
   await human.load();
 
+  // Human keeps its tracking state in its module; a black frame is a new scene with no face, after which
+  // the next frame starts with the detector as after a reset.
+  let startOver = false;
+  const run = (rgb: Int32Array, width: number, height: number) => {
+    const tensor = human.tf.tensor3d(rgb, [height, width, 3], 'int32');
+    return human.detect(tensor).finally(() => tensor.dispose());
+  };
   return {
     async detect(frame) {
-      const tensor = human.tf.tensor3d(new Int32Array(frame.rgb), [frame.height, frame.width, 3], 'int32');
-      try {
-        const { face } = await human.detect(tensor);
-        const best = face.filter((f) => f.meshRaw.length >= 478).sort((a, b) => b.score - a.score)[0];
-        if (!best?.rotation) return null;
-        return {
-          confidence: best.score,
-          mesh: best.meshRaw.map(([x, y, z]) => [x * frame.width, y * frame.height, z]),
-          rotation: best.rotation.angle,
-          expressions: Object.fromEntries((best.emotion ?? []).map((e) => [e.emotion, e.score])),
-        };
-      } finally {
-        tensor.dispose();
+      if (startOver) {
+        await run(new Int32Array(frame.rgb.length), frame.width, frame.height);
+        startOver = false;
       }
+      const { face } = await run(new Int32Array(frame.rgb), frame.width, frame.height);
+      const best = face.filter((f) => f.meshRaw.length >= 478).sort((a, b) => b.score - a.score)[0];
+      if (!best?.rotation) return null;
+      return {
+        confidence: best.score,
+        mesh: best.meshRaw.map(([x, y, z]) => [x * frame.width, y * frame.height, z]),
+        rotation: best.rotation.angle,
+        expressions: Object.fromEntries((best.emotion ?? []).map((e) => [e.emotion, e.score])),
+      };
     },
-    reset: () => {},
+    reset: () => {
+      startOver = true;
+    },
   };
 }
