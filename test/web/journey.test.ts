@@ -89,9 +89,16 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
         : { signUp: '회원가입', name: '이름', email: '이메일', password: '비밀번호' };
     await page.goto(`${app.api.baseUrl}/?lang=${lang}`);
     await page.getByRole('button', { name: names.signUp }).click();
-    await page.getByLabel(names.name).fill(lang === 'en' ? 'Alex Kim' : '김지원');
-    await page.getByLabel(names.email).fill(`web-${lang}-${Date.now()}@example.com`);
-    await page.getByLabel(names.password).fill('correct horse battery');
+    // Each box is named by its label alone: the password's hint describes the box, it is not its name.
+    const box = (name: string) => page.getByRole('textbox', { name, exact: true });
+    await box(names.name).fill(lang === 'en' ? 'Alex Kim' : '김지원');
+    await box(names.email).fill(`web-${lang}-${Date.now()}@example.com`);
+    const password = box(names.password);
+    const hint = await password.evaluate(
+      (input) => document.getElementById(input.getAttribute('aria-describedby') ?? '')?.textContent,
+    );
+    assert.equal(hint, lang === 'en' ? 'At least 8 characters' : '8자 이상');
+    await password.fill('correct horse battery');
     await page.getByRole('button', { name: names.signUp }).click();
   }
 
@@ -351,8 +358,8 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.goto(address);
     await page.getByText('Please log in to continue.').waitFor();
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('textbox', { name: 'Email', exact: true }).fill(email);
+    await page.getByRole('textbox', { name: 'Password', exact: true }).fill('correct horse battery');
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { name: 'Questions' }).waitFor();
     assert.equal(page.url(), address);
