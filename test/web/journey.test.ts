@@ -34,6 +34,9 @@ const SEGMENTS = [
   { start: 3.0, end: 4.8, text: ' Uh, and I led a team.' },
 ];
 
+// The analysis stages as the English page names them (but the last, "Analysis done").
+const STAGES = ['Checking the video', 'Analysing your face', 'Analysing your speech', 'Putting the results together'];
+
 async function portfolioPdf(): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   const font = await doc.embedFont(StandardFonts.Helvetica);
@@ -54,12 +57,25 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
   // The app and the fake server live for the whole suite; they are closed after it.
   const cleanups: Array<() => unknown> = [];
   const suiteScope = { after: (cleanup: () => unknown) => void cleanups.push(cleanup) };
+  // The fake transcription server answers once this is settled: a test holds it back to keep an
+  // analysis running (it cannot end without its transcript) until the page has shown its progress.
+  let transcriptHeld: Promise<void> = Promise.resolve();
+  async function holdingTranscripts<T>(body: () => Promise<T>): Promise<T> {
+    let release = () => {};
+    transcriptHeld = new Promise((resolve) => (release = resolve));
+    try {
+      return await body();
+    } finally {
+      release();
+    }
+  }
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ip-web-'));
     await ensureWebBuilt();
     devices = fakeDeviceFiles(dir);
-    const stt = await fakeServer(suiteScope, (_request, response) =>
+    const stt = await fakeServer(suiteScope, async (_request, response) => {
+      await transcriptHeld;
       sendJson(response, 200, {
         task: 'transcribe',
         language: 'english',
@@ -67,8 +83,8 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
         text: SEGMENTS.map((segment) => segment.text).join(''),
         segments: SEGMENTS.map((segment, id) => ({ id, seek: 0, tokens: [], temperature: 0, ...segment })),
         words: WORDS.map(([word, start, end]) => ({ word, start, end })),
-      }),
-    );
+      });
+    });
     app = await startApp(suiteScope as unknown as Parameters<typeof startApp>[0], 'sqlite', {
       STT_ENGINE: 'openai',
       STT_OPENAI_URL: `${stt.url}/v1`,
@@ -104,6 +120,7 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
 
   test('the whole journey: sign up → documents → session → record → progress → review, in English', async () => {
     const context = await newContext(browser);
+    await context.addInitScript(recordAnnouncements);
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -149,12 +166,36 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     await maybeScreenshot(page, 'recording-en.png');
     await page.waitForTimeout(6_000);
     await page.getByRole('button', { name: 'Stop recording' }).click();
-    await page.getByRole('button', { name: 'Submit answer' }).click();
 
-    // Progress, then the review.
-    await page.waitForURL(/\/videos\/[0-9a-f-]{36}$/, { timeout: 60_000 });
+    // Progress, then the review. The transcript is held back until the page has shown how far the
+    // analysis is (a stage and a percentage), so a quick analysis cannot end before that was seen.
+    await holdingTranscripts(async () => {
+      await page.getByRole('button', { name: 'Submit answer' }).click();
+      await page.waitForURL(/\/videos\/[0-9a-f-]{36}$/, { timeout: 60_000 });
+      await page.waitForFunction(
+        () => (document.querySelector<HTMLProgressElement>('.job-progress progress')?.value ?? 0) > 0,
+        undefined,
+        { timeout: 60_000 },
+      );
+      const progress = page.locator('.job-progress');
+      const stage = (await progress.locator('.stage-name').textContent())!;
+      assert.ok(
+        STAGES.some((name) => stage === `Analysing: ${name}`),
+        stage,
+      );
+      assert.match((await progress.locator('.tabular').textContent())!, /^[1-9]\d*%$/);
+    });
     const videoId = page.url().split('/').pop()!;
     await page.getByRole('region', { name: 'Transcript' }).waitFor({ timeout: 120_000 });
+    // Screen readers heard the stages and then the end, through the live region.
+    await page.waitForFunction(() =>
+      (window as unknown as { announced: string[] }).announced.includes('The analysis is done.'),
+    );
+    const announced = await page.evaluate(() => (window as unknown as { announced: string[] }).announced);
+    assert.ok(
+      announced.some((text) => STAGES.includes(text)),
+      `announced: ${announced.join(' | ')}`,
+    );
 
     const token = await page.evaluate(() => localStorage.getItem('interview-practice.token'));
     const results = await app.api.get(`/api/video/results/${videoId}`, token!);
@@ -371,6 +412,16 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     await context.close();
   });
 });
+
+/** An init script: every message the live region announces is kept, in order, in `window.announced`. */
+function recordAnnouncements(): void {
+  const announced: string[] = [];
+  (window as unknown as { announced: string[] }).announced = announced;
+  new MutationObserver(() => {
+    const text = document.querySelector('[aria-live]')?.textContent;
+    if (text && announced.at(-1) !== text) announced.push(text);
+  }).observe(document, { subtree: true, childList: true, characterData: true });
+}
 
 /** Screenshots for the README, written to docs/screenshots when UPDATE_SCREENSHOTS=1. */
 async function maybeScreenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
