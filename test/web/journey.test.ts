@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ensureWebBuilt } from '../../src/cli/build-web.ts';
 import { fakeServer, sendJson } from '../analysis/speech-helpers.ts';
-import { signUp, startApp, type TestApp } from '../helpers.ts';
+import { signUp, startApp, uploadAnswerVideo, type TestApp, type TestUser } from '../helpers.ts';
 import { chromiumMissing, fakeDeviceFiles, launch, newContext } from './browser.ts';
 
 const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
@@ -116,6 +116,21 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     assert.equal(hint, lang === 'en' ? 'At least 8 characters' : '8자 이상');
     await password.fill('correct horse battery');
     await page.getByRole('button', { name: names.signUp }).click();
+  }
+
+  /** A page logged in as a user made through the API, in English, opened at `path`. */
+  async function pageAs(
+    user: TestUser,
+    path: string,
+  ): Promise<{ context: BrowserContext; page: Page; pageErrors: string[] }> {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${app.api.baseUrl}/?lang=en`);
+    await page.evaluate((token) => localStorage.setItem('interview-practice.token', token), user.token);
+    await page.goto(`${app.api.baseUrl}${path}`);
+    return { context, page, pageErrors };
   }
 
   test('the whole journey: sign up → documents → session → record → progress → review, in English', async () => {
@@ -379,6 +394,48 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     assert.match(questions[0]!, /not submitted/);
     assert.equal(page.url(), recordAddress);
     await page.getByRole('button', { name: 'Submit answer' }).waitFor();
+    await context.close();
+  });
+
+  test('a lost connection while analysing: polling when the event stream fails, failed polls retried, then a retry', async () => {
+    const user = await signUp(app.api);
+    const { video_id: videoId } = (await uploadAnswerVideo(app.api, user)).body;
+    const { context, page, pageErrors } = await pageAs(user, `/videos/${videoId}`);
+    await page.getByText('This answer has not been analysed yet.').waitFor();
+
+    // The job's event stream never connects; its polls fail as long as `failingPolls` says.
+    const asked = { events: 0, polls: 0 };
+    let failingPolls = Infinity;
+    await page.route('**/api/video/jobs/*/events', (route) => {
+      asked.events += 1;
+      return route.abort('connectionfailed');
+    });
+    await page.route(/\/api\/video\/jobs\/[^/]+$/, (route) => {
+      asked.polls += 1;
+      if (failingPolls <= 0) return route.continue();
+      failingPolls -= 1;
+      return route.abort('connectionfailed');
+    });
+
+    // Offline: the stream is tried 4 times, then the job is polled (once, and 3 more times after
+    // longer and longer waits) before the page says it lost track, with a button to try again.
+    await page.getByRole('button', { name: 'Analyse', exact: true }).click();
+    const lost = page.getByRole('alert').filter({ hasText: 'The progress of the analysis could not be fetched.' });
+    await lost.waitFor({ timeout: 30_000 });
+    assert.match((await lost.textContent())!, /Cannot reach the server/);
+    assert.deepEqual(asked, { events: 4, polls: 4 });
+
+    // Back online but for the stream, and one more poll fails: trying again follows the job by
+    // polling, past the failed poll, to the review.
+    failingPolls = 1;
+    await lost.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('region', { name: 'Transcript' }).waitFor({ timeout: 60_000 });
+    assert.equal(asked.events, 8);
+    assert.ok(asked.polls >= 6, `polls: ${asked.polls}`);
+    assert.equal(await lost.count(), 0);
+    const results = await app.api.get(`/api/video/results/${videoId}`, user.token);
+    assert.equal(results.body.analysis.status, 'succeeded');
+    assert.deepEqual(pageErrors, []);
     await context.close();
   });
 
