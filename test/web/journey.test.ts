@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ensureWebBuilt } from '../../src/cli/build-web.ts';
+import { TALKING_MALE } from '../analysis/media-helpers.ts';
 import { fakeServer, sendJson } from '../analysis/speech-helpers.ts';
 import { signUp, startApp, uploadAnswerVideo, type TestApp, type TestUser } from '../helpers.ts';
 import { chromiumMissing, fakeDeviceFiles, launch, newContext } from './browser.ts';
@@ -394,6 +395,42 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     assert.match(questions[0]!, /not submitted/);
     assert.equal(page.url(), recordAddress);
     await page.getByRole('button', { name: 'Submit answer' }).waitFor();
+    await context.close();
+  });
+
+  test('cancelling an upload stops it, and nothing is stored', async () => {
+    const user = await signUp(app.api);
+    const session = await app.api.post('/api/interviews/sessions', { generate_questions: false }, user.token);
+    const question = await app.api.post(
+      `/api/interviews/sessions/${session.body.id}/questions`,
+      { text: 'Why us?' },
+      user.token,
+    );
+    const { context, page, pageErrors } = await pageAs(user, `/sessions/${session.body.id}/record/${question.body.id}`);
+    // The upload is held in the browser for 2 s before it may go on to the server: time to press Cancel.
+    const held: Array<Promise<void>> = [];
+    await page.route('**/api/video/upload', (route) => {
+      held.push(new Promise<void>((resolve) => setTimeout(resolve, 2_000)).then(() => route.continue()));
+    });
+    const failed: string[] = [];
+    page.on('requestfailed', (request) =>
+      failed.push(`${new URL(request.url()).pathname} ${request.failure()?.errorText}`),
+    );
+
+    await page.getByLabel('Choose a video file').setInputFiles(TALKING_MALE);
+    await page.getByRole('button', { name: 'Submit answer' }).click();
+    await page.getByText(/^Uploading your video \d+%$/).waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('status').filter({ hasText: 'Upload cancelled.' }).waitFor();
+    await page.getByRole('button', { name: 'Submit answer' }).waitFor();
+    // The browser dropped the request, so it was not sent on once the hold was over.
+    assert.deepEqual(failed, ['/api/video/upload net::ERR_ABORTED']);
+    assert.equal(held.length, 1);
+    await Promise.all(held);
+    const videos = await app.api.get(`/api/interviews/sessions/${session.body.id}/videos`, user.token);
+    assert.equal(videos.status, 200);
+    assert.deepEqual(videos.body, []);
+    assert.deepEqual(pageErrors, []);
     await context.close();
   });
 
