@@ -434,6 +434,77 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     await context.close();
   });
 
+  test('the review’s actions: a follow-up question, analysing again, deleting the answer', async () => {
+    const user = await signUp(app.api);
+    const { video_id: videoId } = (await uploadAnswerVideo(app.api, user)).body;
+    const analysed = await app.api.post(`/api/video/analyze/${videoId}`, undefined, user.token);
+    assert.equal(analysed.status, 200, analysed.text);
+    const video = (await app.api.get(`/api/interviews/videos/${videoId}`, user.token)).body;
+    const firstJob = (await app.api.get(`/api/video/results/${videoId}`, user.token)).body.analysis;
+    const questionsOf = async () =>
+      (await app.api.get(`/api/interviews/sessions/${video.session_id}/questions`, user.token)).body as Array<{
+        id: string;
+        type: string;
+        text: string;
+        parent_question_id: string | null;
+      }>;
+    const { context, page, pageErrors } = await pageAs(user, `/videos/${videoId}`);
+    await page.getByRole('region', { name: 'Transcript' }).waitFor();
+
+    // A follow-up: a new question of the session, on the one answered, with a link to record its answer.
+    const before = await questionsOf();
+    await page.getByRole('button', { name: 'Ask a follow-up question' }).click();
+    const added = page.getByRole('status').filter({ hasText: 'Follow-up question added:' });
+    await added.waitFor();
+    const questions = await questionsOf();
+    assert.equal(questions.length, before.length + 1);
+    const followUp = questions.find((question) => !before.some(({ id }) => id === question.id))!;
+    assert.equal(followUp.type, 'followup');
+    assert.equal(followUp.parent_question_id, video.question_id);
+    const addedText = (await added.textContent())!;
+    assert.ok(addedText.includes(followUp.text), addedText);
+    assert.equal(
+      await added.getByRole('link', { name: 'Record an answer' }).getAttribute('href'),
+      `/sessions/${video.session_id}/record/${followUp.id}`,
+    );
+
+    // Analysing again: a new job, its progress (held until seen), then the review once more.
+    await holdingTranscripts(async () => {
+      await page.getByRole('button', { name: 'Analyse again' }).click();
+      await page.getByRole('progressbar', { name: 'Analysing' }).waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Analyse again' }).isDisabled(), true);
+    });
+    await page.getByRole('progressbar', { name: 'Analysing' }).waitFor({ state: 'detached', timeout: 60_000 });
+    await page.getByRole('region', { name: 'Transcript' }).waitFor();
+    const secondJob = (await app.api.get(`/api/video/results/${videoId}`, user.token)).body.analysis;
+    assert.notEqual(secondJob.job_id, firstJob.job_id);
+    assert.equal(secondJob.status, 'succeeded');
+
+    // Deleting asks first: declined, the answer stays; accepted, it is gone and the practice is shown.
+    const asked: string[] = [];
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.getByRole('button', { name: 'Delete answer' }).click();
+    assert.equal(asked.length, 1);
+    assert.match(asked[0]!, /^Delete “Answer of .+”\? This cannot be undone\.$/);
+    assert.equal((await app.api.get(`/api/interviews/videos/${videoId}`, user.token)).status, 200);
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.accept();
+    });
+    await page.getByRole('button', { name: 'Delete answer' }).click();
+    await page.waitForURL(`${app.api.baseUrl}/sessions/${video.session_id}`);
+    await page.getByRole('heading', { name: 'Questions' }).waitFor();
+    assert.equal(asked.length, 2);
+    assert.equal(await page.getByRole('link', { name: /^Review:/ }).count(), 0);
+    assert.equal((await app.api.get(`/api/interviews/videos/${videoId}`, user.token)).status, 404);
+    assert.equal((await app.api.get(`/api/video/results/${videoId}`, user.token)).status, 404);
+    assert.deepEqual(pageErrors, []);
+    await context.close();
+  });
+
   test('a lost connection while analysing: polling when the event stream fails, failed polls retried, then a retry', async () => {
     const user = await signUp(app.api);
     const { video_id: videoId } = (await uploadAnswerVideo(app.api, user)).body;
