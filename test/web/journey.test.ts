@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ensureWebBuilt } from '../../src/cli/build-web.ts';
+import { TALKING_MALE } from '../analysis/media-helpers.ts';
 import { fakeServer, sendJson } from '../analysis/speech-helpers.ts';
-import { signUp, startApp, type TestApp } from '../helpers.ts';
+import { signUp, startApp, uploadAnswerVideo, type TestApp, type TestUser } from '../helpers.ts';
 import { chromiumMissing, fakeDeviceFiles, launch, newContext } from './browser.ts';
 
 const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
@@ -34,6 +35,9 @@ const SEGMENTS = [
   { start: 3.0, end: 4.8, text: ' Uh, and I led a team.' },
 ];
 
+// The analysis stages as the English page names them (but the last, "Analysis done").
+const STAGES = ['Checking the video', 'Analysing your face', 'Analysing your speech', 'Putting the results together'];
+
 async function portfolioPdf(): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   const font = await doc.embedFont(StandardFonts.Helvetica);
@@ -54,12 +58,25 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
   // The app and the fake server live for the whole suite; they are closed after it.
   const cleanups: Array<() => unknown> = [];
   const suiteScope = { after: (cleanup: () => unknown) => void cleanups.push(cleanup) };
+  // The fake transcription server answers once this is settled: a test holds it back to keep an
+  // analysis running (it cannot end without its transcript) until the page has shown its progress.
+  let transcriptHeld: Promise<void> = Promise.resolve();
+  async function holdingTranscripts<T>(body: () => Promise<T>): Promise<T> {
+    let release = () => {};
+    transcriptHeld = new Promise((resolve) => (release = resolve));
+    try {
+      return await body();
+    } finally {
+      release();
+    }
+  }
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ip-web-'));
     await ensureWebBuilt();
     devices = fakeDeviceFiles(dir);
-    const stt = await fakeServer(suiteScope, (_request, response) =>
+    const stt = await fakeServer(suiteScope, async (_request, response) => {
+      await transcriptHeld;
       sendJson(response, 200, {
         task: 'transcribe',
         language: 'english',
@@ -67,8 +84,8 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
         text: SEGMENTS.map((segment) => segment.text).join(''),
         segments: SEGMENTS.map((segment, id) => ({ id, seek: 0, tokens: [], temperature: 0, ...segment })),
         words: WORDS.map(([word, start, end]) => ({ word, start, end })),
-      }),
-    );
+      });
+    });
     app = await startApp(suiteScope as unknown as Parameters<typeof startApp>[0], 'sqlite', {
       STT_ENGINE: 'openai',
       STT_OPENAI_URL: `${stt.url}/v1`,
@@ -89,14 +106,37 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
         : { signUp: '회원가입', name: '이름', email: '이메일', password: '비밀번호' };
     await page.goto(`${app.api.baseUrl}/?lang=${lang}`);
     await page.getByRole('button', { name: names.signUp }).click();
-    await page.getByLabel(names.name).fill(lang === 'en' ? 'Alex Kim' : '김지원');
-    await page.getByLabel(names.email).fill(`web-${lang}-${Date.now()}@example.com`);
-    await page.getByLabel(names.password).fill('correct horse battery');
+    // Each box is named by its label alone: the password's hint describes the box, it is not its name.
+    const box = (name: string) => page.getByRole('textbox', { name, exact: true });
+    await box(names.name).fill(lang === 'en' ? 'Alex Kim' : '김지원');
+    await box(names.email).fill(`web-${lang}-${Date.now()}@example.com`);
+    const password = box(names.password);
+    const hint = await password.evaluate(
+      (input) => document.getElementById(input.getAttribute('aria-describedby') ?? '')?.textContent,
+    );
+    assert.equal(hint, lang === 'en' ? 'At least 8 characters' : '8자 이상');
+    await password.fill('correct horse battery');
     await page.getByRole('button', { name: names.signUp }).click();
+  }
+
+  /** A page logged in as a user made through the API, in English, opened at `path`. */
+  async function pageAs(
+    user: TestUser,
+    path: string,
+  ): Promise<{ context: BrowserContext; page: Page; pageErrors: string[] }> {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${app.api.baseUrl}/?lang=en`);
+    await page.evaluate((token) => localStorage.setItem('interview-practice.token', token), user.token);
+    await page.goto(`${app.api.baseUrl}${path}`);
+    return { context, page, pageErrors };
   }
 
   test('the whole journey: sign up → documents → session → record → progress → review, in English', async () => {
     const context = await newContext(browser);
+    await context.addInitScript(recordAnnouncements);
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -142,12 +182,36 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     await maybeScreenshot(page, 'recording-en.png');
     await page.waitForTimeout(6_000);
     await page.getByRole('button', { name: 'Stop recording' }).click();
-    await page.getByRole('button', { name: 'Submit answer' }).click();
 
-    // Progress, then the review.
-    await page.waitForURL(/\/videos\/[0-9a-f-]{36}$/, { timeout: 60_000 });
+    // Progress, then the review. The transcript is held back until the page has shown how far the
+    // analysis is (a stage and a percentage), so a quick analysis cannot end before that was seen.
+    await holdingTranscripts(async () => {
+      await page.getByRole('button', { name: 'Submit answer' }).click();
+      await page.waitForURL(/\/videos\/[0-9a-f-]{36}$/, { timeout: 60_000 });
+      await page.waitForFunction(
+        () => (document.querySelector<HTMLProgressElement>('.job-progress progress')?.value ?? 0) > 0,
+        undefined,
+        { timeout: 60_000 },
+      );
+      const progress = page.locator('.job-progress');
+      const stage = (await progress.locator('.stage-name').textContent())!;
+      assert.ok(
+        STAGES.some((name) => stage === `Analysing: ${name}`),
+        stage,
+      );
+      assert.match((await progress.locator('.tabular').textContent())!, /^[1-9]\d*%$/);
+    });
     const videoId = page.url().split('/').pop()!;
     await page.getByRole('region', { name: 'Transcript' }).waitFor({ timeout: 120_000 });
+    // Screen readers heard the stages and then the end, through the live region.
+    await page.waitForFunction(() =>
+      (window as unknown as { announced: string[] }).announced.includes('The analysis is done.'),
+    );
+    const announced = await page.evaluate(() => (window as unknown as { announced: string[] }).announced);
+    assert.ok(
+      announced.some((text) => STAGES.includes(text)),
+      `announced: ${announced.join(' | ')}`,
+    );
 
     const token = await page.evaluate(() => localStorage.getItem('interview-practice.token'));
     const results = await app.api.get(`/api/video/results/${videoId}`, token!);
@@ -334,6 +398,155 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     await context.close();
   });
 
+  test('cancelling an upload stops it, and nothing is stored', async () => {
+    const user = await signUp(app.api);
+    const session = await app.api.post('/api/interviews/sessions', { generate_questions: false }, user.token);
+    const question = await app.api.post(
+      `/api/interviews/sessions/${session.body.id}/questions`,
+      { text: 'Why us?' },
+      user.token,
+    );
+    const { context, page, pageErrors } = await pageAs(user, `/sessions/${session.body.id}/record/${question.body.id}`);
+    // The upload is held in the browser for 2 s before it may go on to the server: time to press Cancel.
+    const held: Array<Promise<void>> = [];
+    await page.route('**/api/video/upload', (route) => {
+      held.push(new Promise<void>((resolve) => setTimeout(resolve, 2_000)).then(() => route.continue()));
+    });
+    const failed: string[] = [];
+    page.on('requestfailed', (request) =>
+      failed.push(`${new URL(request.url()).pathname} ${request.failure()?.errorText}`),
+    );
+
+    await page.getByLabel('Choose a video file').setInputFiles(TALKING_MALE);
+    await page.getByRole('button', { name: 'Submit answer' }).click();
+    await page.getByText(/^Uploading your video \d+%$/).waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('status').filter({ hasText: 'Upload cancelled.' }).waitFor();
+    await page.getByRole('button', { name: 'Submit answer' }).waitFor();
+    // The browser dropped the request, so it was not sent on once the hold was over.
+    assert.deepEqual(failed, ['/api/video/upload net::ERR_ABORTED']);
+    assert.equal(held.length, 1);
+    await Promise.all(held);
+    const videos = await app.api.get(`/api/interviews/sessions/${session.body.id}/videos`, user.token);
+    assert.equal(videos.status, 200);
+    assert.deepEqual(videos.body, []);
+    assert.deepEqual(pageErrors, []);
+    await context.close();
+  });
+
+  test('the review’s actions: a follow-up question, analysing again, deleting the answer', async () => {
+    const user = await signUp(app.api);
+    const { video_id: videoId } = (await uploadAnswerVideo(app.api, user)).body;
+    const analysed = await app.api.post(`/api/video/analyze/${videoId}`, undefined, user.token);
+    assert.equal(analysed.status, 200, analysed.text);
+    const video = (await app.api.get(`/api/interviews/videos/${videoId}`, user.token)).body;
+    const firstJob = (await app.api.get(`/api/video/results/${videoId}`, user.token)).body.analysis;
+    const questionsOf = async () =>
+      (await app.api.get(`/api/interviews/sessions/${video.session_id}/questions`, user.token)).body as Array<{
+        id: string;
+        type: string;
+        text: string;
+        parent_question_id: string | null;
+      }>;
+    const { context, page, pageErrors } = await pageAs(user, `/videos/${videoId}`);
+    await page.getByRole('region', { name: 'Transcript' }).waitFor();
+
+    // A follow-up: a new question of the session, on the one answered, with a link to record its answer.
+    const before = await questionsOf();
+    await page.getByRole('button', { name: 'Ask a follow-up question' }).click();
+    const added = page.getByRole('status').filter({ hasText: 'Follow-up question added:' });
+    await added.waitFor();
+    const questions = await questionsOf();
+    assert.equal(questions.length, before.length + 1);
+    const followUp = questions.find((question) => !before.some(({ id }) => id === question.id))!;
+    assert.equal(followUp.type, 'followup');
+    assert.equal(followUp.parent_question_id, video.question_id);
+    const addedText = (await added.textContent())!;
+    assert.ok(addedText.includes(followUp.text), addedText);
+    assert.equal(
+      await added.getByRole('link', { name: 'Record an answer' }).getAttribute('href'),
+      `/sessions/${video.session_id}/record/${followUp.id}`,
+    );
+
+    // Analysing again: a new job, its progress (held until seen), then the review once more.
+    await holdingTranscripts(async () => {
+      await page.getByRole('button', { name: 'Analyse again' }).click();
+      await page.getByRole('progressbar', { name: 'Analysing' }).waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Analyse again' }).isDisabled(), true);
+    });
+    await page.getByRole('progressbar', { name: 'Analysing' }).waitFor({ state: 'detached', timeout: 60_000 });
+    await page.getByRole('region', { name: 'Transcript' }).waitFor();
+    const secondJob = (await app.api.get(`/api/video/results/${videoId}`, user.token)).body.analysis;
+    assert.notEqual(secondJob.job_id, firstJob.job_id);
+    assert.equal(secondJob.status, 'succeeded');
+
+    // Deleting asks first: declined, the answer stays; accepted, it is gone and the practice is shown.
+    const asked: string[] = [];
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.getByRole('button', { name: 'Delete answer' }).click();
+    assert.equal(asked.length, 1);
+    assert.match(asked[0]!, /^Delete “Answer of .+”\? This cannot be undone\.$/);
+    assert.equal((await app.api.get(`/api/interviews/videos/${videoId}`, user.token)).status, 200);
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.accept();
+    });
+    await page.getByRole('button', { name: 'Delete answer' }).click();
+    await page.waitForURL(`${app.api.baseUrl}/sessions/${video.session_id}`);
+    await page.getByRole('heading', { name: 'Questions' }).waitFor();
+    assert.equal(asked.length, 2);
+    assert.equal(await page.getByRole('link', { name: /^Review:/ }).count(), 0);
+    assert.equal((await app.api.get(`/api/interviews/videos/${videoId}`, user.token)).status, 404);
+    assert.equal((await app.api.get(`/api/video/results/${videoId}`, user.token)).status, 404);
+    assert.deepEqual(pageErrors, []);
+    await context.close();
+  });
+
+  test('a lost connection while analysing: polling when the event stream fails, failed polls retried, then a retry', async () => {
+    const user = await signUp(app.api);
+    const { video_id: videoId } = (await uploadAnswerVideo(app.api, user)).body;
+    const { context, page, pageErrors } = await pageAs(user, `/videos/${videoId}`);
+    await page.getByText('This answer has not been analysed yet.').waitFor();
+
+    // The job's event stream never connects; its polls fail as long as `failingPolls` says.
+    const asked = { events: 0, polls: 0 };
+    let failingPolls = Infinity;
+    await page.route('**/api/video/jobs/*/events', (route) => {
+      asked.events += 1;
+      return route.abort('connectionfailed');
+    });
+    await page.route(/\/api\/video\/jobs\/[^/]+$/, (route) => {
+      asked.polls += 1;
+      if (failingPolls <= 0) return route.continue();
+      failingPolls -= 1;
+      return route.abort('connectionfailed');
+    });
+
+    // Offline: the stream is tried 4 times, then the job is polled (once, and 3 more times after
+    // longer and longer waits) before the page says it lost track, with a button to try again.
+    await page.getByRole('button', { name: 'Analyse', exact: true }).click();
+    const lost = page.getByRole('alert').filter({ hasText: 'The progress of the analysis could not be fetched.' });
+    await lost.waitFor({ timeout: 30_000 });
+    assert.match((await lost.textContent())!, /Cannot reach the server/);
+    assert.deepEqual(asked, { events: 4, polls: 4 });
+
+    // Back online but for the stream, and one more poll fails: trying again follows the job by
+    // polling, past the failed poll, to the review.
+    failingPolls = 1;
+    await lost.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('region', { name: 'Transcript' }).waitFor({ timeout: 60_000 });
+    assert.equal(asked.events, 8);
+    assert.ok(asked.polls >= 6, `polls: ${asked.polls}`);
+    assert.equal(await lost.count(), 0);
+    const results = await app.api.get(`/api/video/results/${videoId}`, user.token);
+    assert.equal(results.body.analysis.status, 'succeeded');
+    assert.deepEqual(pageErrors, []);
+    await context.close();
+  });
+
   test('logged out, a bookmarked page asks to log in, then shows that page', async () => {
     const context = await newContext(browser);
     const page = await context.newPage();
@@ -351,8 +564,8 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.goto(address);
     await page.getByText('Please log in to continue.').waitFor();
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('textbox', { name: 'Email', exact: true }).fill(email);
+    await page.getByRole('textbox', { name: 'Password', exact: true }).fill('correct horse battery');
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { name: 'Questions' }).waitFor();
     assert.equal(page.url(), address);
@@ -364,6 +577,16 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     await context.close();
   });
 });
+
+/** An init script: every message the live region announces is kept, in order, in `window.announced`. */
+function recordAnnouncements(): void {
+  const announced: string[] = [];
+  (window as unknown as { announced: string[] }).announced = announced;
+  new MutationObserver(() => {
+    const text = document.querySelector('[aria-live]')?.textContent;
+    if (text && announced.at(-1) !== text) announced.push(text);
+  }).observe(document, { subtree: true, childList: true, characterData: true });
+}
 
 /** Screenshots for the README, written to docs/screenshots when UPDATE_SCREENSHOTS=1. */
 async function maybeScreenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {

@@ -99,10 +99,18 @@ export function upload<T>(
 
 const RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000];
 const POLL_MS = 1500;
+/** The waits before asking again after a failed poll; one more failure and following gives up. */
+const POLL_RETRY_DELAYS_MS = [1000, 2000, 4000];
+
+/** A refusal that asking again will not change: a 4xx other than a timeout or "too many requests". */
+function refused(error: unknown): boolean {
+  return error instanceof ApiError && error.status >= 400 && error.status < 500 && ![408, 429].includes(error.status);
+}
 
 /**
  * Follows a job to its end: the server-sent event stream first, reconnecting when it drops, then
- * polling the job when the stream keeps failing. Resolves with the finished job.
+ * polling the job when the stream keeps failing. A failed poll is retried a few times, waiting longer
+ * each time. Resolves with the finished job; rejects when the server refuses or stays unreachable.
  */
 export async function followJob(jobId: string, onUpdate: (job: Job) => void, signal: AbortSignal): Promise<Job> {
   const finished = (job: Job) => job.status === 'succeeded' || job.status === 'failed';
@@ -111,13 +119,21 @@ export async function followJob(jobId: string, onUpdate: (job: Job) => void, sig
       const last = await readEvents(jobId, onUpdate, signal);
       if (last && finished(last)) return last;
     } catch (error) {
-      if (signal.aborted) throw error;
-      if (error instanceof ApiError && error.status >= 400 && error.status < 500) throw error;
+      if (signal.aborted || refused(error)) throw error;
     }
     await sleep(delay, signal);
   }
+  let failures = 0;
   for (;;) {
-    const job = await api<Job>('GET', `/api/video/jobs/${jobId}`, undefined, signal);
+    let job: Job;
+    try {
+      job = await api<Job>('GET', `/api/video/jobs/${jobId}`, undefined, signal);
+    } catch (error) {
+      if (signal.aborted || refused(error) || failures === POLL_RETRY_DELAYS_MS.length) throw error;
+      await sleep(POLL_RETRY_DELAYS_MS[failures++]!, signal);
+      continue;
+    }
+    failures = 0;
     onUpdate(job);
     if (finished(job)) return job;
     await sleep(POLL_MS, signal);

@@ -1,17 +1,19 @@
 // The analysis job's stage and percentage, from its event stream (or polling when the stream fails).
-// Progress shown never goes backwards.
+// Progress shown never goes backwards. When the job cannot be followed any more, a retry follows it
+// again (the job itself carries on on the server).
 import { useEffect, useState } from 'preact/hooks';
 import { followJob } from '../api.ts';
 import { announce } from '../announce.ts';
 import { useI18n } from '../i18n/index.ts';
 import type { Job } from '../types.ts';
-import { ErrorText } from './error-text.tsx';
+import { errorMessage } from './error-text.tsx';
 
 export function JobProgress({ job: initial, onFinished }: { job: Job; onFinished: (job: Job) => void }) {
   const { t, percent } = useI18n();
   const [job, setJob] = useState(initial);
   const [shown, setShown] = useState(initial.progress);
   const [error, setError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -35,7 +37,7 @@ export function JobProgress({ job: initial, onFinished }: { job: Job; onFinished
       (caught) => !controller.signal.aborted && setError(caught),
     );
     return () => controller.abort();
-  }, [initial.job_id]);
+  }, [initial.job_id, attempt]);
 
   return (
     <div class="job-progress panel">
@@ -46,7 +48,22 @@ export function JobProgress({ job: initial, onFinished }: { job: Job; onFinished
         <span class="tabular">{percent(shown)}</span>
         <progress max={1} value={shown} aria-label={t.analysing} />
       </label>
-      <ErrorText error={error} />
+      {error !== null && (
+        <div class="error" role="alert">
+          <p>
+            {t.followLost} {errorMessage(error, t)}
+          </p>
+          <button
+            type="button"
+            onClick={() => {
+              setError(null);
+              setAttempt((n) => n + 1);
+            }}
+          >
+            {t.retry}
+          </button>
+        </div>
+      )}
     </div>
   );
 }

@@ -122,6 +122,7 @@ export const en: Messages = {
   },
   analysisDone: 'The analysis is done.',
   analysisFailed: 'The analysis failed',
+  followLost: 'The progress of the analysis could not be fetched.',
   uploadCancelled: 'Upload cancelled.',
   retry: 'Try again',
 

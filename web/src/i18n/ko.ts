@@ -122,6 +122,7 @@ export const ko = {
   } as Record<string, string>,
   analysisDone: '분석이 끝났습니다.',
   analysisFailed: '분석하지 못했습니다',
+  followLost: '분석 진행 상황을 받아오지 못했습니다.',
   uploadCancelled: '업로드를 취소했습니다.',
   retry: '다시 시도',
 

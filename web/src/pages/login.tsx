@@ -56,23 +56,26 @@ export function Login({ notice, onSignedIn }: { notice: string | null; onSignedI
           {t.email}
           <input name="email" type="email" autoComplete="email" required />
         </label>
-        <label>
-          {t.password}
-          <input
-            name="password"
-            type="password"
-            autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
-            required
-            minLength={8}
-            maxLength={72}
-            aria-describedby={mode === 'signup' ? 'password-hint' : undefined}
-          />
+        {/* The hint is outside the label: it describes the box, it is not part of its name. */}
+        <div class="field">
+          <label>
+            {t.password}
+            <input
+              name="password"
+              type="password"
+              autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
+              required
+              minLength={8}
+              maxLength={72}
+              aria-describedby={mode === 'signup' ? 'password-hint' : undefined}
+            />
+          </label>
           {mode === 'signup' && (
             <small id="password-hint" class="hint">
               {t.passwordHint}
             </small>
           )}
-        </label>
+        </div>
         <ErrorText error={error} />
         <button type="submit" class="primary" disabled={busy}>
           {mode === 'login' ? t.login : t.signup}
