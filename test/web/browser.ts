@@ -13,7 +13,7 @@ const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 export const chromiumMissing =
   existsSync(CHROMIUM_PATH) && spawnSync(CHROMIUM_PATH, ['--version']).status === 0
     ? false
-    : `Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium fonts-noto-cjk)`;
+    : `Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium)`;
 if (chromiumMissing && process.env.CI) throw new Error(`The browser tests need Chromium on CI: ${chromiumMissing}`);
 
 /** A y4m video of a talking face and a wav of speech, for Chromium's fake capture devices. */
