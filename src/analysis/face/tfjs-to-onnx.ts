@@ -148,9 +148,26 @@ export function tfjsToOnnx(model: TfjsGraphModel, weights: Uint8Array, name: str
     if (n !== 1 || c !== 1) throw new Error(`${name}: batch or channel strides are not supported`);
     return [h!, w!];
   };
-  const slope = (tensorName: string) => {
-    const alpha = constant(tensorName);
-    return initializer([alpha.values.length, 1, 1], Float32Array.from(alpha.values));
+  /**
+   * PReLU written as (1 − slope)·relu(x) + slope·x, the two per-channel scalings as 1×1 depthwise
+   * convolutions: ONNX Runtime's PRelu kernel is slow and leaves its blocked (NCHWc) layout, while this
+   * form stays in it, the additions fused into the convolutions (the iris model: 6.0 → 3.6 ms).
+   */
+  const prelu = (x: string, slopeName: string, out: string) => {
+    const slopes = constant(slopeName).values;
+    const scale = (input: string, values: Float32Array, output: string) =>
+      add('Conv', [input, initializer([values.length, 1, 1, 1], values)], output, [
+        int('group', values.length),
+        ints('kernel_shape', [1, 1]),
+      ]);
+    add('Relu', [x], `${out}/positive`);
+    scale(
+      `${out}/positive`,
+      Float32Array.from(slopes, (value) => 1 - value),
+      `${out}/positive-scaled`,
+    );
+    scale(x, Float32Array.from(slopes), `${out}/scaled`);
+    add('Add', [`${out}/positive-scaled`, `${out}/scaled`], out);
   };
 
   /** ONNX names of TensorFlow.js tensors that were renamed (the input, once transposed). */
@@ -205,13 +222,13 @@ export function tfjsToOnnx(model: TfjsGraphModel, weights: Uint8Array, name: str
         const convOut = then ? `${out}/conv` : out;
         add('Conv', convInputs, convOut, attributes);
         if (then === 'Relu') add('Relu', [convOut], out);
-        else if (then === 'Prelu') add('PRelu', [convOut, slope(inputs[3]!)], out);
+        else if (then === 'Prelu') prelu(convOut, inputs[3]!, out);
         else if (then) throw new Error(`${name}: ${node.name} fuses ${then}`);
         nchw.add(out);
         break;
       }
       case 'Prelu':
-        add('PRelu', [activation(inputs[0]!), slope(inputs[1]!)], out);
+        prelu(activation(inputs[0]!), inputs[1]!, out);
         nchw.add(out);
         break;
       case 'Relu':
