@@ -118,5 +118,11 @@ describe('tfjsToOnnx', () => {
       weightsManifest: [{ paths: ['w.bin'], weights: [{ name: 'w', shape: [4], dtype: 'float32' }] }],
     };
     assert.throws(() => tfjsToOnnx(model as never, new Uint8Array(12), 'tiny'), /hold 12 bytes; the manifest reads 16/);
+    const quantized = structuredClone(model);
+    Object.assign(quantized.weightsManifest[0]!.weights[0]!, { quantization: { dtype: 'uint8' } });
+    assert.throws(
+      () => tfjsToOnnx(quantized as never, new Uint8Array(4), 'tiny'),
+      /Unsupported weight quantization: uint8/,
+    );
   });
 });

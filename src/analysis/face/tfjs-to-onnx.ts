@@ -24,7 +24,7 @@ interface TfWeight {
   name: string;
   shape: number[];
   dtype: 'float32' | 'int32';
-  quantization?: { dtype: 'float16' | 'uint8' | 'uint16'; scale?: number; min?: number };
+  quantization?: { dtype: string };
 }
 export interface TfjsGraphModel {
   format?: string;
@@ -39,45 +39,34 @@ interface Constant {
 
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT64 = onnx.TensorProto.DataType.INT64;
-const QUANTIZED_BYTES = { float16: 2, uint8: 1, uint16: 2 } as const;
 const TO_NCHW = [0, 3, 1, 2];
 const TO_NHWC = [0, 2, 3, 1];
 
-/** The model's weights, by constant name, from the concatenated weight files. */
+/** The model's weights, by constant name, from the concatenated weight files (float16 or 32-bit). */
 function readWeights(model: TfjsGraphModel, bytes: Uint8Array): Map<string, Constant> {
   const weights = model.weightsManifest.flatMap((group) => group.weights);
-  const bytesPerValue = (weight: TfWeight) => (weight.quantization ? QUANTIZED_BYTES[weight.quantization.dtype] : 4);
-  const expected = weights.reduce(
-    (sum, weight) => sum + weight.shape.reduce((p, size) => p * size, 1) * bytesPerValue(weight),
-    0,
-  );
+  for (const weight of weights) {
+    const quantization = weight.quantization?.dtype;
+    if (quantization && quantization !== 'float16') throw new Error(`Unsupported weight quantization: ${quantization}`);
+  }
+  const bytesPerValue = (weight: TfWeight) => (weight.quantization ? 2 : 4);
+  const count = (weight: TfWeight) => weight.shape.reduce((product, size) => product * size, 1);
+  const expected = weights.reduce((sum, weight) => sum + count(weight) * bytesPerValue(weight), 0);
   if (expected !== bytes.byteLength)
     throw new Error(`Weights hold ${bytes.byteLength} bytes; the manifest reads ${expected}`);
   const constants = new Map<string, Constant>();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let offset = 0;
   for (const weight of weights) {
-    const count = weight.shape.reduce((product, size) => product * size, 1);
-    const quantization = weight.quantization?.dtype;
-    const values = weight.dtype === 'int32' ? new Int32Array(count) : new Float32Array(count);
-    if (quantization === 'float16') {
-      for (let i = 0; i < count; i++) values[i] = halfToFloat(view.getUint16(offset + i * 2, true));
-      offset += count * 2;
-    } else if (quantization === 'uint8' || quantization === 'uint16') {
-      const size = quantization === 'uint8' ? 1 : 2;
-      const { scale = 1, min = 0 } = weight.quantization!;
-      for (let i = 0; i < count; i++) {
-        const raw = size === 1 ? view.getUint8(offset + i) : view.getUint16(offset + i * 2, true);
-        values[i] = raw * scale + min;
-      }
-      offset += count * size;
-    } else {
-      for (let i = 0; i < count; i++) {
-        values[i] =
-          weight.dtype === 'int32' ? view.getInt32(offset + i * 4, true) : view.getFloat32(offset + i * 4, true);
-      }
-      offset += count * 4;
+    const values = weight.dtype === 'int32' ? new Int32Array(count(weight)) : new Float32Array(count(weight));
+    for (let i = 0; i < values.length; i++) {
+      values[i] = weight.quantization
+        ? halfToFloat(view.getUint16(offset + i * 2, true))
+        : weight.dtype === 'int32'
+          ? view.getInt32(offset + i * 4, true)
+          : view.getFloat32(offset + i * 4, true);
     }
+    offset += values.length * bytesPerValue(weight);
     constants.set(weight.name, { shape: weight.shape, values });
   }
   return constants;
