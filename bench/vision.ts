@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { analysisContext } from '../src/analysis/context.ts';
 import { faceFeatures, type DetectedFace, type FaceFeatures } from '../src/analysis/face-features.ts';
 import { faceWorkerPool } from '../src/analysis/face-pool.ts';
-import { loadHumanFaceModel } from '../src/analysis/face/human.ts';
+import { loadHumanFaceModel } from '../test/analysis/human-face.ts';
 import { probe, readFrames, type Frame } from '../src/analysis/media.ts';
 import { analyze } from '../src/analysis/pipeline.ts';
 import type { TimelineFrame } from '../src/analysis/timeline.ts';

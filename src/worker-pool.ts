@@ -1,6 +1,7 @@
 // One pool for work kept off the event loop, in worker threads (the face stage) or in child processes
 // (whole analyses: only a process can be stopped at any moment — ending a thread while onnxruntime-node
-// runs an inference aborts the whole server). Each worker runs one task at a time; messages are typed;
+// runs an inference aborts the whole process, so a pool of face threads is closed only once its tasks
+// have settled, and its threads are never aborted mid-task). Each worker runs one task at a time; messages are typed;
 // a worker that crashes or exits fails the task it was running with a clear error, and the next task
 // starts a fresh one. Workers start with the first task, not with the pool.
 import { fork, type ChildProcess } from 'node:child_process';

@@ -82,7 +82,9 @@ export async function analyze(
   speechDone.catch(() => {}); // awaited below; a face-stage failure must not leave it unhandled
   try {
     onProgress({ stage: 'face', progress: 0 });
-    await Promise.all(
+    // Every stretch settles before any failure is thrown: the pool may be closed next, and ending a face
+    // thread while ONNX Runtime infers aborts the whole process.
+    const settled = await Promise.allSettled(
       stretches(info.durationSec, pool.size, fps).map((stretch) =>
         pool.run({ file, info, thresholds, tools, ...stretch }, (frame) => {
           raw.push(frame);
@@ -90,6 +92,8 @@ export async function analyze(
         }),
       ),
     );
+    const failed = settled.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
     onProgress({ stage: 'face', progress: 1 });
   } finally {
     if (!options.facePool) await pool.close();

@@ -48,19 +48,9 @@ let shared: Promise<FaceModel> | undefined;
 
 /** The process's face model, loaded on first use. */
 export function loadFaceModel(): Promise<FaceModel> {
-  shared ??= loadFaceChain()
-    .then((chain): FaceModel => ({
-      async detect(frame) {
-        const face = await chain.detect(frame);
-        return (
-          face && { confidence: face.score, mesh: face.mesh, rotation: face.rotation, expressions: face.expressions }
-        );
-      },
-      reset: () => chain.reset(),
-    }))
-    .catch((error: unknown) => {
-      shared = undefined;
-      throw error;
-    });
+  shared ??= loadFaceChain().catch((error: unknown) => {
+    shared = undefined;
+    throw error;
+  });
   return shared;
 }

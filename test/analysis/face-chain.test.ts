@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { faceFeatures, type DetectedFace } from '../../src/analysis/face-features.ts';
+import { faceFeatures } from '../../src/analysis/face-features.ts';
 import { loadFaceChain } from '../../src/analysis/face/chain.ts';
-import { loadHumanFaceModel } from '../../src/analysis/face/human.ts';
+import { loadHumanFaceModel } from './human-face.ts';
 import { tfjsToOnnx } from '../../src/analysis/face/tfjs-to-onnx.ts';
 import { probe, readFrames, type Frame } from '../../src/analysis/media.ts';
 import {
@@ -37,13 +37,7 @@ async function compare(file: string) {
   let bothFound = 0;
   for (const frame of frames) {
     const reference = await human.detect(frame);
-    const found = await chain.detect(frame);
-    const ours: DetectedFace | null = found && {
-      confidence: found.score,
-      mesh: found.mesh,
-      rotation: found.rotation,
-      expressions: found.expressions,
-    };
+    const ours = await chain.detect(frame);
     if (!reference !== !ours) disagreements++;
     if (!reference || !ours) continue;
     bothFound++;

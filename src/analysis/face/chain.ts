@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import type { Point } from '../face-features.ts';
+import type { FaceModel } from '../vision.ts';
 import type { Frame } from '../media.ts';
 import { cropAndResize, flipLeftRight, resizeBilinear, rotatedSampler, type Picture } from './image.ts';
 import { tfjsToOnnx, type TfjsGraphModel } from './tfjs-to-onnx.ts';
@@ -92,14 +92,6 @@ interface Box {
   confidence: number;
 }
 
-/** One face as the chain sees it; `mesh` in image pixels (478 points, z in mesh units / 192). */
-export interface ChainFace {
-  score: number;
-  mesh: Point[];
-  rotation: { yaw: number; pitch: number; roll: number };
-  expressions: Record<string, number>;
-}
-
 const require = createRequire(import.meta.url);
 
 async function session(name: string): Promise<ort.InferenceSession> {
@@ -123,14 +115,7 @@ async function run(model: ort.InferenceSession, data: Float32Array, dims: number
   return model.outputNames.map((name) => outputs[name]!.data as Float32Array);
 }
 
-export interface FaceChain {
-  /** The most confident face in the frame, or null. Frames of one video must come in time order. */
-  detect(frame: Frame): Promise<ChainFace | null>;
-  /** Forgets the previous frame (tracking), for the next video or stretch. */
-  reset(): void;
-}
-
-export async function loadFaceChain(): Promise<FaceChain> {
+export async function loadFaceChain(): Promise<FaceModel> {
   const [detector, mesher, irises, expressions] = await Promise.all([
     session('blazeface'),
     session('facemesh'),
@@ -304,6 +289,8 @@ export async function loadFaceChain(): Promise<FaceChain> {
       const face: Picture = { data: crop, width: MESH_SIZE, height: MESH_SIZE, channels: 3 };
       const meshOutputs = await run(mesher, crop, [1, MESH_SIZE, MESH_SIZE, 3]);
       const faceScore = Math.round(100 * meshOutputs.find((output) => output.length === 1)![0]!) / 100;
+      // Below the limit the face is neither tracked nor reported; at exactly the limit it is tracked
+      // (the next frame skips the detector) but not reported, as in Human.
       if (faceScore < FACE_CHAIN_CONFIG.minConfidence) return null;
       const flat = meshOutputs.find((output) => output.length === 468 * 3)!;
       const raw: Vec3[] = Array.from({ length: 468 }, (_, i) => [flat[i * 3]!, flat[i * 3 + 1]!, flat[i * 3 + 2]!]);
@@ -312,7 +299,8 @@ export async function loadFaceChain(): Promise<FaceChain> {
       tracked = [faceBox];
       if (!(faceScore > FACE_CHAIN_CONFIG.minConfidence)) return null;
       return {
-        score: faceScore,
+        confidence: faceScore,
+        // Image pixels, z in mesh units over 192, as Human reports them.
         mesh: mesh.map(([x, y, z]) => [x, y, z / MESH_SIZE]),
         rotation: headRotation(mesh, faceBox, frame.width, frame.height),
         expressions: await expressionScores(face),
@@ -430,6 +418,7 @@ function uprightCrop(box: Box, picture: Picture) {
   }
   const [cx, cy] = boxCenter(box);
   // rotateWithOffset takes its centre as a fraction of the picture and works in whole pixels.
+  // Through a fraction and back, as Human hands it to TensorFlow.js: bit-equal crops.
   const center: [number, number] = [(cx / picture.width) * picture.width, (cy / picture.height) * picture.height];
   const crop = cropAndResize(picture, cut, MESH_SIZE, 1 / 255, rotatedSampler(picture, angle, center));
   return { angle, rotation: rotationAbout(-angle, [cx, cy]), crop };
@@ -476,7 +465,8 @@ function headRotation(mesh: Vec3[], box: Box, width: number, height: number) {
   const size = Math.max((boxWidth / width) * width, (boxHeight / height) * height) / 1.5;
   const points = [10, 152, 234, 454].map((i): Vec3 => {
     const [x, y, z] = mesh[i]!;
-    return [(((x / width) * width) / size) as number, ((y / height) * height) / size, z / MESH_SIZE];
+    // Human works from coordinates over the picture's size; the round trip keeps the angles bit-equal.
+    return [((x / width) * width) / size, ((y / height) * height) / size, z / MESH_SIZE];
   });
   const normalize = (v: Vec3): Vec3 => {
     const length = Math.hypot(v[0], v[1], v[2]);
@@ -492,7 +482,7 @@ function headRotation(mesh: Vec3[], box: Box, width: number, height: number) {
   let xAxis = normalize(minus(points[3]!, points[2]!));
   const zAxis = normalize(cross(xAxis, yAxis));
   xAxis = cross(yAxis, zAxis);
-  const [r00, , , r10, r11, r12, r20, r21, r22] = [...xAxis, ...yAxis, ...zAxis] as number[];
+  const [r00, , , r10, r11, r12, r20, r21, r22] = [...xAxis, ...yAxis, ...zAxis];
   let thetaX: number;
   let thetaY: number;
   let thetaZ: number;

@@ -84,7 +84,7 @@ function halfToFloat(half: number): number {
 const text = (attr: TfAttr | undefined) => (attr?.s ? Buffer.from(attr.s, 'base64').toString('utf8') : undefined);
 const numbers = (attr: TfAttr | undefined) => (attr?.list?.i ?? []).map(Number);
 
-/** Converts the graph; `inputShape` is the NHWC input with its batch size (Human's crops are batches). */
+/** Converts the graph; its input keeps TensorFlow.js's NHWC shape, with a free batch size. */
 export function tfjsToOnnx(model: TfjsGraphModel, weights: Uint8Array, name: string): Uint8Array {
   const constants = readWeights(model, weights);
   const nodes: proto.INodeProto[] = [];

@@ -1,12 +1,14 @@
 // The reference face model: Human itself (MediaPipe face mesh with irises, head rotation, expressions) on
-// the TensorFlow.js WASM backend, which the service ran before the ONNX face chain. Kept so that tests and
-// bench:vision can check that the chain still gives Human's figures on the same frames.
+// the TensorFlow.js WASM backend, which the service ran before the ONNX face chain, with the chain's
+// settings. Kept (with TensorFlow.js as development dependencies) so that tests and bench:vision can
+// check that the chain still gives Human's figures on the same frames.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Point } from '../face-features.ts';
-import type { FaceModel } from '../vision.ts';
+import type { Point } from '../../src/analysis/face-features.ts';
+import { FACE_CHAIN_CONFIG } from '../../src/analysis/face/chain.ts';
+import type { FaceModel } from '../../src/analysis/vision.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -53,26 +55,24 @@ const HUMAN_CONFIG = {
   debug: false,
   async: true,
   warmup: 'none',
-  // Tracking: the face detector (about half the cost of a frame) is skipped while the face mesh of the
-  // previous frame locates the face, unless the picture changed a lot (mean squared change above this,
-  // in Human's units of 255 per channel) or 15 sampled frames (3 s) have passed. The mesh, irises and
-  // expressions still run on every frame; expression caching (99 frames / 1.5 s by default) would freeze
-  // the expression timeline, so it is off.
-  cacheSensitivity: 5,
+  // Tracking and its limits as the chain has them: the detector is skipped while the previous frame's
+  // mesh locates the face; expression caching is off, as it would freeze the expression timeline.
+  cacheSensitivity: FACE_CHAIN_CONFIG.cacheSensitivity,
   face: {
     enabled: true,
     detector: {
       enabled: true,
       rotation: true,
       maxDetected: 1,
-      minConfidence: 0.3,
-      skipFrames: 14,
+      minConfidence: FACE_CHAIN_CONFIG.minConfidence,
+      skipFrames: FACE_CHAIN_CONFIG.detectorEveryFrames - 1,
       skipTime: 600_000,
+      scale: FACE_CHAIN_CONFIG.detectorBoxScale,
       return: false,
     },
     mesh: { enabled: true },
-    iris: { enabled: true },
-    emotion: { enabled: true, skipFrames: 0, skipTime: 0 },
+    iris: { enabled: true, scale: FACE_CHAIN_CONFIG.irisBoxScale },
+    emotion: { enabled: true, skipFrames: 0, skipTime: 0, minConfidence: FACE_CHAIN_CONFIG.minExpressionScore },
     description: { enabled: false },
     antispoof: { enabled: false },
     liveness: { enabled: false },
