@@ -213,7 +213,6 @@ export function frameSize(width: number, height: number, maxSide: number): { wid
 }
 
 export interface Frame {
-  index: number;
   /** Presentation time of the source frame, seconds from the start. */
   t: number;
   width: number;
@@ -234,12 +233,50 @@ export interface FrameOptions {
 
 /**
  * The first frame of every 1/fps-second slot, with its real timestamp, upright (rotation applied),
- * scaled, streamed from one ffmpeg process as raw RGB.
+ * scaled, streamed from one ffmpeg process as raw RGB. When unreferenced frames are skipped, a slot can
+ * be left without a decoded frame (a long run of B-frames without a pyramid, a slow stretch of a
+ * variable-rate video): such slots are decoded again in full, so every slot with a frame has one.
  */
 export async function* readFrames(
   file: string,
   info: VideoInfo,
   options: FrameOptions,
+  tools: MediaTools,
+): AsyncGenerator<Frame> {
+  const fps = options.fps;
+  const skipping =
+    options.skipUnreferencedFromRatio !== undefined && info.fps >= options.skipUnreferencedFromRatio * fps;
+  if (!skipping) {
+    yield* decodeFrames(file, info, options, false, tools);
+    return;
+  }
+  const start = options.startSec ?? 0;
+  const slotOf = (t: number) => Math.floor((t - start) * fps + 1e-6);
+  const inFull = (fromSlot: number, toSlot: number) =>
+    decodeFrames(
+      file,
+      info,
+      { ...options, startSec: start + fromSlot / fps, endSec: start + toSlot / fps },
+      false,
+      tools,
+    );
+  let next = 0;
+  for await (const frame of decodeFrames(file, info, options, true, tools)) {
+    const slot = slotOf(frame.t);
+    if (slot > next) yield* inFull(next, slot);
+    yield frame;
+    next = slot + 1;
+  }
+  const end = Math.min(options.endSec ?? Infinity, info.durationSec > 0 ? info.durationSec : Infinity);
+  const slots = Math.ceil((end - start) * fps - 1e-6);
+  if (Number.isFinite(end) && next < slots) yield* inFull(next, slots);
+}
+
+async function* decodeFrames(
+  file: string,
+  info: VideoInfo,
+  options: FrameOptions,
+  skipUnreferenced: boolean,
   tools: MediaTools,
 ): AsyncGenerator<Frame> {
   const { width, height } = frameSize(info.width, info.height, options.maxSide);
@@ -256,8 +293,6 @@ export async function* readFrames(
   // To the end means to the duration the file declares (and a second more): a file that declares one
   // second and holds hours is not read for hours.
   const end = options.endSec ?? (info.durationSec > 0 ? info.durationSec + 1 : undefined);
-  const skipUnreferenced =
-    options.skipUnreferencedFromRatio !== undefined && info.fps >= options.skipUnreferencedFromRatio * fps;
   const range = [
     ...(skipUnreferenced ? ['-skip_frame', 'noref'] : []),
     ...(start > 0 ? ['-ss', String(start)] : []),
@@ -333,7 +368,7 @@ export async function* readFrames(
         filled += take;
         offset += take;
         if (filled === frameBytes) {
-          yield { index, t: await timeOf(index), width, height, rgb: frame };
+          yield { t: await timeOf(index), width, height, rgb: frame };
           index += 1;
           frame = Buffer.allocUnsafe(frameBytes);
           filled = 0;

@@ -7,10 +7,10 @@ export const FACE_THRESHOLDS = {
   frame_max_side_px: 640,
   /**
    * With at least this many source frames per sampled frame, the decoder skips the frames no other frame
-   * refers to (most B-frames: two thirds of an x264 file's frames, a fifth to a third of its decoding
-   * time); each sample is then the first referenced frame of its slot. Encoders put at most 4 such frames
-   * in a row by default (x264 3, x265 4), so a slot of 5 always holds a decoded one; with fewer, a slot
-   * could lose its sample, so everything is decoded.
+   * refers to (most B-frames: two thirds of an x264 file's frames, a third of its decoding time); each
+   * sample is then the first decoded frame of its slot. A slot left with none (a long run of B-frames
+   * without a pyramid, a slow stretch of a variable-rate video) is decoded again in full; with fewer
+   * frames per sample that would happen too often to gain anything, so everything is decoded.
    */
   skip_unreferenced_frames_from_ratio: 5,
   /** A detection below this confidence counts as no face. */

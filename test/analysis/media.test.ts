@@ -9,6 +9,7 @@ import {
   fixture,
   scratchDir,
   sidewaysWithDisplayMatrix,
+  TALKING_FEMALE,
   TALKING_MALE,
   TOOLS,
   WEBCAM_EXPRESSIONS,
@@ -38,10 +39,30 @@ describe('media', () => {
     assert.equal(frames.length, 25);
     assert.deepEqual([frames[0]!.width, frames[0]!.height, frames[0]!.rgb], [320, 320, 320 * 320 * 3]);
     frames.forEach((frame, i) => {
-      assert.equal(frame.index, i);
       // Source frames are 0.04 s apart, so each slot starts exactly on a frame.
       assert.ok(Math.abs(frame.t - i * 0.2) < 1e-6, `${i}: ${frame.t}`);
     });
+  });
+
+  test('skipping unreferenced frames still gives every slot a frame: eight B-frames in a row, no pyramid', async (t) => {
+    // At 25 fps a 0.2 s slot holds 5 frames; runs of 8 unreferenced B-frames leave some slots with none
+    // decoded, and those are decoded again in full.
+    const file = join(await scratchDir(t), 'long-b-runs.mp4');
+    const x264 = 'bframes=8:b-adapt=0:b-pyramid=none';
+    await ffmpeg('-i', TALKING_FEMALE, '-an', '-c:v', 'libx264', '-preset', 'ultrafast', '-x264-params', x264, file);
+    const info = await probe(file, TOOLS);
+    const read = async (skipUnreferencedFromRatio?: number) => {
+      const times: number[] = [];
+      const options = { fps: 5, maxSide: 320, skipUnreferencedFromRatio };
+      for await (const frame of readFrames(file, info, options, TOOLS)) times.push(frame.t);
+      return times;
+    };
+    const all = await read();
+    const skipping = await read(5);
+    const slots = (times: number[]) => times.map((time) => Math.floor(time * 5 + 1e-6));
+    assert.equal(all.length, 40);
+    assert.deepEqual(slots(skipping), slots(all), 'one frame per slot, in order');
+    for (const [i, time] of skipping.entries()) assert.ok(time >= all[i]!, `slot ${i}: ${time} before ${all[i]}`);
   });
 
   test('frames from a 23.976 fps source carry their own times, one per slot', async (t) => {
