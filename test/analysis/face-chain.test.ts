@@ -50,39 +50,35 @@ async function compare(file: string) {
 }
 
 describe('the ONNX face chain gives Human’s figures', () => {
-  const cases: Array<[string, (dir: string) => Promise<string>]> = [
-    ['talking head', async () => TALKING_FEMALE],
-    ['webcam with expressions (smiles)', async () => WEBCAM_EXPRESSIONS],
+  const made = (name: string, filter: string) => async (dir: string) => {
+    const file = join(dir, `${name}.mp4`);
+    await ffmpeg('-i', TALKING_MALE, '-vf', filter, '-an', '-c:v', 'libx264', '-preset', 'ultrafast', file);
+    return file;
+  };
+  // [name, the video, the least share of frames with a face]
+  const cases: Array<[string, (dir: string) => Promise<string>, number]> = [
+    ['talking head', async () => TALKING_FEMALE, 0.8],
+    ['webcam with expressions (smiles)', async () => WEBCAM_EXPRESSIONS, 0.8],
+    ['a head rolled 15° (the chain turns the crop upright)', made('rolled', 'rotate=-15*PI/180'), 0.8],
     [
-      'a head rolled 15° (the chain turns the crop upright)',
-      async (dir) => {
-        const file = join(dir, 'rolled.mp4');
-        await ffmpeg(
-          '-i',
-          TALKING_MALE,
-          '-vf',
-          'rotate=-15*PI/180',
-          '-an',
-          '-c:v',
-          'libx264',
-          '-preset',
-          'ultrafast',
-          file,
-        );
-        return file;
-      },
+      'a face that leaves the picture and comes back (tracking lost, detector again)',
+      made('panned', "pad=4*iw:ih:iw:0,crop=in_w/4:in_h:x='in_w/4*(1+1.2*abs(sin(PI*t/2.5)))':y=0"),
+      0.2,
     ],
   ];
-  for (const [name, make] of cases) {
+  for (const [name, make, share] of cases) {
     test(name, async (t) => {
       const file = await make(await scratchDir(t));
       const { frames, bothFound, disagreements, differences, meshShift } = await compare(file);
-      assert.ok(bothFound >= frames * 0.8, `a face in both on ${bothFound} of ${frames} frames`);
+      assert.ok(bothFound >= frames * share, `a face in both on ${bothFound} of ${frames} frames`);
+      if (share < 0.5) assert.ok(bothFound < frames * 0.5, `the face left the picture: found on ${bothFound}`);
       assert.equal(disagreements, 0, 'one finds a face where the other does not');
+      // Every frame, not a median: the chain repeats Human's arithmetic, so only float rounding may differ.
       for (const key of ['yaw', 'pitch', 'roll'] as const) {
-        assert.ok(median(differences[key]) < 1, `${key}: median difference ${median(differences[key])}°`);
+        const largest = Math.max(...differences[key]);
+        assert.ok(largest < 1, `${key}: a frame differs by ${largest}°`);
       }
-      assert.ok(median(differences.smile) < 0.02, `smile: median difference ${median(differences.smile)}`);
+      assert.ok(Math.max(...differences.smile) < 0.02, `smile: a frame differs by ${Math.max(...differences.smile)}`);
       assert.ok(median(meshShift) <= 1, `mesh points moved by ${median(meshShift)} px (median)`);
     });
   }
