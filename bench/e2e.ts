@@ -2,45 +2,22 @@
 // fixture and a 35 s 720p portrait answer), peak memory of the server and of its analysis process;
 // results latency for a 10-minute video's timeline; read latency idle and during an analysis. Prints
 // figures; never fails on time. Usage: npm run bench:e2e [-- --runs 3]
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { mediaTools } from '../src/analysis/media.ts';
-import { median, portraitVideo, processMemoryMb, startBenchServer } from './server.ts';
+import { median, portraitVideo, processMemoryMb, startBenchServer, tenMinuteVideo } from './server.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
 const runs = Number(values.runs);
 const sttEngine = process.env.STT_ENGINE ?? 'none';
 
 const dir = await mkdtemp(join(tmpdir(), 'ip-bench-e2e-'));
-const ffmpeg = (...args: string[]) => promisify(execFile)(mediaTools().ffmpeg, ['-v', 'error', '-y', ...args]);
 const fixture = join('test', 'fixtures', 'video_talking_female_en_8s.mp4');
-const long = join(dir, 'ten-minutes.mp4');
-await ffmpeg(
-  '-stream_loop',
-  '74',
-  '-i',
-  fixture,
-  '-t',
-  '600',
-  '-vf',
-  'scale=360:360',
-  '-c:v',
-  'libx264',
-  '-preset',
-  'ultrafast',
-  '-crf',
-  '32',
-  '-c:a',
-  'aac',
-  '-b:a',
-  '48k',
-  long,
-);
+const long = await tenMinuteVideo(mediaTools().ffmpeg, dir);
 
 const server = await startBenchServer(dir, { STT_ENGINE: sttEngine });
 const { baseUrl, call } = server;

@@ -42,6 +42,17 @@ export async function portraitVideo(ffmpegPath: string, dir: string): Promise<st
   return video;
 }
 
+/** A 10-minute, 360×360 answer (the 8 s fixture looped): a 3,000-frame timeline at 5 fps. */
+export async function tenMinuteVideo(ffmpegPath: string, dir: string): Promise<string> {
+  const video = join(dir, 'ten-minutes.mp4');
+  await promisify(execFile)(ffmpegPath, [
+    ...['-v', 'error', '-y', '-stream_loop', '74', '-i', join('test', 'fixtures', 'video_talking_female_en_8s.mp4')],
+    ...['-t', '600', '-vf', 'scale=360:360', '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '32'],
+    ...['-c:a', 'aac', '-b:a', '48k', video],
+  ]);
+  return video;
+}
+
 /** Starts `src/main.ts` on a random port with `DATA_DIR=dir/data` and waits for /health. */
 export async function startBenchServer(dir: string, env: Record<string, string> = {}): Promise<BenchServer> {
   const port = 9000 + Math.floor(Math.random() * 20_000);

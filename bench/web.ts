@@ -1,18 +1,17 @@
 // The web app's weight and speed: JavaScript size (gzip), and in Chromium the time until the review
 // page of a 10-minute answer (a 3,000-frame timeline, really analysed) is drawn and the time one seek
 // takes to move the playhead. Prints figures; never fails on time. Usage: npm run bench:web [-- --runs 5]
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { mediaTools } from '../src/analysis/media.ts';
 import { ensureWebBuilt } from '../src/cli/build-web.ts';
 import { WEB_DIST_DIR } from '../src/http/web-app.ts';
 import { CHROMIUM_PATH } from '../test/web/browser.ts';
-import { median, startBenchServer } from './server.ts';
+import { median, startBenchServer, tenMinuteVideo } from './server.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
 const runs = Number(values.runs);
@@ -30,31 +29,7 @@ console.log(`bench:web — ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism(
 console.log(`JavaScript: ${(jsRaw / 1024).toFixed(1)} KB, ${(jsGzip / 1024).toFixed(1)} KB gzip (goal ≤ 200 KB gzip)`);
 
 const dir = await mkdtemp(join(tmpdir(), 'ip-bench-web-'));
-const long = join(dir, 'ten-minutes.mp4');
-await promisify(execFile)(mediaTools().ffmpeg, [
-  '-v',
-  'error',
-  '-y',
-  '-stream_loop',
-  '74',
-  '-i',
-  join('test', 'fixtures', 'video_talking_female_en_8s.mp4'),
-  '-t',
-  '600',
-  '-vf',
-  'scale=360:360',
-  '-c:v',
-  'libx264',
-  '-preset',
-  'ultrafast',
-  '-crf',
-  '32',
-  '-c:a',
-  'aac',
-  '-b:a',
-  '48k',
-  long,
-]);
+const long = await tenMinuteVideo(mediaTools().ffmpeg, dir);
 const server = await startBenchServer(dir, { STT_ENGINE: 'none' });
 const { baseUrl, call } = server;
 const browser = await chromium.launch({
