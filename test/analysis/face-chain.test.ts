@@ -10,7 +10,7 @@ import { tfjsToOnnx } from '../../src/analysis/face/tfjs-to-onnx.ts';
 import { probe, readFrames, type Frame } from '../../src/analysis/media.ts';
 import {
   CONTEXT,
-  ffmpeg,
+  filtered,
   median,
   scratchDir,
   TALKING_FEMALE,
@@ -50,11 +50,8 @@ async function compare(file: string) {
 }
 
 describe('the ONNX face chain gives Human’s figures', () => {
-  const made = (name: string, filter: string) => async (dir: string) => {
-    const file = join(dir, `${name}.mp4`);
-    await ffmpeg('-i', TALKING_MALE, '-vf', filter, '-an', '-c:v', 'libx264', '-preset', 'ultrafast', file);
-    return file;
-  };
+  const made = (name: string, filter: string) => (dir: string) =>
+    filtered(TALKING_MALE, filter, join(dir, `${name}.mp4`));
   // [name, the video, the least share of frames with a face]
   const cases: Array<[string, (dir: string) => Promise<string>, number]> = [
     ['talking head', async () => TALKING_FEMALE, 0.8],

@@ -11,6 +11,7 @@ import { FACE_THRESHOLDS } from '../../src/analysis/thresholds.ts';
 import {
   CONTEXT,
   ffmpeg,
+  filtered,
   fixture,
   median,
   scratchDir,
@@ -76,18 +77,7 @@ describe('known answers from ffmpeg-made variants', () => {
     for (const degrees of [15, -15]) {
       const file = join(dir, `roll${degrees}.mp4`);
       // ffmpeg's rotate filter turns clockwise for positive angles.
-      await ffmpeg(
-        '-i',
-        TALKING_FEMALE,
-        '-vf',
-        `rotate=${-degrees}*PI/180`,
-        '-an',
-        '-c:v',
-        'libx264',
-        '-preset',
-        'ultrafast',
-        file,
-      );
+      await filtered(TALKING_FEMALE, `rotate=${-degrees}*PI/180`, file);
       const rotated = medianOf(await run(file), 'roll');
       assert.ok(Math.abs(rotated - original - degrees) <= 3, `rotated ${degrees}°: roll ${original} → ${rotated}`);
     }
@@ -96,20 +86,7 @@ describe('known answers from ffmpeg-made variants', () => {
   test('a mirrored video flips the sign of yaw and swaps LEFT and RIGHT', async (t) => {
     const dir = await scratchDir(t);
     const mirrored = join(dir, 'mirrored.mp4');
-    await ffmpeg(
-      '-i',
-      TALKING_MALE,
-      '-vf',
-      'hflip',
-      '-an',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-crf',
-      '12',
-      mirrored,
-    );
+    await filtered(TALKING_MALE, 'hflip', mirrored, '-crf', '12');
     const before = await run(TALKING_MALE);
     const after = await run(mirrored);
     const gazeYaw = (result: AnalysisResult) => median(valid(result).map((frame) => frame.gaze_yaw!));
@@ -139,18 +116,7 @@ describe('known answers from ffmpeg-made variants', () => {
   test('black frames and frames without a face are not valid and carry no measurements', async (t) => {
     const dir = await scratchDir(t);
     const file = join(dir, 'blackout.mp4');
-    await ffmpeg(
-      '-i',
-      TALKING_MALE,
-      '-vf',
-      "drawbox=enable='lt(t,2)':color=black:t=fill",
-      '-an',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      file,
-    );
+    await filtered(TALKING_MALE, "drawbox=enable='lt(t,2)':color=black:t=fill", file);
     const result = await run(file);
     for (const frame of result.timeline) {
       if (frame.t < 1.95) {
