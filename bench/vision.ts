@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
 import { analysisContext } from '../src/analysis/context.ts';
 import { faceFeatures, type DetectedFace, type FaceFeatures } from '../src/analysis/face-features.ts';
@@ -44,6 +45,8 @@ try {
     return frames;
   };
   let decoded: Frame[] = [];
+  // ms a frame of the face stage's own decoding with two ffmpegs side by side (both cores busy).
+  let decodeTwo = 0;
   for (const [label, ratio] of [
     ['as the face stage decodes', skip],
     ['every source frame decoded', undefined],
@@ -59,6 +62,7 @@ try {
       await Promise.all([decode(ratio, 0, half), decode(ratio, half)]);
       decodeTwoMs.push((performance.now() - started) / decoded.length);
     }
+    if (ratio === skip) decodeTwo = median(decodeTwoMs);
     console.log(
       `decode alone, ${label} (${info.width}×${info.height}, ${info.fps.toFixed(0)} fps → ${fps} fps, ${decoded[0]?.width}×${decoded[0]?.height}): ` +
         `${median(decodeMs).toFixed(1)} ms/frame with one ffmpeg, ${median(decodeTwoMs).toFixed(1)} ms/frame with two side by side`,
@@ -82,6 +86,29 @@ try {
     }
     console.log(`inference alone, ${name}, one thread: ${median(inferenceMs).toFixed(1)} ms/frame`);
   }
+  // The chain in worker threads: alone, then two side by side on the same frames (both cores busy).
+  const threadMs = async (threads: number) => {
+    const workers = Array.from(
+      { length: threads },
+      () =>
+        new Worker(new URL('../src/ts-worker.mjs', import.meta.url), {
+          workerData: { entry: new URL('./inference-thread.ts', import.meta.url).href, frames: decoded, runs },
+        }),
+    );
+    await Promise.all(workers.map((worker) => new Promise((resolve) => worker.once('message', resolve))));
+    const done = workers.map((worker) => new Promise<number>((resolve) => worker.once('message', resolve)));
+    for (const worker of workers) worker.postMessage('go');
+    const ms = await Promise.all(done);
+    await Promise.all(workers.map((worker) => worker.terminate()));
+    return ms;
+  };
+  const [inferenceOne] = (await threadMs(1)) as [number];
+  const inferenceTwo = await threadMs(2);
+  const inferenceTwoEach = inferenceTwo.reduce((sum, ms) => sum + ms, 0) / inferenceTwo.length;
+  console.log(
+    `inference alone in worker threads: one thread ${inferenceOne.toFixed(1)} ms/frame; two side by side ` +
+      `${inferenceTwo.map((ms) => ms.toFixed(1)).join(' and ')} ms/frame each = ${((2 * inferenceOne) / inferenceTwoEach).toFixed(2)}× the throughput of one`,
+  );
   const [ours, before] = [...faces.values()] as [Array<DetectedFace | null>, Array<DetectedFace | null>];
   const differences = { yaw: [] as number[], pitch: [] as number[], roll: [] as number[], smile: [] as number[] };
   for (let i = 0; i < decoded.length; i++) {
@@ -128,7 +155,14 @@ try {
     );
   }
 
-  console.log(`two face threads give ${(stageMs[0]! / stageMs[1]!).toFixed(2)}× the throughput of one`);
+  // With both cores busy, a frame costs its decoding and its inference at their side-by-side rates;
+  // no number of face threads can do better than the two added (each core doing half of each).
+  const floorMs = decodeTwo + inferenceTwoEach / 2;
+  console.log(
+    `two face threads give ${(stageMs[0]! / stageMs[1]!).toFixed(2)}× the throughput of one; on this machine at most ` +
+      `${(stageMs[0]! / floorMs).toFixed(2)}× (${floorMs.toFixed(1)} ms/frame: decoding ${decodeTwo.toFixed(1)} + inference ` +
+      `${(inferenceTwoEach / 2).toFixed(1)}, each as fast as it goes with both cores busy)`,
+  );
 
   // The whole analysis but transcription (decode, face, speech measures, metrics), warm, as a server's
   // analysis process runs it with the default worker count.
