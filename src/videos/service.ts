@@ -10,6 +10,7 @@ import {
   coachingFeedback,
   contentFeedback,
   FEEDBACK_RULES,
+  feedbackForReader,
   timelineAlerts,
   type Feedback,
   type FeedbackLang,
@@ -209,8 +210,11 @@ export function createVideoService(
     }
   }
 
-  /** Everything stored for a video's latest analysis, or null before the first one succeeds. */
-  async function storedResults(videoId: string) {
+  /**
+   * Everything stored for a video's latest analysis, or null before the first one succeeds; its feedback
+   * and alerts in the reader's language where the rules can rebuild them (see feedbackForReader).
+   */
+  async function storedResults(videoId: string, lang: FeedbackLang) {
     const metrics = await db
       .selectFrom('nonverbal_metrics')
       .selectAll()
@@ -238,14 +242,15 @@ export function createVideoService(
       content_reason: stored.reason,
       metadata: parse<StoredMetadata>(metrics.metadata_json),
     };
+    const readerFeedback = feedbackForReader(feedback, { metrics: metricsBlock, content: stored.content }, lang);
     return {
       metrics: metricsBlock,
       metricsId: metrics.id,
       timeline: frames,
       timelineId: timeline?.id ?? null,
       transcript: transcript ?? null,
-      feedback,
-      alerts: timelineAlerts(frames, feedback, metricsBlock.metadata?.feedback_lang ?? 'ko'),
+      feedback: readerFeedback,
+      alerts: timelineAlerts(frames, readerFeedback, lang),
     };
   }
 
@@ -518,8 +523,8 @@ export function createVideoService(
     },
 
     /** The original's analyze reply, from what is stored. */
-    async analyzeReply(videoId: string) {
-      const stored = await storedResults(videoId);
+    async analyzeReply(videoId: string, lang: FeedbackLang) {
+      const stored = await storedResults(videoId, lang);
       if (!stored) throw new Errors.VideoDeleted(); // between the job's end and this read
       return {
         video_id: videoId,
@@ -538,9 +543,9 @@ export function createVideoService(
     },
 
     /** The original's results shape, plus alerts, the new measures and the latest job. */
-    async results(userId: string, videoId: string, latestJob: Job | undefined) {
+    async results(userId: string, videoId: string, latestJob: Job | undefined, lang: FeedbackLang) {
       const video = await get(userId, videoId);
-      const stored = await storedResults(videoId);
+      const stored = await storedResults(videoId, lang);
       return {
         video: {
           id: video.id,
@@ -554,7 +559,7 @@ export function createVideoService(
         metadata: stored?.metrics.metadata ?? null,
         alerts: stored?.alerts ?? [],
         feedbacks: (stored?.feedback ?? []).map(
-          ({ id, title, message, severity, level, start_sec, end_sec, category }) => ({
+          ({ id, title, message, severity, level, start_sec, end_sec, category, lang: itemLang }) => ({
             id,
             title,
             message,
@@ -563,6 +568,7 @@ export function createVideoService(
             start_sec,
             end_sec,
             category: category ?? 'delivery',
+            lang: itemLang,
           }),
         ),
         transcript: stored?.transcript?.text ?? null,
