@@ -117,6 +117,21 @@ const BEFORE_CONTENT: StoredContent = {
   reason: 'Analysed before content analysis existed: analyse the video again.',
 };
 
+type StoredMetricsRow = OriginalMetrics &
+  Pick<Selectable<NonverbalMetricsTable>, 'metadata_json' | 'measures_json' | 'content_json'>;
+
+/** A stored metrics row as the results show it (and as the rules read it to rebuild feedback). */
+export function storedMetricsBlock(row: StoredMetricsRow) {
+  const stored = parse<StoredContent>(row.content_json) ?? BEFORE_CONTENT;
+  return {
+    ...originalMetrics(row),
+    ...parse<StoredMeasures>(row.measures_json)!,
+    content: stored.content,
+    content_reason: stored.reason,
+    metadata: parse<StoredMetadata>(row.metadata_json),
+  };
+}
+
 export interface VideoServiceOptions {
   maxBytes: number;
   /** Longer videos are refused at upload: every second of video costs analysis time. */
@@ -232,17 +247,9 @@ export function createVideoService(
         .orderBy('created_at')
         .execute(),
     ]);
-    const measures = parse<StoredMeasures>(metrics.measures_json)!;
     const frames = parse<TimelineFrame[]>(timeline?.timeline_json ?? null) ?? [];
-    const stored = parse<StoredContent>(metrics.content_json) ?? BEFORE_CONTENT;
-    const metricsBlock = {
-      ...originalMetrics(metrics),
-      ...measures,
-      content: stored.content,
-      content_reason: stored.reason,
-      metadata: parse<StoredMetadata>(metrics.metadata_json),
-    };
-    const readerFeedback = feedbackForReader(feedback, { metrics: metricsBlock, content: stored.content }, lang);
+    const metricsBlock = storedMetricsBlock(metrics);
+    const readerFeedback = feedbackForReader(feedback, { metrics: metricsBlock, content: metricsBlock.content }, lang);
     return {
       metrics: metricsBlock,
       metricsId: metrics.id,

@@ -57,7 +57,7 @@ async function answerVideo(api: Api, user: TestUser) {
   form.append('file', new Blob([MALE_BYTES]), 'answer.mp4');
   const uploaded = await api.request('POST', '/api/video/upload', { body: form, token: user.token });
   assert.equal(uploaded.status, 200, uploaded.text);
-  return uploaded.body.video_id as string;
+  return { videoId: uploaded.body.video_id as string, sessionId: session.id as string };
 }
 
 const read = (api: Api, videoId: string, token: string, lang: string) =>
@@ -96,7 +96,7 @@ for (const dialect of DIALECTS) {
         STT_LANGUAGE: 'en',
       });
       const user = await signUp(api);
-      const videoId = await answerVideo(api, user);
+      const { videoId, sessionId } = await answerVideo(api, user);
       const analysed = await api.request('POST', `/api/video/analyze/${videoId}`, {
         token: user.token,
         headers: { 'accept-language': 'en-US,en;q=0.9' },
@@ -177,6 +177,34 @@ for (const dialect of DIALECTS) {
       assert.ok(segmentAlerts.length > 0);
       for (const alert of segmentAlerts) assert.match(alert.message, /[가-힣]/);
 
+      // The session report's top items (warnings, then suggestions, then strengths) follow the reader too.
+      const rank: Record<string, number> = { warning: 0, suggestion: 1, info: 2 };
+      const top = (items: ItemFields[]) =>
+        [...items]
+          .sort((a, b) => rank[a.severity]! - rank[b.severity]!)
+          .slice(0, 3)
+          .map(({ title, message }) => [title, message]);
+      const report = (lang: string) =>
+        api.request('GET', `/api/interviews/sessions/${sessionId}/report`, {
+          token: user.token,
+          headers: { 'accept-language': lang },
+        });
+      const latestFeedback = (reply: {
+        body: { questions: Array<{ latest: { video_id: string; feedback: unknown } | null }> };
+      }) =>
+        reply.body.questions.find((question) => question.latest?.video_id === videoId)!.latest!
+          .feedback as ItemFields[];
+      const reportKo = latestFeedback(await report('ko'));
+      assert.deepEqual(
+        reportKo.map(({ title, message }: ItemFields) => [title, message]),
+        top(expectedKo),
+      );
+      const reportEn = latestFeedback(await report('en'));
+      assert.deepEqual(
+        reportEn.map(({ title, message }: ItemFields) => [title, message]),
+        top(storedEn),
+      );
+
       // Reading wrote nothing.
       assert.deepEqual(await storedRows(db, videoId), before);
       assert.deepEqual((await read(api, videoId, user.token, 'en')).body.feedbacks, en.body.feedbacks);
@@ -209,7 +237,7 @@ test('Gemini’s delivery items stay as written, in their language; the content 
     STT_LANGUAGE: 'en',
   });
   const user = await signUp(api);
-  const videoId = await answerVideo(api, user);
+  const { videoId } = await answerVideo(api, user);
   const analysed = await api.request('POST', `/api/video/analyze/${videoId}`, {
     token: user.token,
     headers: { 'accept-language': 'en' },
