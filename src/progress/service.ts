@@ -2,7 +2,9 @@
 // report. Every reply comes from a fixed number of queries, however many answers there are.
 import type { Db } from '../db/index.ts';
 import type { Lang } from '../config.ts';
+import { feedbackForReader } from '../analysis/feedback/index.ts';
 import type { InterviewService } from '../interviews/service.ts';
+import { storedMetricsBlock } from '../videos/service.ts';
 import { analysedAnswers, type AnswerFilter, type AnsweredVideo } from './answers.ts';
 import { extractFigures, figureList, HISTORY_RULES, type FigureKey, type Target } from './figures.ts';
 import type { Period } from './period.ts';
@@ -114,17 +116,28 @@ export function createProgressService(db: Db, interviews: Pick<InterviewService,
       }
       const videosOf = new Map(videos.map((row) => [row.question_id, Number(row.videos)]));
       const latestIds = [...latestOf.values()].map((answer) => answer.video_id);
-      const feedback = latestIds.length
-        ? await db
-            .selectFrom('feedback')
-            .select(['video_id', 'title', 'message', 'severity', 'start_sec', 'end_sec', 'position'])
-            .where('video_id', 'in', latestIds)
-            .orderBy('position')
-            .orderBy('created_at')
-            .execute()
-        : [];
-      const feedbackOf = new Map<string, typeof feedback>();
-      for (const item of feedback) feedbackOf.set(item.video_id, [...(feedbackOf.get(item.video_id) ?? []), item]);
+      const [feedback, metrics] = latestIds.length
+        ? await Promise.all([
+            db
+              .selectFrom('feedback')
+              .select(['video_id', 'title', 'message', 'severity', 'level', 'start_sec', 'end_sec', 'category'])
+              .where('video_id', 'in', latestIds)
+              .orderBy('position')
+              .orderBy('created_at')
+              .execute(),
+            db.selectFrom('nonverbal_metrics').selectAll().where('video_id', 'in', latestIds).execute(),
+          ])
+        : [[], []];
+      const stored = new Map(metrics.map((row) => [row.video_id, storedMetricsBlock(row)]));
+      const rowsOf = new Map<string, typeof feedback>();
+      for (const item of feedback) rowsOf.set(item.video_id, [...(rowsOf.get(item.video_id) ?? []), item]);
+      // In the reader's language where the rules can rebuild the items, as the results route does.
+      const feedbackOf = new Map(
+        [...rowsOf].map(([videoId, rows]) => {
+          const block = stored.get(videoId);
+          return [videoId, block ? feedbackForReader(rows, { metrics: block, content: block.content }, lang) : rows];
+        }),
+      );
       const top = (videoId: string) =>
         [...(feedbackOf.get(videoId) ?? [])]
           .sort((a, b) => (SEVERITY_RANK[a.severity] ?? 3) - (SEVERITY_RANK[b.severity] ?? 3)) // stable: keeps position order

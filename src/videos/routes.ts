@@ -146,7 +146,7 @@ export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (
           throw new Error(`analysis job ${finished.id} failed: ${finished.error}`);
         throw new Errors.AnalysisFailed(finished.error ?? 'unknown error');
       }
-      return videos.analyzeReply(video.id);
+      return videos.analyzeReply(video.id, requestLanguage(request, defaultLang));
     },
   );
 
@@ -229,14 +229,24 @@ export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (
         tags,
         summary: 'Analysis results: metrics, metadata, alerts, feedback, transcript, timeline',
         description:
-          'Before a first analysis succeeds, `metrics` is null and `analysis` tells the state of the latest job.',
+          'Before a first analysis succeeds, `metrics` is null and `analysis` tells the state of the latest job. ' +
+          'Feedback and alerts come in the reader’s language (Accept-Language, else FEEDBACK_LANG): items the rules wrote are rebuilt from the stored figures, ' +
+          'Gemini’s stay as written; each item’s `lang` says which. Nothing stored changes.',
+        headers: Type.Object({
+          'accept-language': Type.Optional(Type.String({ description: 'ko or en chooses the feedback language' })),
+        }),
         params: VideoParams,
         response: { 200: ResultsResponse, ...errorReplies(404) },
       },
     },
     async (request) => {
       const video = await videos.get(request.user.id, request.params.video_id);
-      return videos.results(request.user.id, video.id, await jobs.latestFor(video.id));
+      return videos.results(
+        request.user.id,
+        video.id,
+        await jobs.latestFor(video.id),
+        requestLanguage(request, defaultLang),
+      );
     },
   );
 };

@@ -177,6 +177,11 @@ export const ResultsResponse = Type.Object({
       category: Type.Union([Type.Literal('delivery'), Type.Literal('content')], {
         description: 'delivery: face, voice and pace; content: what the answer said (from the transcript)',
       }),
+      lang: Type.Union([Type.Literal('ko'), Type.Literal('en')], {
+        description:
+          "The item's language: the reader's (Accept-Language) when the rules wrote it, as they are rebuilt from the stored figures; " +
+          'Gemini-written delivery items stay in the language they were written in (metadata.feedback_lang)',
+      }),
     }),
   ),
   transcript: Nullable(Type.String()),

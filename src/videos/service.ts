@@ -10,6 +10,7 @@ import {
   coachingFeedback,
   contentFeedback,
   FEEDBACK_RULES,
+  feedbackForReader,
   timelineAlerts,
   type Feedback,
   type FeedbackLang,
@@ -116,6 +117,21 @@ const BEFORE_CONTENT: StoredContent = {
   reason: 'Analysed before content analysis existed: analyse the video again.',
 };
 
+type StoredMetricsRow = OriginalMetrics &
+  Pick<Selectable<NonverbalMetricsTable>, 'metadata_json' | 'measures_json' | 'content_json'>;
+
+/** A stored metrics row as the results show it (and as the rules read it to rebuild feedback). */
+export function storedMetricsBlock(row: StoredMetricsRow) {
+  const stored = parse<StoredContent>(row.content_json) ?? BEFORE_CONTENT;
+  return {
+    ...originalMetrics(row),
+    ...parse<StoredMeasures>(row.measures_json)!,
+    content: stored.content,
+    content_reason: stored.reason,
+    metadata: parse<StoredMetadata>(row.metadata_json),
+  };
+}
+
 export interface VideoServiceOptions {
   maxBytes: number;
   /** Longer videos are refused at upload: every second of video costs analysis time. */
@@ -209,8 +225,11 @@ export function createVideoService(
     }
   }
 
-  /** Everything stored for a video's latest analysis, or null before the first one succeeds. */
-  async function storedResults(videoId: string) {
+  /**
+   * Everything stored for a video's latest analysis, or null before the first one succeeds; its feedback
+   * and alerts in the reader's language where the rules can rebuild them (see feedbackForReader).
+   */
+  async function storedResults(videoId: string, lang: FeedbackLang) {
     const metrics = await db
       .selectFrom('nonverbal_metrics')
       .selectAll()
@@ -228,24 +247,17 @@ export function createVideoService(
         .orderBy('created_at')
         .execute(),
     ]);
-    const measures = parse<StoredMeasures>(metrics.measures_json)!;
     const frames = parse<TimelineFrame[]>(timeline?.timeline_json ?? null) ?? [];
-    const stored = parse<StoredContent>(metrics.content_json) ?? BEFORE_CONTENT;
-    const metricsBlock = {
-      ...originalMetrics(metrics),
-      ...measures,
-      content: stored.content,
-      content_reason: stored.reason,
-      metadata: parse<StoredMetadata>(metrics.metadata_json),
-    };
+    const metricsBlock = storedMetricsBlock(metrics);
+    const readerFeedback = feedbackForReader(feedback, { metrics: metricsBlock, content: metricsBlock.content }, lang);
     return {
       metrics: metricsBlock,
       metricsId: metrics.id,
       timeline: frames,
       timelineId: timeline?.id ?? null,
       transcript: transcript ?? null,
-      feedback,
-      alerts: timelineAlerts(frames, feedback, metricsBlock.metadata?.feedback_lang ?? 'ko'),
+      feedback: readerFeedback,
+      alerts: timelineAlerts(frames, readerFeedback, lang),
     };
   }
 
@@ -518,8 +530,8 @@ export function createVideoService(
     },
 
     /** The original's analyze reply, from what is stored. */
-    async analyzeReply(videoId: string) {
-      const stored = await storedResults(videoId);
+    async analyzeReply(videoId: string, lang: FeedbackLang) {
+      const stored = await storedResults(videoId, lang);
       if (!stored) throw new Errors.VideoDeleted(); // between the job's end and this read
       return {
         video_id: videoId,
@@ -538,9 +550,9 @@ export function createVideoService(
     },
 
     /** The original's results shape, plus alerts, the new measures and the latest job. */
-    async results(userId: string, videoId: string, latestJob: Job | undefined) {
+    async results(userId: string, videoId: string, latestJob: Job | undefined, lang: FeedbackLang) {
       const video = await get(userId, videoId);
-      const stored = await storedResults(videoId);
+      const stored = await storedResults(videoId, lang);
       return {
         video: {
           id: video.id,
@@ -554,7 +566,7 @@ export function createVideoService(
         metadata: stored?.metrics.metadata ?? null,
         alerts: stored?.alerts ?? [],
         feedbacks: (stored?.feedback ?? []).map(
-          ({ id, title, message, severity, level, start_sec, end_sec, category }) => ({
+          ({ id, title, message, severity, level, start_sec, end_sec, category, lang: itemLang }) => ({
             id,
             title,
             message,
@@ -563,6 +575,7 @@ export function createVideoService(
             start_sec,
             end_sec,
             category: category ?? 'delivery',
+            lang: itemLang,
           }),
         ),
         transcript: stored?.transcript?.text ?? null,

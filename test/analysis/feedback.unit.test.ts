@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import {
   coachingFeedback,
   FEEDBACK_RULES,
+  feedbackForReader,
   ruleBasedFeedback,
   timelineAlerts,
   type FeedbackItem,
@@ -350,5 +351,45 @@ describe('Gemini feedback against a fake generateContent server', () => {
       assert.doesNotMatch(feedback.fallback_reason!, /only-key/);
       assert.deepEqual(feedback.items, ruleBasedFeedback(input.metrics, 'ko'), name);
     }
+  });
+});
+
+describe('stored feedback read in the other language (feedbackForReader)', () => {
+  const stored = metrics({ gaze_away_segments: [{ start_sec: 2, end_sec: 4, direction: 'LEFT' }] });
+  const inputs = (mode: string, lang: 'ko' | 'en') => ({
+    metrics: { ...stored, metadata: { ...stored.metadata, feedback_mode: mode, feedback_lang: lang } },
+    content: null,
+  });
+  const rows = (items: FeedbackItem[]) =>
+    items.map((item, i) => ({ ...item, id: `row-${i}`, category: i === 0 ? null : 'delivery' }));
+
+  test('rule-based rows are rebuilt in the reader’s language with their ids and fields; the same language is left alone', () => {
+    const en = rows(ruleBasedFeedback(stored, 'en'));
+    const ko = ruleBasedFeedback(stored, 'ko');
+    assert.deepEqual(
+      feedbackForReader(en, inputs('rule-based', 'en'), 'ko'),
+      en.map((row, i) => ({ ...row, title: ko[i]!.title, message: ko[i]!.message, lang: 'ko' })),
+    );
+    assert.deepEqual(
+      feedbackForReader(en, inputs('rule-based', 'en'), 'en'),
+      en.map((row) => ({ ...row, lang: 'en' })),
+    );
+  });
+
+  test('rows the rules do not reproduce (edited, older rules) and Gemini’s rows stay as written, in their language', () => {
+    const en = rows(ruleBasedFeedback(stored, 'en'));
+    const edited = en.map((row, i) => (i === 1 ? { ...row, message: `${row.message} (older wording)` } : row));
+    assert.deepEqual(
+      feedbackForReader(edited, inputs('rule-based', 'en'), 'ko'),
+      edited.map((row) => ({ ...row, lang: 'en' })),
+    );
+    assert.deepEqual(
+      feedbackForReader(en.slice(1), inputs('rule-based', 'en'), 'ko'),
+      en.slice(1).map((row) => ({ ...row, lang: 'en' })),
+    );
+    assert.deepEqual(
+      feedbackForReader(en, inputs('gemini', 'en'), 'ko'),
+      en.map((row) => ({ ...row, lang: 'en' })),
+    );
   });
 });

@@ -261,6 +261,12 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     await page.getByRole('region', { name: '타임라인' }).waitFor();
     await page.getByRole('region', { name: '답변 내용' }).waitFor();
     await page.getByRole('region', { name: '피드백' }).waitFor();
+    // Analysed from the English page, the rules' feedback is read again in Korean.
+    await page.waitForFunction(() => {
+      const titles = [...document.querySelectorAll('.area-feedback li strong')].map((title) => title.textContent ?? '');
+      return titles.length > 0 && titles.every((title) => /^(강점|개선 필요|제안): /.test(title));
+    });
+    assert.equal(await page.locator('.feedback-lang-note').count(), 0);
     assert.ok((await page.locator('.metric-state').allTextContents()).some((text) => /좋음|주의|연습 필요/.test(text)));
     await maybeScreenshot(page, 'review-ko-phone.png', { fullPage: true });
 

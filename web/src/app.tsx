@@ -16,6 +16,9 @@ import type { User } from './types.ts';
 
 export function App() {
   const [lang, setLang] = useState<Lang>(initialLang);
+  // Set while rendering, not in an effect: the pages' effects (which run before this one's) already ask
+  // in the new language, and the server answers feedback in it.
+  setApiLanguage(lang);
   const i18n = useMemo(
     () =>
       makeI18n(lang, (next) => {
@@ -32,7 +35,6 @@ export function App() {
 
   useEffect(() => {
     document.documentElement.lang = lang;
-    setApiLanguage(lang);
   }, [lang]);
   useEffect(() => setAnnouncer(live.current), []);
   // A new screen: keyboard and screen-reader users start at its content, not where the old one was.

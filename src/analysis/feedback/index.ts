@@ -8,6 +8,7 @@ import { ruleBasedFeedback, type FeedbackItem, type FeedbackLang } from './rules
 export { FEEDBACK_RULES, ruleBasedFeedback, type FeedbackItem, type FeedbackLang } from './rules.ts';
 export { timelineAlerts, type Alert } from './alerts.ts';
 export { contentFeedback, type ContentFeedbackItem } from './content.ts';
+export { feedbackForReader, rebuildFeedback, type StoredFeedbackInputs } from './reader.ts';
 
 /** What a feedback item is about: delivery (face, voice, pace) or content (what the answer said). */
 export type FeedbackCategory = 'delivery' | 'content';

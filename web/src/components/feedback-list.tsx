@@ -10,9 +10,12 @@ const GROUPS = [
 ] as const;
 
 export function FeedbackList({ items, seek }: { items: Feedback[]; seek: (t: number) => void }) {
-  const { t, clock } = useI18n();
+  const { t, clock, lang } = useI18n();
+  // Gemini's lines cannot be rewritten in another language: say so when some are in the other one.
+  const other = items.find((item) => item.lang !== lang)?.lang;
   return (
     <>
+      {other && <p class="muted feedback-lang-note">{t.feedbackWrittenIn[other]}</p>}
       {GROUPS.map(({ severity, heading }) => {
         const group = items.filter((item) => item.severity === severity);
         if (!group.length) return null;

@@ -131,6 +131,7 @@ export const en: Messages = {
   timeline: 'Timeline',
   transcript: 'Transcript',
   feedback: 'Feedback',
+  feedbackWrittenIn: { ko: 'This feedback was written in Korean.', en: 'This feedback was written in English.' },
   metrics: 'Measures',
   lanes: { gaze: 'Gaze', smile: 'Smile', head: 'Head', speech: 'Speech', marks: 'Marks' },
   gaze: { CENTER: 'Camera', LEFT: 'Left', RIGHT: 'Right', UP: 'Up', DOWN: 'Down', none: 'No face' },

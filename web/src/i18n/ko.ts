@@ -131,6 +131,7 @@ export const ko = {
   timeline: '타임라인',
   transcript: '답변 내용',
   feedback: '피드백',
+  feedbackWrittenIn: { ko: '한국어로 작성된 피드백입니다.', en: '영어로 작성된 피드백입니다.' },
   metrics: '지표',
   lanes: { gaze: '시선', smile: '미소', head: '고개', speech: '말·쉼', marks: '표시' },
   gaze: { CENTER: '정면', LEFT: '왼쪽', RIGHT: '오른쪽', UP: '위', DOWN: '아래', none: '얼굴 없음' } as Record<

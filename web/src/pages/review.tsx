@@ -30,7 +30,7 @@ export function Review({ videoId }: { videoId: string }) {
       api<Question[]>('GET', `/api/interviews/sessions/${video.session_id}/questions`),
     ]);
     return { video, results, question: questions.find((question) => question.id === video.question_id) ?? null };
-  }, [videoId]);
+  }, [videoId, lang]); // feedback comes in the page's language: read again when it changes
   const [player, setPlayer] = useState<HTMLVideoElement | null>(null);
   const [source, setSource] = useState<string | null>(null);
   const [running, setRunning] = useState<Job | null>(null);
