@@ -26,6 +26,8 @@ export async function runFaceTask(task: FaceTask, onFrame: (frame: TimelineFrame
     skipUnreferencedFromRatio: task.thresholds.skip_unreferenced_frames_from_ratio,
     startSec: task.startSec,
     endSec: task.endSec,
+    // The chain keeps the previous frame (its scene-change test) and nothing older.
+    reuseBuffersAfter: 1,
   };
   const frames = readFrames(task.file, task.info, options, task.tools);
   for await (const frame of frames) {

@@ -1,8 +1,11 @@
 // ffmpeg and ffprobe behind one interface: probe a file, stream sampled frames as raw RGB, read audio,
 // remux a browser recording into a seekable file. Only the remux writes to disk, where it is told to.
 import { spawn } from 'node:child_process';
-import { open } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { connect, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runProcessInBackground } from './priority.ts';
 
 const require = createRequire(import.meta.url);
@@ -229,6 +232,11 @@ export interface FrameOptions {
   /** Only frames from this time on, and before `endSec` (for splitting work). */
   startSec?: number;
   endSec?: number;
+  /**
+   * Reuse frame buffers: a frame's pixels stay as they are only until this many more frames have been
+   * taken. For a consumer that keeps no frame longer (the face stage keeps one, for its scene-change test).
+   */
+  reuseBuffersAfter?: number;
 }
 
 /**
@@ -298,6 +306,40 @@ async function* decodeFrames(
     ...(start > 0 ? ['-ss', String(start)] : []),
     ...(end !== undefined ? ['-t', String(end - start)] : []),
   ];
+  // ffmpeg's bytes are read into one buffer of ours (see frameSocket) and copied into frame buffers:
+  // fresh ones, or with `reuseBuffersAfter` the ones the consumer no longer keeps.
+  const frameBytes = width * height * 3;
+  const free: Buffer[] = [];
+  const given: Buffer[] = [];
+  const ready: Buffer[] = [];
+  let frame: Buffer = Buffer.allocUnsafe(frameBytes);
+  let filled = 0;
+  let ended = false;
+  // Reading stops (the callback said so) while the consumer has frames enough, and ffmpeg waits.
+  let paused = false;
+  let wakeReader: (() => void) | undefined;
+  const output = await frameSocket((bytes) => {
+    let offset = 0;
+    while (offset < bytes.length) {
+      const take = Math.min(frameBytes - filled, bytes.length - offset);
+      bytes.copy(frame, filled, offset, offset + take);
+      filled += take;
+      offset += take;
+      if (filled === frameBytes) {
+        ready.push(frame);
+        frame = free.pop() ?? Buffer.allocUnsafe(frameBytes);
+        filled = 0;
+      }
+    }
+    wakeReader?.();
+    paused = ready.length >= FRAMES_READ_AHEAD;
+    return !paused;
+  });
+  output.reader.on('close', () => {
+    ended = true;
+    wakeReader?.();
+  });
+  output.reader.on('error', () => {}); // the end of the stream; ffmpeg's exit code says why
   const child = spawn(
     tools.ffmpeg,
     [
@@ -323,8 +365,9 @@ async function* decodeFrames(
       'rgb24',
       'pipe:1',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', output.childEnd, 'pipe'] },
   );
+  output.childEnd.destroy(); // the child has its own copy
   runProcessInBackground(child.pid);
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   child.on('error', () => {}); // surfaced through the exit code and stderr below
@@ -355,25 +398,22 @@ async function* decodeFrames(
     return times[index] ?? start + index / fps;
   };
 
-  const frameBytes = width * height * 3;
-  let frame = Buffer.allocUnsafe(frameBytes);
-  let filled = 0;
   let index = 0;
   try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      let offset = 0;
-      while (offset < chunk.length) {
-        const take = Math.min(frameBytes - filled, chunk.length - offset);
-        chunk.copy(frame, filled, offset, offset + take);
-        filled += take;
-        offset += take;
-        if (filled === frameBytes) {
-          yield { t: await timeOf(index), width, height, rgb: frame };
-          index += 1;
-          frame = Buffer.allocUnsafe(frameBytes);
-          filled = 0;
-        }
+    for (;;) {
+      while (ready.length === 0 && !ended) await new Promise<void>((resolve) => (wakeReader = resolve));
+      const rgb = ready.shift();
+      if (!rgb) break;
+      if (paused) {
+        paused = false;
+        output.reader.resume();
       }
+      yield { t: await timeOf(index), width, height, rgb };
+      index += 1;
+      // The frame given `reuseBuffersAfter` frames before the one now asked for is no longer kept.
+      given.push(rgb);
+      if (options.reuseBuffersAfter !== undefined && given.length > options.reuseBuffersAfter)
+        free.push(given.shift()!);
     }
     const code = await exited;
     if (code !== 0) {
@@ -384,8 +424,47 @@ async function* decodeFrames(
     }
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
+    output.reader.destroy();
   }
 }
+
+/** Decoded frames waiting for the consumer before ffmpeg is made to wait. */
+const FRAMES_READ_AHEAD = 2;
+
+/**
+ * A connected Unix socket: one end for ffmpeg's output, the other read by us into one buffer of ours,
+ * handed to `onBytes` (which returns false to pause). A pipe would be read into a fresh 64 KB buffer per
+ * read, and faulting those pages in cost about 2 ms of the face thread's CPU per frame.
+ */
+async function frameSocket(onBytes: (bytes: Buffer) => boolean): Promise<{ reader: Socket; childEnd: Socket }> {
+  const dir = await mkdtemp(join(tmpdir(), 'ip-frames-'));
+  const path = join(dir, 'frames.sock');
+  const server = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(path, resolve);
+    });
+    const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
+    const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+    const reader = connect({
+      path,
+      onread: { buffer: readBuffer, callback: (bytes) => onBytes(readBuffer.subarray(0, bytes)) },
+    });
+    await new Promise<void>((resolve, reject) => {
+      reader.once('connect', resolve);
+      reader.once('error', reject);
+    });
+    const childEnd = await accepted;
+    childEnd.pause(); // nothing comes this way; ffmpeg writes into it
+    return { reader, childEnd };
+  } finally {
+    server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const READ_BUFFER_BYTES = 1 << 20;
 
 export const AUDIO_SAMPLE_RATE = 16_000;
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -63,6 +64,31 @@ describe('media', () => {
     assert.equal(all.length, 40);
     assert.deepEqual(slots(skipping), slots(all), 'one frame per slot, in order');
     for (const [i, time] of skipping.entries()) assert.ok(time >= all[i]!, `slot ${i}: ${time} before ${all[i]}`);
+  });
+
+  test('reused frame buffers: the frame a consumer keeps stays intact, through slow reading and slots decoded again', async (t) => {
+    // Long B-runs: some slots are decoded by a second ffmpeg while the first holds a finished frame.
+    const file = join(await scratchDir(t), 'long-b-runs.mp4');
+    const x264 = 'bframes=8:b-adapt=0:b-pyramid=none';
+    await ffmpeg('-i', TALKING_FEMALE, '-an', '-c:v', 'libx264', '-preset', 'ultrafast', '-x264-params', x264, file);
+    const info = await probe(file, TOOLS);
+    const options = { fps: 5, maxSide: 320, skipUnreferencedFromRatio: 5 };
+    const digest = (rgb: Buffer) => createHash('sha1').update(rgb).digest('hex');
+    const expected: string[] = [];
+    for await (const frame of readFrames(file, info, options, TOOLS)) expected.push(digest(frame.rgb));
+    assert.equal(expected.length, 40);
+    assert.ok(new Set(expected).size > 30, 'frames differ from one another');
+
+    const seen: string[] = [];
+    let kept: { rgb: Buffer; digest: string } | undefined;
+    for await (const frame of readFrames(file, info, { ...options, reuseBuffersAfter: 1 }, TOOLS)) {
+      if (kept) assert.equal(digest(kept.rgb), kept.digest, `frame ${seen.length - 1} changed while kept`);
+      kept = { rgb: frame.rgb, digest: digest(frame.rgb) };
+      seen.push(kept.digest);
+      // A slow consumer: ffmpeg is made to wait and reading stops and starts again.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    assert.deepEqual(seen, expected);
   });
 
   test('frames from a 23.976 fps source carry their own times, one per slot', async (t) => {
