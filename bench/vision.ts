@@ -11,7 +11,7 @@ import { analysisContext } from '../src/analysis/context.ts';
 import { faceFeatures, type DetectedFace, type FaceFeatures } from '../src/analysis/face-features.ts';
 import { faceWorkerPool } from '../src/analysis/face-pool.ts';
 import { loadHumanFaceModel } from '../test/analysis/human-face.ts';
-import { probe, readFrames, type Frame } from '../src/analysis/media.ts';
+import { frameSize, probe, readFrames, type Frame } from '../src/analysis/media.ts';
 import { analyze } from '../src/analysis/pipeline.ts';
 import type { TimelineFrame } from '../src/analysis/timeline.ts';
 import { loadFaceModel } from '../src/analysis/vision.ts';
@@ -38,13 +38,14 @@ try {
   // As the face stage decodes (skipping frames nothing refers to, when the source allows), and every
   // source frame decoded, as before that.
   const skip = context.thresholds.skip_unreferenced_frames_from_ratio;
+  // Timed as the face stage reads (frame buffers used again, nothing kept); counted, not kept.
   const decode = async (skipUnreferencedFromRatio: number | undefined, startSec = 0, endSec?: number) => {
-    const frames: Frame[] = [];
-    const options = { fps, maxSide, skipUnreferencedFromRatio, startSec, endSec };
-    for await (const frame of readFrames(video, info, options, context.tools)) frames.push(frame);
-    return frames;
+    let count = 0;
+    const options = { fps, maxSide, skipUnreferencedFromRatio, startSec, endSec, reuseBuffersAfter: 1 };
+    for await (const _ of readFrames(video, info, options, context.tools)) count++;
+    return count;
   };
-  let decoded: Frame[] = [];
+  let count = 0;
   // ms a frame of the face stage's own decoding with two ffmpegs side by side (both cores busy).
   let decodeTwo = 0;
   for (const [label, ratio] of [
@@ -55,19 +56,23 @@ try {
     const decodeTwoMs: number[] = [];
     for (let run = 0; run < runs; run++) {
       let started = performance.now();
-      decoded = await decode(ratio);
-      decodeMs.push((performance.now() - started) / decoded.length);
+      count = await decode(ratio);
+      decodeMs.push((performance.now() - started) / count);
       started = performance.now();
       const half = Math.round((info.durationSec / 2) * fps) / fps;
       await Promise.all([decode(ratio, 0, half), decode(ratio, half)]);
-      decodeTwoMs.push((performance.now() - started) / decoded.length);
+      decodeTwoMs.push((performance.now() - started) / count);
     }
     if (ratio === skip) decodeTwo = median(decodeTwoMs);
+    const { width, height } = frameSize(info.width, info.height, maxSide);
     console.log(
-      `decode alone, ${label} (${info.width}×${info.height}, ${info.fps.toFixed(0)} fps → ${fps} fps, ${decoded[0]?.width}×${decoded[0]?.height}): ` +
+      `decode alone, ${label} (${info.width}×${info.height}, ${info.fps.toFixed(0)} fps → ${fps} fps, ${width}×${height}): ` +
         `${median(decodeMs).toFixed(1)} ms/frame with one ffmpeg, ${median(decodeTwoMs).toFixed(1)} ms/frame with two side by side`,
     );
   }
+  // Every slot's first frame, kept for the engines.
+  const decoded: Frame[] = [];
+  for await (const frame of readFrames(video, info, { fps, maxSide }, context.tools)) decoded.push(frame);
   // Each engine on the same frames, from the start of the video each run (tracking as in an analysis).
   const faces = new Map<string, Array<DetectedFace | null>>();
   for (const [name, model] of [
