@@ -101,7 +101,7 @@ async function session(name: string): Promise<ort.InferenceSession> {
     readFile(join(folder, `${name}.bin`)),
   ]);
   const model = tfjsToOnnx(JSON.parse(json) as TfjsGraphModel, new Uint8Array(weights), name);
-  // One thread per model: the face stage already runs one chain per core.
+  // One thread per model: the face stage runs chains side by side, each with its own ffmpeg.
   return ort.InferenceSession.create(model, {
     intraOpNumThreads: 1,
     interOpNumThreads: 1,
