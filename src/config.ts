@@ -171,9 +171,9 @@ function executable(env: Env, name: string): string | null {
 export function loadAnalysisSettings(env: Env = process.env): AnalysisSettings {
   return {
     fps: integer(env, 'ANALYSIS_FPS', 5, 1, 30),
-    // Each face thread keeps two cores busy (its models, and its own ffmpeg decoding): on two cores a
-    // second thread only slows the first (bench:vision).
-    faceWorkers: integer(env, 'FACE_WORKERS', Math.min(2, Math.max(1, Math.floor(availableParallelism() / 2))), 1, 16),
+    // One face thread per core, at most 2: on 2 cores the second buys 25 % on a 360p answer, nothing on a
+    // 720p one (each face thread's own ffmpeg keeps the other core busy there); bench:vision, README.
+    faceWorkers: integer(env, 'FACE_WORKERS', Math.min(2, availableParallelism()), 1, 16),
     ffmpegPath: executable(env, 'FFMPEG_PATH'),
     ffprobePath: executable(env, 'FFPROBE_PATH'),
   };
