@@ -1,7 +1,6 @@
 // Feedback in the reader's language: a real upload analysed with Accept-Language en (transcribed by a
 // fake OpenAI-compatible server), then read in Korean and in English, on SQLite and PostgreSQL.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import {
   contentFeedback,
@@ -9,14 +8,12 @@ import {
   ruleBasedFeedback,
   timelineAlerts,
 } from '../../src/analysis/feedback/index.ts';
+import type { StoredItem } from '../../src/analysis/feedback/reader.ts';
 import { SEVERITY_TITLES } from '../../src/analysis/feedback/rules.ts';
 import type { AnalysisMetrics } from '../../src/analysis/pipeline.ts';
-import { TALKING_MALE } from '../analysis/media-helpers.ts';
 import { fakeServer, sendJson } from '../analysis/speech-helpers.ts';
-import { DIALECTS, signUp, startApp, type Api, type TestUser } from '../helpers.ts';
+import { DIALECTS, signUp, startApp, uploadAnswerVideo, type Api, type TestUser } from '../helpers.ts';
 import type { Db } from '../../src/db/index.ts';
-
-const MALE_BYTES = await readFile(TALKING_MALE);
 
 // Fillers close together (a cluster) and a gap of more than 3 s (a long pause): segment items and alerts.
 const WORDS: Array<[string, number]> = [
@@ -47,17 +44,9 @@ function transcription() {
 }
 
 async function answerVideo(api: Api, user: TestUser) {
-  const session = (await api.post('/api/interviews/sessions', { title: 'language' }, user.token)).body;
-  const question = (
-    await api.post(`/api/interviews/sessions/${session.id}/questions`, { text: 'Tell me about yourself.' }, user.token)
-  ).body;
-  const form = new FormData();
-  form.append('session_id', session.id);
-  form.append('question_id', question.id);
-  form.append('file', new Blob([MALE_BYTES]), 'answer.mp4');
-  const uploaded = await api.request('POST', '/api/video/upload', { body: form, token: user.token });
-  assert.equal(uploaded.status, 200, uploaded.text);
-  return { videoId: uploaded.body.video_id as string, sessionId: session.id as string };
+  const videoId = (await uploadAnswerVideo(api, user)).body.video_id as string;
+  const video = (await api.get(`/api/interviews/videos/${videoId}`, user.token)).body;
+  return { videoId, sessionId: video.session_id as string };
 }
 
 const read = (api: Api, videoId: string, token: string, lang: string) =>
@@ -68,14 +57,7 @@ const storedRows = async (db: Db, videoId: string) => ({
   metrics: await db.selectFrom('nonverbal_metrics').selectAll().where('video_id', '=', videoId).execute(),
 });
 
-interface ItemFields {
-  title: string;
-  message: string;
-  severity: string;
-  level: string;
-  start_sec: number | null;
-  end_sec: number | null;
-}
+type ItemFields = Omit<StoredItem, 'category'>;
 
 const fields = ({ title, message, severity, level, start_sec, end_sec }: ItemFields): ItemFields => ({
   title,
