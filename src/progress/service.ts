@@ -135,7 +135,7 @@ export function createProgressService(db: Db, interviews: Pick<InterviewService,
       const feedbackOf = new Map(
         [...rowsOf].map(([videoId, rows]) => {
           const block = stored.get(videoId);
-          return [videoId, block ? feedbackForReader(rows, { metrics: block, content: block.content }, lang) : rows];
+          return [videoId, block ? feedbackForReader(rows, block, lang) : rows];
         }),
       );
       const top = (videoId: string) =>

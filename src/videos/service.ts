@@ -249,7 +249,7 @@ export function createVideoService(
     ]);
     const frames = parse<TimelineFrame[]>(timeline?.timeline_json ?? null) ?? [];
     const metricsBlock = storedMetricsBlock(metrics);
-    const readerFeedback = feedbackForReader(feedback, { metrics: metricsBlock, content: metricsBlock.content }, lang);
+    const readerFeedback = feedbackForReader(feedback, metricsBlock, lang);
     return {
       metrics: metricsBlock,
       metricsId: metrics.id,

@@ -357,7 +357,8 @@ describe('Gemini feedback against a fake generateContent server', () => {
 describe('stored feedback read in the other language (feedbackForReader)', () => {
   const stored = metrics({ gaze_away_segments: [{ start_sec: 2, end_sec: 4, direction: 'LEFT' }] });
   const inputs = (mode: string, lang: 'ko' | 'en') => ({
-    metrics: { ...stored, metadata: { ...stored.metadata, feedback_mode: mode, feedback_lang: lang } },
+    ...stored,
+    metadata: { ...stored.metadata, feedback_mode: mode, feedback_lang: lang },
     content: null,
   });
   const rows = (items: FeedbackItem[]) =>

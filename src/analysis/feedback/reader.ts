@@ -18,25 +18,25 @@ export interface StoredItem {
   category: string | null;
 }
 
-/** What the rules read, as stored with a result. */
-export interface StoredFeedbackInputs {
-  /** The metric columns, the measures and the metadata (with feedback_mode, feedback_lang, the rules used). */
-  metrics: Pick<AnalysisMetrics, 'gaze_away_segments' | 'speech'> & {
-    center_gaze_ratio: number | null;
-    smile_ratio: number | null;
-    nod_count: number | null;
-    filler_count: number | null;
-    metadata: {
-      confidence?: AnalysisMetrics['metadata']['confidence'];
-      outlier_flags?: AnalysisMetrics['metadata']['outlier_flags'];
-      feedback_mode?: string;
-      feedback_lang?: FeedbackLang;
-      feedback_rules?: typeof FEEDBACK_RULES;
-      content_thresholds?: typeof CONTENT_THRESHOLDS;
-    } | null;
-  };
+/**
+ * What the rules read, as stored with a result (the results' metrics block): the metric columns, the
+ * measures, the content measures and the metadata (with feedback_mode, feedback_lang, the rules used).
+ */
+export type StoredFeedbackInputs = Pick<AnalysisMetrics, 'gaze_away_segments' | 'speech'> & {
+  center_gaze_ratio: number | null;
+  smile_ratio: number | null;
+  nod_count: number | null;
+  filler_count: number | null;
   content: ContentAnalysis | null;
-}
+  metadata: {
+    confidence?: AnalysisMetrics['metadata']['confidence'];
+    outlier_flags?: AnalysisMetrics['metadata']['outlier_flags'];
+    feedback_mode?: string;
+    feedback_lang?: FeedbackLang;
+    feedback_rules?: typeof FEEDBACK_RULES;
+    content_thresholds?: typeof CONTENT_THRESHOLDS;
+  } | null;
+};
 
 export type ReaderItem<T> = T & { lang: FeedbackLang };
 
@@ -56,10 +56,10 @@ export function rebuildFeedback(
   inputs: StoredFeedbackInputs,
   lang: FeedbackLang,
 ): { delivery: FeedbackItem[] | null; content: FeedbackItem[] } {
-  const metadata = inputs.metrics.metadata;
+  const metadata = inputs.metadata;
   const ruleBased = metadata?.feedback_mode === 'rule-based' && metadata.confidence && metadata.outlier_flags;
   const delivery = ruleBased
-    ? ruleBasedFeedback(inputs.metrics as unknown as AnalysisMetrics, lang, {
+    ? ruleBasedFeedback(inputs as unknown as AnalysisMetrics, lang, {
         ...FEEDBACK_RULES,
         ...metadata.feedback_rules,
       })
@@ -82,7 +82,7 @@ export function feedbackForReader<T extends StoredItem>(
   inputs: StoredFeedbackInputs,
   lang: FeedbackLang,
 ): Array<ReaderItem<T>> {
-  const storedLang = inputs.metrics.metadata?.feedback_lang ?? 'ko';
+  const storedLang = inputs.metadata?.feedback_lang ?? 'ko';
   const asStored = rows.map((row) => ({ ...row, lang: storedLang }));
   if (storedLang === lang) return asStored;
   const original = rebuildFeedback(inputs, storedLang);
