@@ -267,8 +267,8 @@ export function Recorder({
       return;
     } catch (caught) {
       if ((caught as Error).name === 'AbortError') {
+        // The notice is itself a status region: announcing it as well would read it out twice.
         setNotice(t.uploadCancelled);
-        announce(t.uploadCancelled);
       } else {
         setError(caught);
       }
