@@ -1,4 +1,4 @@
-// Test harness: the real app on a real port, on SQLite or on PostgreSQL (each app in a schema of its own).
+// Test harness: the real app on a real port, on SQLite or on PostgreSQL (each app in a database of its own).
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -46,26 +46,47 @@ export const DIALECTS: Dialect[] = [
   { name: 'postgres', skip: postgresUp ? false : `PostgreSQL not reachable at ${POSTGRES_URL}` },
 ];
 
-/** A fresh, migrated database; `drop` removes it. */
+/** PostgreSQL's "database is being accessed by other users". */
+const OBJECT_IN_USE = '55006';
+
+/**
+ * A fresh database; `drop` removes it. On PostgreSQL each one is a database of its own, not a schema:
+ * test files run side by side, and schemas share one catalogue, which a migration in one file could
+ * read while another file dropped its schema.
+ */
 export async function freshDatabase(
   dialect: Dialect['name'],
   dataDir: string,
 ): Promise<{ url: string; drop: () => Promise<void> }> {
   if (dialect === 'sqlite') return { url: `sqlite:${join(dataDir, 'test.db')}`, drop: async () => {} };
-  const schema = `test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client(POSTGRES_URL);
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
+  const name = `test_${randomBytes(6).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client(POSTGRES_URL);
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
   const url = new URL(POSTGRES_URL);
-  url.searchParams.set('options', `-c search_path=${schema}`);
+  url.pathname = `/${name}`;
   return {
     url: url.toString(),
     drop: async () => {
-      const client = new pg.Client(POSTGRES_URL);
-      await client.connect();
-      await client.query(`DROP SCHEMA ${schema} CASCADE`);
-      await client.end();
+      // A pool that has just ended may still be closing its connections: wait for them rather than
+      // cut them (FORCE), which would raise an error in the test's process. FORCE only as a last resort,
+      // for a server a test killed.
+      for (let attempt = 0; attempt < 50; attempt++) {
+        try {
+          return await admin(`DROP DATABASE ${name}`);
+        } catch (error) {
+          if ((error as { code?: string }).code !== OBJECT_IN_USE) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+      await admin(`DROP DATABASE ${name} WITH (FORCE)`);
     },
   };
 }
