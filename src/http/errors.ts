@@ -34,6 +34,7 @@ export const Errors = {
   ),
   UploadStalled: createError('UPLOAD_STALLED', 'Nothing of the upload arrived for %d s; send it again', 408),
   UploadIncomplete: createError('UPLOAD_INCOMPLETE', 'The connection closed before the upload arrived whole', 400),
+  MalformedForm: createError('MALFORMED_FORM', 'Not a well-formed multipart form: %s', 400),
   UriTooLong: createError('URI_TOO_LONG', 'A path parameter of the URL is too long', 414),
   UnsupportedMedia: createError('UNSUPPORTED_MEDIA', '%s', 415),
   FileMissing: createError('FILE_MISSING', 'Send the file in a multipart field named "file"', 422),

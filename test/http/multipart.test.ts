@@ -2,7 +2,7 @@
 // in our error shape, and leaves no temporary file, no stored file and no row.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
@@ -26,8 +26,11 @@ interface Part {
   type?: string;
 }
 
-/** A multipart body written by hand, so that the order of parts and their headers are exactly these. */
-function multipartBody(parts: Part[]): { body: Blob; contentType: string } {
+/**
+ * A multipart body written by hand, so that the order of parts and their headers are exactly these;
+ * `cutShort` leaves out the end of the last part and the closing boundary.
+ */
+function multipartBody(parts: Part[], { cutShort = false } = {}): { body: Blob; contentType: string } {
   const boundary = `----form${randomBytes(8).toString('hex')}`;
   const chunks: Buffer[] = [];
   for (const part of parts) {
@@ -38,12 +41,21 @@ function multipartBody(parts: Part[]): { body: Blob; contentType: string } {
     );
     chunks.push(Buffer.from(part.value), Buffer.from('\r\n'));
   }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  if (cutShort) chunks.pop();
+  else chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return { body: new Blob([Buffer.concat(chunks)]), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-async function post(api: Api, path: string, token: string, parts: Part[]): Promise<Reply> {
-  const { body, contentType } = multipartBody(parts);
+async function post(
+  api: Api,
+  path: string,
+  token: string,
+  parts: Part[],
+  { cutShort = false, contentType: sentType }: { cutShort?: boolean; contentType?: string } = {},
+): Promise<Reply> {
+  const form = multipartBody(parts, { cutShort });
+  const { body } = form;
+  const contentType = sentType ?? form.contentType;
   // Without the fix some of these forms never got an answer: fail instead of hanging.
   const response = await fetch(api.baseUrl + path, {
     method: 'POST',
@@ -143,8 +155,49 @@ async function sessionWithQuestion(api: Api, user: TestUser): Promise<Part[]> {
   ];
 }
 
+/** Files under `folder` this process holds open (the app runs in the test's process). */
+async function openFilesUnder(folder: string): Promise<string[]> {
+  const targets = await Promise.all(
+    (await readdir('/proc/self/fd')).map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')),
+  );
+  return targets.filter((target) => target.startsWith(folder));
+}
+
 for (const dialect of DIALECTS) {
   describe(`multipart limits (${dialect.name})`, { skip: dialect.skip }, () => {
+    test(
+      'a form without its closing boundary, or without a boundary at all, gets 400 MALFORMED_FORM at once, and no file is left or held open',
+      { timeout: 120_000 },
+      async (t) => {
+        const { api, db, dataDir } = await startApp(t, dialect.name);
+        const user = await signUp(api);
+        const video = await readFile(TALKING_MALE);
+        const routes = [
+          { path: '/api/portfolios/upload', fields: [] as Part[], file: 'cv.pdf', bytes: await knownPdf() },
+          { path: '/api/video/upload', fields: await sessionWithQuestion(api, user), file: 'a.mp4', bytes: video },
+        ];
+        const before = await rowCounts(db);
+        for (const route of routes) {
+          // A few bytes of file (the parser holds them back, waiting for a boundary) and 64 KB or more.
+          for (const size of [12, 70_000]) {
+            const file = { name: 'file', value: route.bytes.subarray(0, size), filename: route.file };
+            const reply = await post(api, route.path, user.token, [...route.fields, file], { cutShort: true });
+            expectError(reply, 400, 'MALFORMED_FORM');
+            assert.match(reply.body.detail, /closing boundary/);
+          }
+          const unbounded = await post(api, route.path, user.token, route.fields, {
+            contentType: 'multipart/form-data',
+          });
+          expectError(unbounded, 400, 'MALFORMED_FORM');
+          assert.match(unbounded.body.detail, /boundary=/);
+          assert.deepEqual(await filesUnder(join(dataDir, 'tmp')), [], route.path);
+          assert.deepEqual(await openFilesUnder(join(dataDir, 'tmp')), [], `${route.path}: a file is held open`);
+        }
+        assert.deepEqual(await filesUnder(join(dataDir, 'uploads')), []);
+        assert.deepEqual(await rowCounts(db), before);
+      },
+    );
+
     test(
       'forms beyond a limit get 413/422 in our shape on both upload routes, and nothing is kept',
       { timeout: 120_000 },
