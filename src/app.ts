@@ -12,6 +12,7 @@ import type { Db } from './db/index.ts';
 import { registerJwt, requireToken } from './http/auth.ts';
 import { Errors, registerErrorHandlers, sendClientError, sendFrameworkError } from './http/errors.ts';
 import { redactSignature } from './http/media-url.ts';
+import { cutStalledBodies } from './http/idle-body.ts';
 import { cleanJsonBody, MAX_JSON_DEPTH } from './http/json-body.ts';
 import { MULTIPART_LIMITS } from './http/multipart.ts';
 import { registerOpenApi } from './http/openapi.ts';
@@ -44,6 +45,7 @@ export interface AppDeps {
 
 export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): Promise<FastifyInstance> {
   const requestTimeoutMs = config.requestTimeoutSec * 1000;
+  const uploadIdleTimeoutMs = config.uploadIdleTimeoutSec * 1000;
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -101,6 +103,8 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
     void parseJson(request, text, done);
   });
 
+  cutStalledBodies(app, uploadIdleTimeoutMs);
+
   app.addHook('preValidation', async (request) => {
     // The query too: a few routes take text there (the follow-up's answer_text).
     const problem = cleanJsonBody(request.body) ?? cleanJsonBody(request.query);
@@ -134,7 +138,6 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
   await registerJwt(app, { secret: config.jwtSecret, expiresIn: config.jwtExpiresIn });
   await registerOpenApi(app, { title: APP_NAME, version });
 
-  const uploadIdleTimeoutMs = config.uploadIdleTimeoutSec * 1000;
   const { storage, users, portfolios, jobPostings, interviews, capabilities, mediaUrls, tools, videos, jobs } =
     createServices(config, db, app.log);
   const transcriber = createAnswerTranscriber(config.speech, config.answerAudio, storage, tools, app.log);

@@ -5,7 +5,8 @@
 import { PassThrough, pipeline } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type { UploadStream } from '../storage.ts';
-import { Errors, replyOnSocketAndClose } from './errors.ts';
+import { Errors } from './errors.ts';
+import { cutWhenIdle } from './idle-body.ts';
 import { cleanFilename } from './text.ts';
 
 /** The parser's limits (registered with the plugin in app.ts). Our forms hold one file and a few ids. */
@@ -92,34 +93,6 @@ export async function receiveForm(
     if (request.raw.complete && isPrematureClose(error)) throw new Errors.MalformedForm(FORM_CUT_SHORT);
     throw ourError(error, sink.maxBytes);
   }
-}
-
-/**
- * Watches the connection while the form is read: when nothing arrives for `idleMs`, answers 408 on
- * the socket and closes it, which makes the parser fail and the temporary file go. A refused form
- * stays watched while the rest of it is read and dropped.
- */
-function cutWhenIdle(request: FastifyRequest, idleMs: number): { readonly cut: boolean; stop(): void } {
-  const { socket } = request.raw;
-  const previousTimeout = socket.timeout ?? 0;
-  let cut = false;
-  const onIdle = () => {
-    cut = true;
-    request.log.info({ idleSec: idleMs / 1000 }, 'an upload stalled: answered 408 and closed the connection');
-    const error = new Errors.UploadStalled(idleMs / 1000);
-    replyOnSocketAndClose(socket, { status: error.statusCode, detail: error.message, code: error.code });
-  };
-  // Node calls the request's listener only while the request has not been read whole.
-  request.raw.setTimeout(idleMs, onIdle);
-  return {
-    get cut() {
-      return cut;
-    },
-    stop() {
-      request.raw.off('timeout', onIdle);
-      socket.setTimeout(previousTimeout);
-    },
-  };
 }
 
 /**

@@ -290,6 +290,42 @@ for (const dialect of DIALECTS) {
     );
 
     test(
+      'a JSON body that stalls is cut after UPLOAD_IDLE_TIMEOUT_SEC with 408, no login needed; one that arrives whole leaves its connection open',
+      { timeout: 120_000 },
+      async (t) => {
+        const { api } = await startApp(t, dialect.name, { UPLOAD_IDLE_TIMEOUT_SEC: '1' });
+        const user = await signUp(api);
+        const login = JSON.stringify({ email: user.email, password: user.password });
+        const form: Form = { body: Buffer.from(login), contentType: 'application/json', fileStart: 0 };
+
+        const stalled = partialPost(api, '/api/users/login', '', form, 5);
+        expectError(await replyBeforeGuard(stalled.reply, 'login'), 408, 'UPLOAD_STALLED');
+        await stalled.closed;
+
+        // Whole bodies on one keep-alive connection, with more than the idle time between them: the
+        // watch ends with each body, so the connection is not cut while it waits for the next request.
+        const url = new URL(api.baseUrl);
+        const socket = connect(Number(url.port), url.hostname);
+        t.after(() => socket.destroy());
+        let received = Buffer.alloc(0);
+        socket.on('data', (chunk: Buffer) => (received = Buffer.concat([received, chunk])));
+        for (let request = 0; request < 2; request++) {
+          received = Buffer.alloc(0);
+          socket.write(
+            `POST /api/users/login HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\n` +
+              `Content-Length: ${form.body.length}\r\n\r\n${login}`,
+          );
+          for (const deadline = Date.now() + HANG_GUARD_MS; !parseReply(received) && Date.now() < deadline;) {
+            await sleep(20);
+          }
+          assert.equal(parseReply(received)?.status, 200, received.toString());
+          await sleep(1_500);
+          assert.equal(socket.destroyed, false, 'the connection was cut while idle between requests');
+        }
+      },
+    );
+
+    test(
       'an upload still trickling in at REQUEST_TIMEOUT_SEC is cut: 408, its temporary file removed',
       { timeout: 120_000 },
       async (t) => {
