@@ -5,6 +5,8 @@ import { Type } from '@sinclair/typebox';
 import type { Lang } from '../config.ts';
 import { isRole, ROLES } from '../users/roles.ts';
 import { GeminiUnavailable, type GeminiClient } from './gemini.ts';
+import { withParticle } from './korean.ts';
+import { metricClaim } from './metric-claims.ts';
 import { findSkills } from './skills.ts';
 
 export type { Lang } from '../config.ts';
@@ -72,21 +74,14 @@ export function projectNames(portfolio: string): string[] {
   return names;
 }
 
-/** The Korean object particle for a word: 을 after a final consonant, 를 after a vowel, 을(를) otherwise. */
-function object(word: string): string {
-  const last = word.charCodeAt(word.length - 1);
-  if (last >= 0xac00 && last <= 0xd7a3) return `${word}${(last - 0xac00) % 28 ? '을' : '를'}`;
-  return `${word}을(를)`;
-}
-
 const GENERAL: Record<Lang, GeneratedQuestion[]> = {
   ko: [
-    { type: 'intro', text: '간단히 자기소개를 하고, 이 직무에 지원한 이유를 말씀해 주세요.' },
+    { type: 'intro', text: '간단히 자기소개를 해 주시고, 이 직무에 지원하신 이유를 말씀해 주세요.' },
     { type: 'portfolio', text: '지금까지 한 일 중 가장 자랑스러운 프로젝트와 그 안에서 맡은 역할을 설명해 주세요.' },
     { type: 'technical', text: '가장 어려웠던 기술적 문제를 하나 골라, 원인을 찾고 해결한 과정을 설명해 주세요.' },
     { type: 'behavioral', text: '팀원과 의견이 달랐던 경험이 있다면, 어떻게 조율했는지 말씀해 주세요.' },
-    { type: 'weakness', text: '스스로 부족하다고 느끼는 역량은 무엇이고, 어떻게 보완하고 있나요?' },
-    { type: 'general', text: '입사 후 1년 동안 이루고 싶은 목표는 무엇인가요?' },
+    { type: 'weakness', text: '스스로 부족하다고 느끼는 역량은 무엇이고, 어떻게 보완하고 계신가요?' },
+    { type: 'general', text: '입사 후 1년 동안 이루고 싶은 목표를 말씀해 주세요.' },
   ],
   en: [
     { type: 'intro', text: 'Please introduce yourself briefly and tell us why you applied for this role.' },
@@ -114,13 +109,33 @@ export function roleQuestion(role: string | null | undefined, lang: Lang): Gener
   };
 }
 
+/** Without a posting there is no role to have applied for: the introduction asks what the candidate wants to do. */
+const INTRO_WITHOUT_POSTING: Record<Lang, GeneratedQuestion> = {
+  ko: { type: 'intro', text: '간단히 자기소개를 해 주시고, 앞으로 어떤 일을 하고 싶으신지 말씀해 주세요.' },
+  en: { type: 'intro', text: 'Please introduce yourself briefly and tell us what kind of work you want to do next.' },
+};
+
+function generalQuestions(lang: Lang, withPosting: boolean): GeneratedQuestion[] {
+  return withPosting ? GENERAL[lang] : GENERAL[lang].map((q) => (q.type === 'intro' ? INTRO_WITHOUT_POSTING[lang] : q));
+}
+
+/** The posting's role in English: "the Server Developer position at Toss", "this position". */
+function positionEn(company: string | null, role: string | null): string {
+  if (role) return `the ${role} position${company ? ` at ${company}` : ''}`;
+  return company ? `this position at ${company}` : 'this position';
+}
+
 /** Deterministic questions that each name something from the documents; the general set without them. */
 export function offlineQuestions(documents: Documents, lang: Lang): GeneratedQuestion[] {
   const posting = documents.postingText ?? '';
   const portfolio = documents.portfolioText ?? '';
   const forRole = roleQuestion(documents.candidateRole, lang);
+  const role = [documents.company, documents.role].filter(Boolean).join(' ');
+  // A session without a posting has no position the candidate applied for.
+  const applied = Boolean(posting.trim() || role);
+  const general = generalQuestions(lang, applied);
   if (!posting.trim() && !portfolio.trim()) {
-    return forRole ? GENERAL[lang].map((q) => (q.type === 'technical' ? forRole : q)) : GENERAL[lang];
+    return forRole ? general.map((q) => (q.type === 'technical' ? forRole : q)) : general;
   }
 
   const postingSkills = findSkills(posting);
@@ -129,7 +144,6 @@ export function offlineQuestions(documents: Documents, lang: Lang): GeneratedQue
   const missing = postingSkills.filter((skill) => !portfolioSkills.includes(skill));
   const requirements = requirementLines(posting);
   const projects = projectNames(portfolio);
-  const role = [documents.company, documents.role].filter(Boolean).join(' ');
   const mainSkill = shared[0] ?? portfolioSkills[0] ?? postingSkills[0];
   const project = projects[0];
   const ko = lang === 'ko';
@@ -137,25 +151,40 @@ export function offlineQuestions(documents: Documents, lang: Lang): GeneratedQue
   const add = (type: QuestionType, text: string | null) => {
     if (text) questions.push({ type, text });
   };
+  // Each Korean sentence that puts a particle after a name has a wording without one, for names whose
+  // reading cannot be told (C++).
+  const withObject = (name: string, sentence: (named: string) => string, otherwise: string) => {
+    const named = withParticle(name, '을/를');
+    return named ? sentence(named) : otherwise;
+  };
 
   add(
     'intro',
     mainSkill
       ? ko
-        ? `${role ? `${role} 포지션에 ` : ''}지원한 이유와, ${mainSkill} 경험을 중심으로 이 역할에 맞는 이유를 소개해 주세요.`
-        : `Why did you apply${role ? ` for ${role}` : ''}, and why do you fit the role? Focus on your ${mainSkill} experience.`
+        ? applied
+          ? `${role ? `${role} 포지션` : '이 포지션'}에 지원하신 계기와, ${mainSkill} 경험을 중심으로 본인이 이 포지션에 적합한 이유를 말씀해 주세요.`
+          : `간단히 자기소개를 해 주시고, ${mainSkill} 경험을 중심으로 본인의 강점을 말씀해 주세요.`
+        : applied
+          ? `Why did you apply for ${positionEn(documents.company, documents.role)}, and why are you a good fit? Focus on your ${mainSkill} experience.`
+          : `Please introduce yourself briefly, focusing on your ${mainSkill} experience and what you do best.`
       : null,
   );
+  const usedSkill = portfolioSkills[0];
   add(
     'portfolio',
     project
       ? ko
-        ? `포트폴리오의 "${project}"에서 맡은 역할과${portfolioSkills[0] ? ` ${object(portfolioSkills[0])} 선택한 이유,` : ''} 가장 어려웠던 문제를 어떻게 풀었는지 설명해 주세요.`
-        : `In "${project}" from your portfolio, what was your role${portfolioSkills[0] ? `, why did you choose ${portfolioSkills[0]}` : ''}, and how did you solve the hardest problem?`
-      : portfolioSkills[0]
+        ? `포트폴리오의 "${project}"에서 맡은 역할과${usedSkill ? ` ${withObject(usedSkill, (named) => `${named} 선택한 이유,`, `${usedSkill} 선택 이유,`)}` : ''} 가장 어려웠던 문제를 어떻게 풀었는지 설명해 주세요.`
+        : `In "${project}" from your portfolio, what was your role${usedSkill ? `, why did you choose ${usedSkill}` : ''}, and how did you solve the hardest problem?`
+      : usedSkill
         ? ko
-          ? `포트폴리오에서 ${object(portfolioSkills[0])} 사용한 프로젝트를 하나 골라, 설계한 부분을 구체적으로 설명해 주세요.`
-          : `Pick a project in your portfolio where you used ${portfolioSkills[0]} and explain the part you designed.`
+          ? withObject(
+              usedSkill,
+              (named) => `포트폴리오에서 ${named} 사용한 프로젝트를 하나 골라, 설계한 부분을 구체적으로 설명해 주세요.`,
+              `포트폴리오에서 ${usedSkill} 기반 프로젝트를 하나 골라, 설계한 부분을 구체적으로 설명해 주세요.`,
+            )
+          : `Pick a project in your portfolio where you used ${usedSkill} and explain the part you designed.`
         : null,
   );
   add(
@@ -170,8 +199,13 @@ export function offlineQuestions(documents: Documents, lang: Lang): GeneratedQue
     'weakness',
     missing[0]
       ? ko
-        ? `공고에서는 ${object(missing[0])} 요구하지만 포트폴리오에서는 보이지 않습니다. 이 부분을 어떻게 준비하고 있나요?`
-        : `The posting asks for ${missing[0]}, which your portfolio does not show. How are you preparing for it?`
+        ? withObject(
+            missing[0],
+            (named) =>
+              `공고에서는 ${named} 요구하지만 포트폴리오에서는 보이지 않습니다. 이 부분을 어떻게 준비하고 계신가요?`,
+            `공고에서 요구하는 ${missing[0]} 경험이 포트폴리오에서는 보이지 않습니다. 이 부분을 어떻게 준비하고 계신가요?`,
+          )
+        : `The posting asks for ${missing[0]}, which your portfolio does not show. How are you building up that experience?`
       : null,
   );
   const technicalSkill = shared[1] ?? shared[0] ?? postingSkills[0] ?? portfolioSkills[0];
@@ -179,7 +213,7 @@ export function offlineQuestions(documents: Documents, lang: Lang): GeneratedQue
     'technical',
     technicalSkill
       ? ko
-        ? `${object(technicalSkill)} 쓰면서 성능이나 안정성 문제를 겪은 적이 있다면, 원인을 어떻게 찾고 해결했는지 설명해 주세요.`
+        ? `${withObject(technicalSkill, (named) => `${named} 쓰면서`, `${technicalSkill} 사용 중에`)} 성능이나 안정성 문제를 겪은 적이 있다면, 원인을 어떻게 찾고 해결했는지 설명해 주세요.`
         : `Have you had a performance or reliability problem with ${technicalSkill}? How did you find the cause and fix it?`
       : null,
   );
@@ -187,39 +221,38 @@ export function offlineQuestions(documents: Documents, lang: Lang): GeneratedQue
     'behavioral',
     project
       ? ko
-        ? `"${project}"를 진행하면서 팀원과 의견이 달랐던 순간이 있었다면, 어떻게 조율했는지 말씀해 주세요.`
+        ? `${withObject(`"${project}"`, (named) => named, `"${project}" 작업을`)} 진행하면서 팀원과 의견이 달랐던 순간이 있었다면, 어떻게 조율했는지 말씀해 주세요.`
         : `While working on "${project}", was there a disagreement in the team? How did you resolve it?`
       : requirements[1]
         ? ko
           ? `"${requirements[1]}" 역량을 보여 준 협업 경험을 하나 말씀해 주세요.`
-          : `Tell us about teamwork where you showed "${requirements[1]}".`
+          : `Tell us about a time in a team when you showed "${requirements[1]}".`
         : null,
   );
   if (forRole && !questions.some((q) => q.type === 'technical')) questions.push(forRole);
   // Too little in the documents for a full set: complete it from the general questions.
-  for (const general of GENERAL[lang]) {
+  for (const question of general) {
     if (questions.length >= 5) break;
-    if (!questions.some((q) => q.type === general.type)) questions.push(general);
+    if (!questions.some((q) => q.type === question.type)) questions.push(question);
   }
   return questions;
 }
 
-const NUMBER_CLAIM =
-  /\d[\d,.]*\s*(?:%|퍼센트|배|ms|초|분|시간|명|건|개|만|억|천|tps|rps|x|times|percent|users|seconds|requests)?/iu;
-
-/** A follow-up that asks for depth on a number, a technology or a claim from the answer. */
+/** A follow-up that asks for depth on a measured result, a technology or a claim from the answer. */
 export function offlineFollowUp(question: string, answer: string, lang: Lang): string {
   const ko = lang === 'ko';
-  const number = NUMBER_CLAIM.exec(answer)?.[0]?.trim();
-  if (number) {
+  const metric = metricClaim(answer);
+  if (metric) {
+    const named = withParticle(`"${metric}"`, '이라는/라는');
     return ko
-      ? `방금 말씀하신 "${number}"라는 수치는 어떻게 측정했고, 그 결과를 얻기까지 구체적으로 무엇을 바꾸셨나요?`
-      : `You mentioned "${number}". How did you measure it, and what exactly did you change to get there?`;
+      ? `방금 말씀하신 ${named ? `${named} 수치는` : `수치(${metric})는`} 어떻게 측정하셨고, 그 결과를 얻기까지 구체적으로 무엇을 바꾸셨는지 말씀해 주세요.`
+      : `You mentioned "${metric}". How did you measure it, and what exactly did you change to get there?`;
   }
   const skill = findSkills(answer)[0];
   if (skill) {
+    const named = withParticle(skill, '을/를');
     return ko
-      ? `답변에서 언급한 ${object(skill)} 쓰면서 부딪힌 한계는 무엇이었고, 다른 선택지와 비교하면 어떤가요?`
+      ? `답변에서 언급하신 ${named ? `${named} 쓰면서` : `${skill} 사용 중에`} 부딪힌 한계는 무엇이었고, 다른 선택지와 비교하면 어떤 장단점이 있는지 말씀해 주세요.`
       : `You mentioned ${skill}. What limits did you run into with it, and how does it compare with the alternatives?`;
   }
   const claim = answer

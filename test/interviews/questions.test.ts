@@ -70,10 +70,108 @@ describe('offline questions', () => {
     assert.match(questions[1]!.text, /"주문 정산 시스템 리팩터링"/);
     // The posting's most-mentioned skill that the portfolio lacks (대용량 트래픽, in its duties).
     assert.match(questions[3]!.text, /대용량 트래픽 처리를 요구하지만/);
+    assert.deepEqual(
+      questions.map((q) => q.text),
+      [
+        '토스페이먼츠 Server Developer 포지션에 지원하신 계기와, Java 경험을 중심으로 본인이 이 포지션에 적합한 이유를 말씀해 주세요.',
+        '포트폴리오의 "주문 정산 시스템 리팩터링"에서 맡은 역할과 Spring Boot를 선택한 이유, 가장 어려웠던 문제를 어떻게 풀었는지 설명해 주세요.',
+        '공고의 "결제 승인과 정산 API를 설계하고 개발합니다" 요건과 관련해, 실제로 해 본 경험을 구체적인 수치와 함께 말씀해 주세요.',
+        '공고에서는 대용량 트래픽 처리를 요구하지만 포트폴리오에서는 보이지 않습니다. 이 부분을 어떻게 준비하고 계신가요?',
+        'Spring Boot를 쓰면서 성능이나 안정성 문제를 겪은 적이 있다면, 원인을 어떻게 찾고 해결했는지 설명해 주세요.',
+        // 리팩터링 ends in ㅇ: 을, not 를.
+        '"주문 정산 시스템 리팩터링"을 진행하면서 팀원과 의견이 달랐던 순간이 있었다면, 어떻게 조율했는지 말씀해 주세요.',
+      ],
+    );
     assert.deepEqual(offlineQuestions(DOCUMENTS, 'ko'), questions, 'the same input gives the same questions');
     const english = offlineQuestions(DOCUMENTS, 'en');
     assert.ok(english.every((q) => /^[\x20-\x7e가-힣"“”—…]+$/u.test(q.text) && /[a-z]/.test(q.text)));
     assert.ok(english.every((q) => NAMEABLE.some((name) => q.text.includes(name))));
+    assert.equal(
+      english[0]!.text,
+      'Why did you apply for the Server Developer position at 토스페이먼츠, and why are you a good fit? Focus on your Java experience.',
+    );
+  });
+
+  test('particles after names whose reading is known; a wording without one where it is not (C++)', () => {
+    const texts = offlineQuestions(
+      {
+        portfolioText: 'Kotlin 결제 서비스\n- Kotlin과 SQL로 정산 API를 만들었습니다',
+        postingText: '- AWS 운영 경험\n- React 개발 경험',
+        company: null,
+        role: null,
+      },
+      'ko',
+    ).map((q) => q.text);
+    assert.ok(texts.every((text) => !text.includes('(를)')));
+    assert.ok(
+      texts.some((text) => text.includes('Kotlin을 선택한 이유')),
+      texts.join('\n'),
+    );
+    assert.ok(
+      texts.some((text) => text.includes('공고에서는 AWS를 요구하지만')),
+      texts.join('\n'),
+    );
+    assert.ok(
+      texts.some((text) => text.includes('"Kotlin 결제 서비스"를 진행하면서')),
+      texts.join('\n'),
+    );
+
+    const cpp = offlineQuestions(
+      { portfolioText: '렌더러 개발\n- C++로 작성했습니다', postingText: '- Rust 경험', company: null, role: null },
+      'ko',
+    ).map((q) => q.text);
+    assert.ok(
+      cpp.every((text) => !/C\+\+[을를]/u.test(text) && !text.includes('(를)')),
+      cpp.join('\n'),
+    );
+    assert.ok(
+      cpp.some((text) => text.startsWith('포트폴리오에서 C++ 기반 프로젝트를 하나 골라')),
+      cpp.join('\n'),
+    );
+    assert.ok(
+      cpp.some((text) => text.startsWith('Rust를 쓰면서')),
+      cpp.join('\n'),
+    );
+    assert.ok(
+      cpp.some((text) => text.startsWith('공고에서는 Rust를 요구하지만')),
+      cpp.join('\n'),
+    );
+  });
+
+  test('without a posting, the introduction does not ask why the candidate applied', () => {
+    const noPosting = { ...DOCUMENTS, postingText: null, company: null, role: null };
+    const [intro] = offlineQuestions(noPosting, 'ko');
+    assert.equal(intro!.text, '간단히 자기소개를 해 주시고, Spring Boot 경험을 중심으로 본인의 강점을 말씀해 주세요.');
+    assert.equal(
+      offlineQuestions(noPosting, 'en')[0]!.text,
+      'Please introduce yourself briefly, focusing on your Spring Boot experience and what you do best.',
+    );
+    const nothing = offlineQuestions({ portfolioText: null, postingText: null, company: null, role: null }, 'ko');
+    assert.equal(nothing[0]!.text, '간단히 자기소개를 해 주시고, 앞으로 어떤 일을 하고 싶으신지 말씀해 주세요.');
+    // A posting with no company or title is still a position to have applied for.
+    const untitled = offlineQuestions({ ...DOCUMENTS, company: null, role: null }, 'ko');
+    assert.match(untitled[0]!.text, /^이 포지션에 지원하신 계기와, Java 경험을/);
+    assert.match(
+      offlineQuestions({ ...DOCUMENTS, company: null, role: null }, 'en')[0]!.text,
+      /^Why did you apply for this position,/,
+    );
+    for (const lang of ['ko', 'en'] as const) {
+      for (const documents of [noPosting, { portfolioText: null, postingText: null, company: null, role: null }]) {
+        const texts = offlineQuestions(documents, lang).map((q) => q.text);
+        assert.ok(
+          !texts.some((text) => /지원한 이유|지원하신|why did you apply|why you applied/iu.test(text)),
+          texts.join('\n'),
+        );
+      }
+    }
+  });
+
+  test('questions in the formal interview register', () => {
+    const texts = [
+      ...offlineQuestions(DOCUMENTS, 'ko'),
+      ...offlineQuestions({ portfolioText: null, postingText: null, company: null, role: null }, 'ko'),
+    ].map((q) => q.text);
+    for (const text of texts) assert.match(text, /(주세요|계신가요)\.?\??$/u, text);
   });
 
   test('no documents: the general set; one document: still named questions, completed from the general set', () => {
@@ -85,14 +183,43 @@ describe('offline questions', () => {
     assert.ok(postingOnly.filter((q) => NAMEABLE.some((name) => q.text.includes(name))).length >= 3);
   });
 
-  test('follow-ups refer to the answer: a number first, then a technology, then a claim', () => {
+  test('follow-ups refer to the answer: a measured result first, then a technology, then a claim', () => {
     assert.match(offlineFollowUp('Q', '정산 배치 처리 시간을 40% 줄였습니다.', 'ko'), /"40%"/);
-    assert.match(offlineFollowUp('Q', 'Redis 캐시를 도입했습니다.', 'ko'), /Redis을\(를\)/);
+    assert.equal(
+      offlineFollowUp('Q', 'Redis 캐시를 도입했습니다.', 'ko'),
+      '답변에서 언급하신 Redis를 쓰면서 부딪힌 한계는 무엇이었고, 다른 선택지와 비교하면 어떤 장단점이 있는지 말씀해 주세요.',
+    );
+    assert.match(offlineFollowUp('Q', 'C++로 엔진을 만들었습니다.', 'ko'), /언급하신 C\+\+ 사용 중에/);
     assert.match(
       offlineFollowUp('Q', '팀과 함께 장애 대응 절차를 만들었습니다. 좋았습니다.', 'ko'),
       /"팀과 함께 장애 대응 절차를 만들었습니다"/,
     );
     assert.match(offlineFollowUp('Q', 'We cut latency to 35 ms.', 'en'), /"35 ms"/);
+  });
+
+  test('a follow-up on a number asks about a measured result with its unit, not a duration, a date or an ordinal', () => {
+    assert.equal(
+      offlineFollowUp('Q', '2년 동안 정산 배치를 맡아 처리 시간을 30% 줄였습니다.', 'ko'),
+      '방금 말씀하신 "30%"라는 수치는 어떻게 측정하셨고, 그 결과를 얻기까지 구체적으로 무엇을 바꾸셨는지 말씀해 주세요.',
+    );
+    assert.match(offlineFollowUp('Q', '초당 3,000건의 요청을 처리했습니다.', 'ko'), /"3,000건"이라는 수치는/);
+    assert.match(
+      offlineFollowUp('Q', '2023년 1차 오픈 후 3개월 만에 가입자가 10만 명이 되었습니다.', 'ko'),
+      /"10만 명"이라는/,
+    );
+    assert.match(offlineFollowUp('Q', '처리량이 3배가 되었고 응답은 120ms에서 35ms로 줄었습니다.', 'ko'), /"3배"라는/);
+    assert.match(offlineFollowUp('Q', '3시간 동안 분석해 복구 시간을 10분으로 줄였습니다.', 'ko'), /"10분"이라는/);
+    // Only durations, dates, ordinals and versions: no number to ask about, so the technology or the claim.
+    assert.match(offlineFollowUp('Q', '2년 동안 Kotlin으로 개발했습니다.', 'ko'), /Kotlin을 쓰면서/);
+    assert.match(offlineFollowUp('Q', 'Java 17로 옮겼습니다.', 'ko'), /Java를 쓰면서/);
+    assert.equal(
+      offlineFollowUp('Q', '2023년에 입사해 1차 프로젝트를 3개월 동안 맡았습니다.', 'ko'),
+      '"2023년에 입사해 1차 프로젝트를 3개월 동안 맡았습니다" 부분을 실제 사례를 들어 더 구체적으로 설명해 주세요.',
+    );
+    assert.match(
+      offlineFollowUp('Q', 'For 2 years I ran the service; we cut costs by 25%.', 'en'),
+      /^You mentioned "25%"\./,
+    );
   });
 });
 
@@ -133,7 +260,7 @@ for (const dialect of DIALECTS) {
         more.body.map((q: { order: number }) => q.order),
         [7, 8, 9, 10, 11, 12],
       );
-      assert.match(more.body[0].text, /Why did you apply for 토스페이먼츠 Server Developer/);
+      assert.match(more.body[0].text, /Why did you apply for the Server Developer position at 토스페이먼츠/);
 
       const parent = questions[1];
       const followUp = await api.post(
