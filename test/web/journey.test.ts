@@ -194,11 +194,13 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
         { timeout: 60_000 },
       );
       const progress = page.locator('.job-progress');
+      // The stage alone (it says "Analysing" itself), and that the page may be left.
       const stage = (await progress.locator('.stage-name').textContent())!;
       assert.ok(
-        STAGES.some((name) => stage === `Analysing: ${name}`),
+        STAGES.some((name) => stage === name),
         stage,
       );
+      await progress.getByText('You can leave this page; the analysis goes on.').waitFor();
       assert.match((await progress.locator('.tabular').textContent())!, /^[1-9]\d*%$/);
     });
     const videoId = page.url().split('/').pop()!;
@@ -259,7 +261,8 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     await page.getByRole('button', { name: '한국어' }).click();
     await page.getByRole('heading', { name: '답변 결과' }).waitFor();
     await page.getByRole('region', { name: '타임라인' }).waitFor();
-    await page.getByRole('region', { name: '답변 내용' }).waitFor();
+    await page.getByRole('region', { name: '답변 스크립트' }).waitFor();
+    await page.getByRole('heading', { name: '답변 스크립트' }).waitFor();
     await page.getByRole('region', { name: '피드백' }).waitFor();
     // Analysed from the English page, the rules' feedback is read again in Korean.
     await page.waitForFunction(() => {
@@ -336,7 +339,9 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     await page.getByRole('alert').filter({ hasText: 'Only PDF files are allowed' }).waitFor();
     await page.getByRole('button', { name: '한국어' }).click();
     await page.getByLabel('PDF 선택').setInputFiles(notPdf);
+    // In Korean the server's English detail is left out: it names no limit.
     await page.getByRole('alert').filter({ hasText: '올릴 수 없는 파일입니다' }).waitFor();
+    assert.equal(await page.getByRole('alert').textContent(), '올릴 수 없는 파일입니다.');
     await page.getByRole('button', { name: 'English' }).click();
 
     await page.goto(`${app.api.baseUrl}/videos/${uploaded.body.video_id}`);
@@ -580,6 +585,302 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     await page.evaluate(() => localStorage.setItem('interview-practice.token', 'not-a-valid-token'));
     await page.reload();
     await page.getByText('Your session has expired. Please log in again.').waitFor();
+    await context.close();
+  });
+
+  /** Answers the page's requests for `path`'s results with the real results, changed by `change`. */
+  async function changeResults(page: Page, change: (results: Record<string, any>) => void): Promise<void> {
+    await page.route('**/api/video/results/*', async (route) => {
+      const response = await route.fetch();
+      const results = await response.json();
+      change(results);
+      await route.fulfill({ response, json: results });
+    });
+  }
+
+  /** The metric cards as the page shows them: label, value, state, ▶ link. */
+  async function readCards(
+    page: Page,
+  ): Promise<Record<string, { value: string; state: string; text: string; link: boolean }>> {
+    await page.locator('.metric').first().waitFor();
+    return page.locator('.metric').evaluateAll((cards) =>
+      Object.fromEntries(
+        cards.map((card) => [
+          card.querySelector('.metric-label')!.textContent,
+          {
+            value: card.querySelector('.metric-value')!.textContent!,
+            state: card.querySelector('.metric-state')!.textContent!.trim(),
+            text: card.textContent!,
+            link: card.querySelector('button') !== null,
+          },
+        ]),
+      ),
+    );
+  }
+
+  test('metric cards judge only what was measured; pace in tenths, the longest pause in seconds', async () => {
+    const user = await signUp(app.api);
+    const { video_id: videoId } = (await uploadAnswerVideo(app.api, user)).body;
+    const analysed = await app.api.post(`/api/video/analyze/${videoId}`, undefined, user.token);
+    assert.equal(analysed.status, 200, analysed.text);
+
+    // No face in any frame and no speech heard: counts of 0 are no finding.
+    const { context, page, pageErrors } = await pageAs(user, `/videos/${videoId}?lang=ko`);
+    await changeResults(page, (results) => {
+      const metrics = results.metrics;
+      Object.assign(metrics, { center_gaze_ratio: null, smile_ratio: null, nod_count: 0, nod_times_sec: [] });
+      Object.assign(metrics, { blink_count: 0, blink_rate_per_min: 0, blink_times_sec: [], filler_count: 0 });
+      metrics.gaze_away_segments = [];
+      metrics.metadata.frame_count_valid = 0;
+      Object.assign(metrics.speech, { stt_status: 'no_speech', speech_segments: [], pauses: [], fillers: [] });
+      Object.assign(metrics.speech, { pause_count: 0, longest_pause_sec: null, wpm_speaking: null });
+      metrics.wpm = null;
+      results.timeline = results.timeline.map((frame: object) => ({ ...frame, valid: false }));
+      results.alerts = [];
+    });
+    await page.reload();
+    let cards = await readCards(page);
+    for (const label of ['끄덕임', '눈 깜빡임', '채움말', '가장 긴 쉼']) {
+      assert.equal(cards[label]!.value, '–', `${label}: ${cards[label]!.text}`);
+      assert.equal(cards[label]!.state, '– 측정 안 됨', label);
+      assert.equal(cards[label]!.link, false, label);
+    }
+    // The timeline's legend names only what its lanes show: no face, nothing else.
+    const legend = page.getByRole('list', { name: '범례' });
+    assert.deepEqual(await legend.getByRole('listitem').allTextContents(), ['얼굴 없음']);
+
+    // Measured: a Korean pace of exactly 4 syllables a second, one long pause.
+    await page.unrouteAll();
+    await changeResults(page, (results) => {
+      results.transcript_language = 'ko';
+      const speech = results.metrics.speech;
+      Object.assign(speech, { syllables_per_sec: 4, pause_count: 2, longest_pause_sec: 4.1 });
+      speech.pauses = [
+        { start_sec: 2.5, end_sec: 3, duration_sec: 0.5 },
+        { start_sec: 1, end_sec: 5.1, duration_sec: 4.1 },
+      ];
+    });
+    await page.reload();
+    cards = await readCards(page);
+    assert.equal(cards['말 속도']!.value, '4.0음절/초');
+    assert.equal(cards['말 속도']!.link, false, 'a pace has no one moment');
+    assert.equal(cards['눈 깜빡임']!.link, false, 'nor has a blink rate');
+    assert.equal(cards['가장 긴 쉼']!.value, '4.1초');
+    assert.match(cards['가장 긴 쉼']!.text, /쉼 2회/);
+    assert.match(cards['가장 긴 쉼']!.text, /목표 < 3초/);
+    assert.equal(cards['가장 긴 쉼']!.state, '! 주의');
+    await page
+      .locator('.metric')
+      .filter({ hasText: '가장 긴 쉼' })
+      .getByRole('button', { name: '가장 긴 쉼: 0:01부터 재생' })
+      .waitFor();
+
+    // On a phone the cards fill the width of the page's column.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const widths = await page.evaluate(() => ({
+      cards: document.querySelector('.area-cards')!.getBoundingClientRect().width,
+      player: document.querySelector('.area-player')!.getBoundingClientRect().width,
+    }));
+    assert.ok(Math.abs(widths.cards - widths.player) < 2, JSON.stringify(widths));
+    assert.deepEqual(pageErrors, []);
+    await context.close();
+  });
+
+  test('the timeline: a visible heading, tick labels on its time axis, the hint as a description', async () => {
+    const user = await signUp(app.api);
+    const { video_id: videoId } = (await uploadAnswerVideo(app.api, user)).body;
+    assert.equal((await app.api.post(`/api/video/analyze/${videoId}`, undefined, user.token)).status, 200);
+    const { context, page, pageErrors } = await pageAs(user, `/videos/${videoId}`);
+    const timeline = page.getByRole('region', { name: 'Timeline' });
+    await timeline.getByRole('heading', { name: 'Timeline' }).waitFor();
+    const slider = timeline.getByRole('slider', { name: 'Timeline' });
+    const hint = await slider.evaluate(
+      (element) => document.getElementById(element.getAttribute('aria-describedby') ?? '')?.textContent,
+    );
+    assert.equal(hint, 'Click or drag on the timeline to jump to that moment.');
+    // A 5 s answer: ticks at 0:00 and 0:05, placed at their share of the track's width.
+    assert.deepEqual(await timeline.locator('.tick').allTextContents(), ['0:00', '0:05']);
+    const duration = Number(await slider.getAttribute('aria-valuemax'));
+    const [track, tick] = await Promise.all([slider.boundingBox(), timeline.locator('.tick').nth(1).boundingBox()]);
+    const centre = tick!.x + tick!.width / 2 - track!.x;
+    assert.ok(Math.abs(centre / track!.width - 5 / duration) < 0.05, `tick at ${centre} of ${track!.width}`);
+    assert.deepEqual(pageErrors, []);
+    await context.close();
+  });
+
+  test('question-type badges stay on one line on a phone', async () => {
+    const user = await signUp(app.api);
+    const session = await app.api.post('/api/interviews/sessions', { title: 'badges' }, user.token);
+    assert.equal(session.status, 201, session.text);
+    const context = await newContext(browser, { width: 390, height: 844 });
+    const page = await context.newPage();
+    await page.goto(`${app.api.baseUrl}/?lang=ko`);
+    await page.evaluate((token) => localStorage.setItem('interview-practice.token', token), user.token);
+    await page.goto(`${app.api.baseUrl}/sessions/${session.body.id}`);
+    await page.locator('.question .badge').first().waitFor();
+    const badges = await page.locator('.question .badge').evaluateAll((elements) =>
+      elements.map((element) => ({
+        text: element.textContent,
+        height: element.getBoundingClientRect().height,
+        line: parseFloat(getComputedStyle(element).lineHeight),
+      })),
+    );
+    assert.ok(badges.length >= 3, JSON.stringify(badges));
+    for (const badge of badges) assert.ok(badge.height < badge.line * 1.5, JSON.stringify(badge));
+    await context.close();
+  });
+
+  test('the recorder: camera-shaped preview, meter under it, devices folded, countdown cancelled, take length', async () => {
+    const context = await newContext(browser, { width: 390, height: 844 });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await signUpInPage(page, 'en');
+    await page.getByRole('link', { name: 'Start a new practice' }).click();
+    await page.getByRole('button', { name: 'Create questions and start' }).click();
+    await page
+      .getByRole('link', { name: /^Record an answer/ })
+      .first()
+      .click();
+
+    // The fake camera films a square: the stage takes its shape, not 16:9.
+    const preview = page.getByLabel('Camera preview');
+    await page.waitForFunction(() => (document.querySelector('video.mirror') as HTMLVideoElement)?.videoWidth > 0);
+    const camera = await preview.evaluate((video: HTMLVideoElement) => video.videoWidth / video.videoHeight);
+    const stage = (await page.locator('.stage-frame').boundingBox())!;
+    assert.ok(Math.abs(stage.width / stage.height - camera) < 0.03, `stage ${stage.width}×${stage.height}`);
+    const meter = (await page.getByRole('meter', { name: 'Microphone level' }).boundingBox())!;
+    assert.ok(meter.y > stage.y + stage.height && meter.y < stage.y + stage.height + 60, 'the meter is under it');
+    // (A picker's name holds its chosen device too, so they are found by their place.)
+    const cameraPicker = page.locator('.device-pickers select').first();
+    await cameraPicker.waitFor({ state: 'attached' });
+    assert.equal(await cameraPicker.isVisible(), false, 'devices are folded away');
+    await page.getByText('Devices', { exact: true }).click();
+    assert.equal(await cameraPicker.isVisible(), true);
+
+    // Cancelling the countdown goes back to the preview, and nothing records.
+    await page.getByRole('button', { name: 'Start recording' }).click();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.waitForTimeout(3_500); // past the end of the countdown
+    assert.equal(await page.getByRole('button', { name: 'Start recording' }).isEnabled(), true);
+    assert.equal(await page.getByRole('button', { name: 'Stop recording' }).count(), 0);
+
+    // A take says how long it is, and its player knows its duration at once.
+    await page.getByRole('button', { name: 'Start recording' }).click();
+    await page.getByRole('button', { name: 'Stop recording' }).waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(2_200);
+    await page.getByRole('button', { name: 'Stop recording' }).click();
+    await page.getByText(/^0:0[2-3] recorded$/).waitFor();
+    await page.waitForFunction(() => {
+      const video = document.querySelector<HTMLVideoElement>('video.playback');
+      return video !== null && Number.isFinite(video.duration) && video.duration > 1 && video.currentTime === 0;
+    });
+    assert.deepEqual(pageErrors, []);
+    page.on('dialog', (dialog) => void dialog.accept());
+    await context.close();
+  });
+
+  test('documents: each opens to the text read from it; Korean errors keep a limit, not English', async () => {
+    const user = await signUp(app.api);
+    const posting = { company_name: 'Acme', title: 'Backend', raw_text: `${'Java Kafka Redis. '.repeat(150)}END` };
+    assert.equal((await app.api.post('/api/job-postings/', posting, user.token)).status, 201);
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${app.api.baseUrl}/?lang=ko`);
+    await page.evaluate((token) => localStorage.setItem('interview-practice.token', token), user.token);
+    await page.goto(`${app.api.baseUrl}/documents`);
+    const pdf = join(dir, 'read-me.pdf');
+    await writeFile(pdf, await portfolioPdf());
+    await page.getByLabel('PDF 선택').setInputFiles(pdf);
+    const portfolio = page.getByRole('listitem').filter({ hasText: 'read-me.pdf' });
+    await portfolio.getByText('읽어 낸 내용 보기').click();
+    await portfolio.getByText(/Backend developer\. Java, Spring Boot/).waitFor();
+
+    const item = page.getByRole('listitem').filter({ hasText: 'Acme' });
+    assert.equal(await item.getByText(/Java Kafka/).isVisible(), false, 'folded until asked');
+    await item.getByText('읽어 낸 내용 보기').click();
+    const shown = (await item.locator('.extracted-text').textContent())!;
+    assert.ok(shown.length <= 1501 && !shown.includes('END'), `${shown.length} characters shown`);
+    await item.getByText('앞의 1,500자만 보여 드립니다 (전체 2,703자).').waitFor();
+
+    // The posting's submit button: the primary action, as wide as its words.
+    const add = page.getByRole('button', { name: '공고 추가' });
+    assert.match((await add.getAttribute('class'))!, /\bprimary\b/);
+    const form = (await page.locator('form').boundingBox())!;
+    assert.ok((await add.boundingBox())!.width < form.width / 2);
+
+    // Deleting asks without a particle that may not fit the name.
+    const asked: string[] = [];
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.getByRole('button', { name: '삭제: Acme Backend' }).click();
+    assert.deepEqual(asked, ['‘Acme Backend’\n삭제할까요? 되돌릴 수 없습니다.']);
+
+    // A limit the server names is kept, in Korean; its English is not shown.
+    await page.route('**/api/portfolios/upload', (route) =>
+      route.fulfill({
+        status: 413,
+        json: { detail: 'File size exceeds 20 MB limit', code: 'FILE_TOO_LARGE' },
+      }),
+    );
+    await page.getByLabel('PDF 선택').setInputFiles(pdf);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.equal(await alert.textContent(), '파일이 너무 큽니다. 20MB까지 올릴 수 있습니다.');
+    await context.close();
+  });
+
+  test('analysis progress names the stage alone; a failed analysis says why and what next, in Korean', async () => {
+    const user = await signUp(app.api);
+    const { video_id: videoId } = (await uploadAnswerVideo(app.api, user)).body;
+    const context = await newContext(browser);
+    await context.addInitScript(recordAnnouncements);
+    const page = await context.newPage();
+    await page.goto(`${app.api.baseUrl}/?lang=ko`);
+    await page.evaluate((token) => localStorage.setItem('interview-practice.token', token), user.token);
+    await page.goto(`${app.api.baseUrl}/videos/${videoId}`);
+    await page.getByText('아직 분석하지 않은 답변입니다.').waitFor();
+
+    // A job of our own making: running at the face stage, then (once seen) failed on the file.
+    const job = {
+      job_id: '00000000-0000-4000-8000-000000000001',
+      video_id: videoId,
+      status: 'queued',
+      stage: null,
+      progress: 0,
+      error: null,
+      error_kind: null,
+      attempts: 1,
+      created_at: new Date().toISOString(),
+      started_at: null,
+      finished_at: null,
+    };
+    let release = () => {};
+    const seen = new Promise<void>((resolve) => (release = resolve));
+    let streams = 0;
+    await page.route('**/api/video/analyze/*', (route) => route.fulfill({ status: 202, json: job }));
+    await page.route('**/api/video/jobs/*/events', async (route) => {
+      streams += 1;
+      if (streams > 1) await seen;
+      const update =
+        streams === 1
+          ? { ...job, status: 'running', stage: 'face', progress: 0.4 }
+          : { ...job, status: 'failed', stage: 'probe', error: 'moov atom not found', error_kind: 'media' };
+      await route.fulfill({
+        headers: { 'content-type': 'text/event-stream' },
+        body: `data: ${JSON.stringify(update)}\n\n`,
+      });
+    });
+    await page.getByRole('button', { name: '분석하기' }).click();
+    const progress = page.locator('.job-progress');
+    await progress.getByText('40%').waitFor();
+    assert.equal(await progress.locator('.stage-name').textContent(), '얼굴 분석 중');
+    await progress.getByText('이 페이지를 나가도 분석은 계속됩니다.').waitFor();
+    release();
+    const said = '영상 파일을 읽을 수 없어 분석하지 못했습니다. 다시 녹화하거나 MP4·WebM 파일로 올려 주세요.';
+    await page.waitForFunction((text) => (window as unknown as { announced: string[] }).announced.includes(text), said);
     await context.close();
   });
 });

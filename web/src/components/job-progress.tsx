@@ -6,7 +6,7 @@ import { followJob } from '../api.ts';
 import { announce } from '../announce.ts';
 import { useI18n } from '../i18n/index.ts';
 import type { Job } from '../types.ts';
-import { errorMessage } from './error-text.tsx';
+import { errorMessage, jobErrorText } from './error-text.tsx';
 
 export function JobProgress({ job: initial, onFinished }: { job: Job; onFinished: (job: Job) => void }) {
   const { t, percent } = useI18n();
@@ -31,7 +31,7 @@ export function JobProgress({ job: initial, onFinished }: { job: Job; onFinished
       controller.signal,
     ).then(
       (finished) => {
-        announce(finished.status === 'succeeded' ? t.analysisDone : t.analysisFailed);
+        announce(finished.status === 'succeeded' ? t.analysisDone : jobErrorText(finished, t));
         onFinished(finished);
       },
       (caught) => !controller.signal.aborted && setError(caught),
@@ -41,13 +41,13 @@ export function JobProgress({ job: initial, onFinished }: { job: Job; onFinished
 
   return (
     <div class="job-progress panel">
-      <p class="stage-name">
-        {t.analysing}: {t.stage[job.stage ?? 'queued'] ?? job.stage}
-      </p>
+      {/* The stage says it is analysing already ("얼굴 분석 중"): no "분석 중:" before it. */}
+      <p class="stage-name">{t.stage[job.stage ?? 'queued'] ?? job.stage}</p>
       <label class="progress-label">
         <span class="tabular">{percent(shown)}</span>
         <progress max={1} value={shown} aria-label={t.analysing} />
       </label>
+      <p class="muted small can-leave">{t.canLeave}</p>
       {error !== null && (
         <div class="error" role="alert">
           <p>

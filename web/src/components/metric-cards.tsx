@@ -32,7 +32,22 @@ export function metricCards(
   // The speech block is typed `unknown` in the route schema; its shape is the pipeline's SpeechMeasures.
   const s = metrics.speech as Speech | null;
   const range = ([low, high]: [number, number], format: (v: number) => string) => `${format(low)}–${format(high)}`;
+  // Pace and pauses in tenths always (4.0, not 4), so figures line up from card to card.
+  const tenths = new Intl.NumberFormat(i18n.lang === 'ko' ? 'ko-KR' : 'en-GB', {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  }).format;
   const cards: Card[] = [];
+
+  // A count of 0 is a finding only where something was measured: nods and blinks need a face seen in
+  // some frame, fillers and pauses need speech that was heard (and, for fillers, transcribed).
+  const validFrames = (metrics.metadata as { frame_count_valid?: unknown } | null)?.frame_count_valid;
+  const faceSeen =
+    typeof validFrames === 'number'
+      ? validFrames > 0
+      : metrics.center_gaze_ratio !== null || metrics.smile_ratio !== null;
+  const speechHeard = (s?.speech_segments.length ?? 0) > 0;
+  const transcribed = speechHeard && (s?.stt_status ?? 'ok') === 'ok';
 
   const gaze = metrics.center_gaze_ratio;
   const away = [...metrics.gaze_away_segments].sort((a, b) => b.end_sec - b.start_sec - (a.end_sec - a.start_sec))[0];
@@ -70,28 +85,27 @@ export function metricCards(
         ?.t ?? null,
   });
 
-  const nods = metrics.nod_count;
+  const nods = faceSeen ? metrics.nod_count : null;
   cards.push({
     key: 'nods',
     value: nods === null ? '–' : number(nods, 0),
     unit: t.unit.count,
     target: rules ? range(rules.nods_ideal, (v) => number(v, 0)) : null,
     state: nods === null || !rules ? 'none' : within(nods, rules.nods_ideal) ? 'ok' : 'watch',
-    moment: metrics.nod_times_sec?.[0] ?? null,
+    moment: faceSeen ? (metrics.nod_times_sec?.[0] ?? null) : null,
   });
 
   const korean = (language ?? s?.language ?? i18n.lang) === 'ko';
-  const firstWord = s?.speech_segments[0]?.start_sec ?? null;
   if (korean) {
     const pace = s?.syllables_per_sec ?? s?.syllables_per_sec_estimated ?? null;
     const estimated = s?.syllables_per_sec === null && pace !== null;
     cards.push({
       key: 'pace',
-      value: pace === null ? '–' : `${estimated ? '≈ ' : ''}${number(pace)}`,
+      value: pace === null ? '–' : `${estimated ? '≈ ' : ''}${tenths(pace)}`,
       unit: t.unit.syllablesPerSec,
-      target: rules ? range(rules.korean_syllables_per_sec_ideal, (v) => number(v)) : null,
+      target: rules ? range(rules.korean_syllables_per_sec_ideal, tenths) : null,
       state: pace === null || !rules ? 'none' : within(pace, rules.korean_syllables_per_sec_ideal) ? 'ok' : 'watch',
-      moment: firstWord,
+      moment: null, // a pace is the whole answer's: no one moment shows it
     });
   } else {
     const wpm = s?.wpm_speaking ?? metrics.wpm;
@@ -101,11 +115,11 @@ export function metricCards(
       unit: t.unit.wordsPerMin,
       target: rules ? range(rules.wpm_ideal, (v) => number(v, 0)) : null,
       state: wpm === null || !rules ? 'none' : within(wpm, rules.wpm_ideal) ? 'ok' : 'watch',
-      moment: firstWord,
+      moment: null, // a pace is the whole answer's: no one moment shows it
     });
   }
 
-  const fillers = metrics.filler_count;
+  const fillers = transcribed ? metrics.filler_count : null;
   cards.push({
     key: 'fillers',
     value: fillers === null ? '–' : number(fillers, 0),
@@ -122,25 +136,27 @@ export function metricCards(
     moment: s?.fillers.find((filler) => filler.t !== null)?.t ?? null,
   });
 
+  // The longest pause against the long-pause limit, in seconds both; the count is the detail.
   const longest = [...(s?.pauses ?? [])].sort((a, b) => b.duration_sec - a.duration_sec)[0];
+  const longestSec = speechHeard ? (s?.longest_pause_sec ?? longest?.duration_sec ?? 0) : null;
   cards.push({
     key: 'pauses',
-    value: s ? number(s.pause_count, 0) : '–',
-    unit: t.unit.count,
-    detail: longest ? t.longestPause(number(longest.duration_sec)) : undefined,
+    value: longestSec === null ? '–' : tenths(longestSec),
+    unit: t.unit.seconds,
+    detail: longestSec === null ? undefined : t.pauseCount(s!.pause_count),
     target: rules ? `< ${number(rules.long_pause_sec)}${t.unit.seconds}` : null,
-    state: !s || !rules ? 'none' : (s.longest_pause_sec ?? 0) < rules.long_pause_sec ? 'ok' : 'watch',
-    moment: longest?.start_sec ?? null,
+    state: longestSec === null || !rules ? 'none' : longestSec < rules.long_pause_sec ? 'ok' : 'watch',
+    moment: longestSec === null ? null : (longest?.start_sec ?? null),
   });
 
-  const blinks = metrics.blink_rate_per_min;
+  const blinks = faceSeen ? metrics.blink_rate_per_min : null;
   cards.push({
     key: 'blinks',
     value: blinks === null ? '–' : number(blinks, 0),
     unit: t.unit.perMin,
     target: rules ? range(rules.blink_rate_typical_per_min, (v) => number(v, 0)) : null,
     state: blinks === null || !rules ? 'none' : within(blinks, rules.blink_rate_typical_per_min) ? 'ok' : 'watch',
-    moment: metrics.blink_times_sec?.[0] ?? null,
+    moment: null, // a rate: its first blink is no evidence of it
   });
   return cards;
 }

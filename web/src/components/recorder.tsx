@@ -1,6 +1,6 @@
-// Record an answer: camera preview (mirrored for you; the recording is not), a microphone level
-// meter, device pickers, 3-2-1, a timer with a limit, then play back, record again or submit. A video
-// file can be chosen instead. Submitting uploads with progress and a cancel, then starts the analysis.
+// Record an answer: camera preview (mirrored for you; the recording is not) in the camera's own shape,
+// a microphone level meter under it, device pickers folded away, 3-2-1 (cancellable), a timer with a
+// limit, then play back, record again or submit. A video file can be chosen instead. Submitting uploads with progress and a cancel, then starts the analysis.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, upload, type UploadHandle } from '../api.ts';
 import { announce } from '../announce.ts';
@@ -38,6 +38,24 @@ interface Take {
   blob: Blob;
   url: string;
   name: string;
+  /** How long the recording ran; null for a chosen file (its player knows). */
+  seconds: number | null;
+}
+
+/**
+ * Chrome's recorded WebM has no duration in its header, so its player shows no length and cannot be
+ * scrubbed until played through. Seeking far past the end makes the browser find the end; then back.
+ */
+function findDuration(event: Event): void {
+  const video = event.currentTarget as HTMLVideoElement;
+  if (video.duration !== Infinity) return;
+  const back = () => {
+    if (video.duration === Infinity) return;
+    video.removeEventListener('timeupdate', back);
+    video.currentTime = 0;
+  };
+  video.addEventListener('timeupdate', back);
+  video.currentTime = 1e101;
 }
 
 export function Recorder({
@@ -62,6 +80,8 @@ export function Recorder({
   const meter = useRef<HTMLMeterElement>(null);
   const [phase, setPhase] = useState<Phase>('preview');
   const [count, setCount] = useState(COUNTDOWN_SEC);
+  // Width over height of what the camera (or the take) shows: a phone held upright films portrait.
+  const [aspect, setAspect] = useState(16 / 9);
   const [elapsed, setElapsed] = useState(0);
   const [take, setTake] = useState<Take | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -227,7 +247,8 @@ export function Recorder({
       const type = media.mimeType || mimeType;
       const blob = new Blob(chunks, { type: type.split(';')[0] });
       const extension = type.startsWith('video/mp4') ? '.mp4' : '.webm';
-      setTake({ blob, url: URL.createObjectURL(blob), name: `answer${extension}` });
+      const seconds = (performance.now() - began) / 1000;
+      setTake({ blob, url: URL.createObjectURL(blob), name: `answer${extension}`, seconds });
       setPhase('recorded');
       announce(t.recordingStopped);
     };
@@ -239,9 +260,19 @@ export function Recorder({
 
   const stop = () => recorder.current?.state === 'recording' && recorder.current.stop();
 
+  const cancelCountdown = () => {
+    clearInterval(countdownTimer.current);
+    setPhase('preview');
+  };
+
+  const takeShape = (event: Event) => {
+    const { videoWidth, videoHeight } = event.currentTarget as HTMLVideoElement;
+    if (videoWidth && videoHeight) setAspect(videoWidth / videoHeight);
+  };
+
   const chooseFile = (file: File | undefined) => {
     if (!file) return;
-    setTake({ blob: file, url: URL.createObjectURL(file), name: file.name });
+    setTake({ blob: file, url: URL.createObjectURL(file), name: file.name, seconds: null });
     setPhase('recorded');
   };
 
@@ -307,11 +338,33 @@ export function Recorder({
           )}
         </div>
       )}
-      <div class="stage-frame">
+      <div class="stage-frame" style={{ '--aspect': aspect }}>
         {phase === 'recorded' || phase === 'uploading' ? (
-          <video class="playback" src={take?.url} controls playsInline aria-label={t.player} />
+          // Keyed apart: reusing the preview's element would keep its camera stream (srcObject wins over src).
+          <video
+            key="take"
+            class="playback"
+            src={take?.url}
+            controls
+            playsInline
+            aria-label={t.player}
+            onLoadedMetadata={(event) => {
+              takeShape(event);
+              findDuration(event);
+            }}
+          />
         ) : (
-          <video ref={preview} class="mirror" autoPlay muted playsInline aria-label={t.cameraPreview} />
+          <video
+            key="camera"
+            ref={preview}
+            class="mirror"
+            autoPlay
+            muted
+            playsInline
+            aria-label={t.cameraPreview}
+            onLoadedMetadata={takeShape}
+            onResize={takeShape}
+          />
         )}
         {phase === 'countdown' && (
           <div class="countdown" aria-hidden="true">
@@ -325,6 +378,15 @@ export function Recorder({
           </div>
         )}
       </div>
+      {phase !== 'recorded' && phase !== 'uploading' && (
+        <label class="meter-label">
+          {t.micLevel}
+          <meter ref={meter} min={0} max={1} low={0.15} high={0.9} optimum={0.5} value={0} />
+        </label>
+      )}
+      {take?.seconds != null && (phase === 'recorded' || phase === 'uploading') && (
+        <p class="take-length tabular">{t.recordedLength(clock(take.seconds))}</p>
+      )}
       {notice && (
         <p class="notice" role="status">
           {notice}
@@ -343,9 +405,14 @@ export function Recorder({
         </div>
       )}
       <div class="row actions">
-        {(phase === 'preview' || phase === 'countdown') && (
-          <button type="button" class="primary record" onClick={start} disabled={!stream || phase === 'countdown'}>
+        {phase === 'preview' && (
+          <button type="button" class="primary record" onClick={start} disabled={!stream}>
             {t.startRecording}
+          </button>
+        )}
+        {phase === 'countdown' && (
+          <button type="button" onClick={cancelCountdown}>
+            {t.cancel}
           </button>
         )}
         {phase === 'recording' && (
@@ -376,40 +443,39 @@ export function Recorder({
         )}
       </div>
       {phase !== 'recorded' && phase !== 'uploading' && (
-        <div class="devices">
-          <label>
-            {t.camera}
-            <select
-              value={cameraId}
-              onChange={(event) => setCameraId(event.currentTarget.value || undefined)}
-              disabled={phase !== 'preview'}
-            >
-              {cameras.map((device, index) => (
-                <option key={device.deviceId} value={device.deviceId}>
-                  {device.label || `${t.camera} ${index + 1}`}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t.microphone}
-            <select
-              value={micId}
-              onChange={(event) => setMicId(event.currentTarget.value || undefined)}
-              disabled={phase !== 'preview'}
-            >
-              {mics.map((device, index) => (
-                <option key={device.deviceId} value={device.deviceId}>
-                  {device.label || `${t.microphone} ${index + 1}`}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label class="meter-label">
-            {t.micLevel}
-            <meter ref={meter} min={0} max={1} low={0.15} high={0.9} optimum={0.5} value={0} />
-          </label>
-        </div>
+        <details class="devices">
+          <summary>{t.devices}</summary>
+          <div class="device-pickers">
+            <label>
+              {t.camera}
+              <select
+                value={cameraId}
+                onChange={(event) => setCameraId(event.currentTarget.value || undefined)}
+                disabled={phase !== 'preview'}
+              >
+                {cameras.map((device, index) => (
+                  <option key={device.deviceId} value={device.deviceId}>
+                    {device.label || `${t.camera} ${index + 1}`}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              {t.microphone}
+              <select
+                value={micId}
+                onChange={(event) => setMicId(event.currentTarget.value || undefined)}
+                disabled={phase !== 'preview'}
+              >
+                {mics.map((device, index) => (
+                  <option key={device.deviceId} value={device.deviceId}>
+                    {device.label || `${t.microphone} ${index + 1}`}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+        </details>
       )}
       <p class="muted small">{t.limitNote(duration(RECORDING_LIMIT_SEC))}</p>
     </section>

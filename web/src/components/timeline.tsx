@@ -1,7 +1,8 @@
 // The timeline lanes under the player, on the video's time axis: gaze (a band coloured by direction),
 // smile, head pitch and yaw, speech and pauses, and marks (fillers, alerts). Drawn once per size on a
-// canvas; the playhead is a moved element, so playing and scrubbing redraw nothing.
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+// canvas, with tick labels on the same time axis; the playhead is a moved element, so playing and
+// scrubbing redraw nothing.
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useI18n } from '../i18n/index.ts';
 import type { Alert, Frame, Speech } from '../types.ts';
 
@@ -28,6 +29,15 @@ const COLOURS = {
 const LANE_HEIGHT = 34;
 const MARK_LANE_HEIGHT = 26;
 const LANES = ['gaze', 'smile', 'head', 'speech', 'marks'] as const;
+const TICK_STEPS_SEC = [5, 10, 15, 20, 30, 60, 120, 300];
+/** Room for one tick label ("0:00" and a gap), in CSS pixels. */
+const TICK_SPACING_PX = 56;
+
+/** Seconds between ticks: every 5 or 10 s where the width allows, fewer on a narrow screen. */
+export function tickStep(duration: number, width: number): number {
+  const fits = Math.max(1, Math.floor(width / TICK_SPACING_PX));
+  return TICK_STEPS_SEC.find((step) => duration / step <= fits) ?? TICK_STEPS_SEC.at(-1)!;
+}
 
 export interface TimelineData {
   duration: number;
@@ -42,13 +52,18 @@ export function Timeline({ data, video }: { data: TimelineData; video: HTMLVideo
   const canvas = useRef<HTMLCanvasElement>(null);
   const track = useRef<HTMLDivElement>(null);
   const playhead = useRef<HTMLDivElement>(null);
+  const hintId = useId();
+  const [width, setWidth] = useState(0);
   const height = LANE_HEIGHT * 4 + MARK_LANE_HEIGHT;
 
   // Draw whenever the data or the width changes.
   useLayoutEffect(() => {
     const element = canvas.current;
     if (!element) return;
-    const paint = () => draw(element, data, height);
+    const paint = () => {
+      draw(element, data, height);
+      setWidth(element.clientWidth);
+    };
     paint();
     const observer = new ResizeObserver(paint);
     observer.observe(element);
@@ -101,8 +116,17 @@ export function Timeline({ data, video }: { data: TimelineData; video: HTMLVideo
     if (playhead.current) playhead.current.style.transform = `translateX(${(time / data.duration) * box.width}px)`;
   };
 
+  const step = tickStep(data.duration, width);
+  const ticks = width ? Array.from({ length: Math.floor(data.duration / step) + 1 }, (_, i) => i * step) : [];
+
   return (
     <div class="timeline">
+      <div class="timeline-head">
+        <h2>{t.timeline}</h2>
+        <p id={hintId} class="muted small">
+          {t.timelineHint}
+        </p>
+      </div>
       <div class="lane-labels" aria-hidden="true">
         {LANES.map((lane) => (
           <span key={lane} style={{ height: `${lane === 'marks' ? MARK_LANE_HEIGHT : LANE_HEIGHT}px` }}>
@@ -115,7 +139,8 @@ export function Timeline({ data, video }: { data: TimelineData; video: HTMLVideo
         class="lanes"
         role="slider"
         tabIndex={0}
-        aria-label={t.timelineHint}
+        aria-label={t.timeline}
+        aria-describedby={hintId}
         aria-valuemin={0}
         aria-valuemax={Math.round(data.duration)}
         aria-valuenow={0}
@@ -137,61 +162,102 @@ export function Timeline({ data, video }: { data: TimelineData; video: HTMLVideo
         <canvas ref={canvas} style={{ height: `${height}px` }} data-frames={data.frames.length} />
         <div ref={playhead} class="playhead" aria-hidden="true" />
       </div>
-      <Legend />
+      <div class="time-axis" aria-hidden="true">
+        {ticks.map((tick) => (
+          <span key={tick} class="tick tabular" style={{ left: `${(tick / data.duration) * 100}%` }}>
+            {clock(tick)}
+          </span>
+        ))}
+      </div>
+      <Legend data={data} />
     </div>
   );
 }
 
-function Legend() {
+/** Which legend entries the lanes actually show. */
+function present(data: TimelineData) {
+  const gazes = new Set<string>(data.frames.map((frame) => (frame.valid ? (frame.gaze ?? 'none') : 'none')));
+  const shows = (value: (frame: Frame) => number | null | undefined) =>
+    data.frames.some((frame) => frame.valid && value(frame) !== null && value(frame) !== undefined);
+  return {
+    gazes,
+    smile: shows((frame) => frame.smile),
+    pitch: shows((frame) => frame.pitch),
+    yaw: shows((frame) => frame.yaw),
+    speaking: (data.speech?.speech_segments.length ?? 0) > 0,
+    pause: (data.speech?.pauses.length ?? 0) > 0,
+    filler: data.speech?.fillers.some((filler) => filler.t !== null) ?? false,
+    alerts: data.alerts.length > 0,
+  };
+}
+
+function Legend({ data }: { data: TimelineData }) {
   const { t } = useI18n();
+  const shown = present(data);
   return (
     <ul class="legend" aria-label={t.legend}>
-      {Object.entries(GAZE_COLOURS).map(([gaze, colour]) => (
-        <li key={gaze}>
-          <span class="swatch" style={{ background: colour }} aria-hidden="true" />
-          {t.gaze[gaze]}
+      {Object.entries(GAZE_COLOURS)
+        .filter(([gaze]) => shown.gazes.has(gaze))
+        .map(([gaze, colour]) => (
+          <li key={gaze}>
+            <span class="swatch" style={{ background: colour }} aria-hidden="true" />
+            {t.gaze[gaze]}
+          </li>
+        ))}
+      {shown.smile && (
+        <li>
+          <span
+            class="line-swatch"
+            style={{ borderTopColor: COLOURS.smileLine, borderTopStyle: 'dashed' }}
+            aria-hidden="true"
+          />
+          {t.smileThreshold}
         </li>
-      ))}
-      <li>
-        <span
-          class="line-swatch"
-          style={{ borderTopColor: COLOURS.smileLine, borderTopStyle: 'dashed' }}
-          aria-hidden="true"
-        />
-        {t.smileThreshold}
-      </li>
-      <li>
-        <span class="line-swatch" style={{ borderTopColor: COLOURS.pitch }} aria-hidden="true" />
-        {t.headPitch}
-      </li>
-      <li>
-        <span
-          class="line-swatch"
-          style={{ borderTopColor: COLOURS.yaw, borderTopStyle: 'dashed' }}
-          aria-hidden="true"
-        />
-        {t.headYaw}
-      </li>
-      <li>
-        <span class="swatch" style={{ background: COLOURS.speech }} aria-hidden="true" />
-        {t.speaking}
-      </li>
-      <li>
-        <span class="swatch" style={{ color: COLOURS.pauseMark }} aria-hidden="true">
-          ◆
-        </span>
-        {t.pause}
-      </li>
-      <li>
-        <span class="swatch" style={{ color: COLOURS.filler }} aria-hidden="true">
-          ▲
-        </span>
-        {t.filler}
-      </li>
-      <li>
-        <span class="swatch" style={{ background: COLOURS.alert }} aria-hidden="true" />
-        {t.alerts}
-      </li>
+      )}
+      {shown.pitch && (
+        <li>
+          <span class="line-swatch" style={{ borderTopColor: COLOURS.pitch }} aria-hidden="true" />
+          {t.headPitch}
+        </li>
+      )}
+      {shown.yaw && (
+        <li>
+          <span
+            class="line-swatch"
+            style={{ borderTopColor: COLOURS.yaw, borderTopStyle: 'dashed' }}
+            aria-hidden="true"
+          />
+          {t.headYaw}
+        </li>
+      )}
+      {shown.speaking && (
+        <li>
+          <span class="swatch" style={{ background: COLOURS.speech }} aria-hidden="true" />
+          {t.speaking}
+        </li>
+      )}
+      {shown.pause && (
+        <li>
+          <span class="swatch" style={{ color: COLOURS.pauseMark }} aria-hidden="true">
+            ◆
+          </span>
+          {t.pause}
+        </li>
+      )}
+      {shown.filler && (
+        <li>
+          <span class="swatch" style={{ color: COLOURS.filler }} aria-hidden="true">
+            ▲
+          </span>
+          {t.filler}
+        </li>
+      )}
+      {shown.alerts && (
+        <li>
+          <span class="swatch" style={{ background: COLOURS.alert }} aria-hidden="true" />
+          {t.alerts}
+        </li>
+      )}
     </ul>
   );
 }
@@ -216,6 +282,10 @@ function draw(canvas: HTMLCanvasElement, data: TimelineData, height: number): vo
     g.fillStyle = lane % 2 ? '#f7f8fa' : '#ffffff';
     g.fillRect(0, lane * LANE_HEIGHT, width, lane === 4 ? MARK_LANE_HEIGHT : LANE_HEIGHT);
   }
+  // The time axis's ticks, as faint lines across every lane.
+  const tick = tickStep(data.duration, width);
+  g.fillStyle = '#e3e6ea';
+  for (let at = tick; at < data.duration; at += tick) g.fillRect(Math.round(x(at)), 0, 1, height);
 
   // Gaze: one rectangle per run of frames with the same direction.
   let runStart = 0;

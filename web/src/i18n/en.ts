@@ -53,6 +53,9 @@ export const en: Messages = {
   postingText: 'Posting text (paste it)',
   addPosting: 'Add posting',
   noPostings: 'No job postings yet.',
+  extractedText: 'Show the text we read',
+  noExtractedText: 'No text could be read from this PDF. If it is a scan, upload a PDF with real text.',
+  textCut: (shown: string, total: string) => `The first ${shown} of ${total} characters.`,
 
   newSessionTitle: 'New practice',
   sessionTitle: 'Title',
@@ -88,6 +91,7 @@ export const en: Messages = {
   cameraPreview: 'Camera preview',
   microphone: 'Microphone',
   micLevel: 'Microphone level',
+  devices: 'Devices',
   startRecording: 'Start recording',
   stopRecording: 'Stop recording',
   recordAgain: 'Record again',
@@ -97,6 +101,7 @@ export const en: Messages = {
   countdown: (n: number) => `Recording starts in ${n}`,
   recording: 'Recording',
   recordingStopped: 'Recording finished. Watch it, then submit.',
+  recordedLength: (time: string) => `${time} recorded`,
   limitNote: (limit: string) => `Recording stops by itself at ${limit}.`,
   limitReached: 'The maximum length was reached, so recording stopped.',
   cameraDenied:
@@ -122,6 +127,13 @@ export const en: Messages = {
   },
   analysisDone: 'The analysis is done.',
   analysisFailed: 'The analysis failed',
+  jobFailed: {
+    media: 'The video file could not be read, so it was not analysed. Record again, or upload an MP4 or WebM file.',
+    timeout: 'The analysis did not finish in time. Try analysing again later, or give a shorter answer.',
+    internal: 'The analysis failed on our side. Please try analysing again in a moment.',
+    unknown: 'The analysis failed. Please try analysing again in a moment.',
+  },
+  canLeave: 'You can leave this page; the analysis goes on.',
   followLost: 'The progress of the analysis could not be fetched.',
   uploadCancelled: 'Upload cancelled.',
   retry: 'Try again',
@@ -172,7 +184,7 @@ export const en: Messages = {
     nods: 'Nods',
     pace: 'Pace',
     fillers: 'Fillers',
-    pauses: 'Pauses',
+    pauses: 'Longest pause',
     blinks: 'Blink rate',
   },
   unit: {
@@ -182,11 +194,14 @@ export const en: Messages = {
     count: '',
     seconds: 's',
   },
-  longestPause: (sec: string) => `Longest ${sec} s`,
+  pauseCount: (n: number) => (n === 1 ? '1 pause' : `${n} pauses`),
   timelineHint: 'Click or drag on the timeline to jump to that moment.',
+  timeAxis: 'Time',
   alerts: 'Alerts',
 
   // The server's messages are English already.
   errors: {},
+  requestRefused: 'The request was refused.',
+  serverDetail: (_code: string, detail: string) => detail,
   errorWithDetail: (_message: string, detail: string) => detail,
 };

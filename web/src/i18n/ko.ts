@@ -1,5 +1,15 @@
 // Korean copy, written for Korean readers (존댓말). The English file has the same keys; the type of
 // this object is the contract both follow.
+/** Korean for the figures of the server's refusals, in the order its English message gives them. */
+const SERVER_LIMITS: Record<string, (...figures: string[]) => string> = {
+  FILE_TOO_LARGE: (mb) => `${mb}MB까지 올릴 수 있습니다.`,
+  QUOTA_EXCEEDED: (mb) => `(저장 한도 ${mb}MB)`,
+  PDF_TOO_MANY_PAGES: (pages, limit) => `${limit}쪽까지 읽을 수 있는데, 이 파일은 ${pages}쪽입니다.`,
+  PDF_TOO_MUCH_TEXT: (limit) => `${limit}자까지 읽을 수 있습니다.`,
+  PDF_TOO_SLOW: (sec) => `${sec}초 안에 읽지 못했습니다. 쪽수를 줄여 다시 올려 주세요.`,
+  VIDEO_TOO_LONG: (length, limit) => `${limit}초까지 분석할 수 있는데, 이 영상은 ${length}초입니다.`,
+};
+
 export const ko = {
   appName: '면접 연습',
   skipToContent: '본문으로 건너뛰기',
@@ -14,7 +24,8 @@ export const ko = {
   networkError: '서버에 연결할 수 없습니다. 인터넷 연결을 확인해 주세요.',
   delete: '삭제',
   cancel: '취소',
-  confirmDelete: (what: string) => `‘${what}’을(를) 삭제할까요? 되돌릴 수 없습니다.`,
+  // On a line of its own, the name needs no particle (을/를 depends on its last syllable).
+  confirmDelete: (what: string) => `‘${what}’\n삭제할까요? 되돌릴 수 없습니다.`,
 
   email: '이메일',
   password: '비밀번호',
@@ -53,6 +64,9 @@ export const ko = {
   postingText: '공고 내용 (붙여 넣기)',
   addPosting: '공고 추가',
   noPostings: '추가한 채용 공고가 없습니다.',
+  extractedText: '읽어 낸 내용 보기',
+  noExtractedText: 'PDF에서 글을 읽어 내지 못했습니다. 스캔한 이미지라면 글자가 든 PDF로 다시 올려 주세요.',
+  textCut: (shown: string, total: string) => `앞의 ${shown}자만 보여 드립니다 (전체 ${total}자).`,
 
   newSessionTitle: '새 연습',
   sessionTitle: '연습 제목',
@@ -88,6 +102,7 @@ export const ko = {
   cameraPreview: '카메라 미리보기',
   microphone: '마이크',
   micLevel: '마이크 음량',
+  devices: '장치 설정',
   startRecording: '녹화 시작',
   stopRecording: '녹화 중지',
   recordAgain: '다시 녹화',
@@ -97,6 +112,7 @@ export const ko = {
   countdown: (n: number) => `${n}초 뒤 녹화가 시작됩니다`,
   recording: '녹화 중',
   recordingStopped: '녹화를 마쳤습니다. 확인하고 제출해 주세요.',
+  recordedLength: (time: string) => `${time} 녹화됨`,
   limitNote: (limit: string) => `최대 ${limit}까지 녹화됩니다.`,
   limitReached: '최대 녹화 시간이 되어 녹화를 멈췄습니다.',
   cameraDenied:
@@ -122,6 +138,14 @@ export const ko = {
   } as Record<string, string>,
   analysisDone: '분석이 끝났습니다.',
   analysisFailed: '분석하지 못했습니다',
+  /** Why an analysis failed (the job's error_kind), and what to do next. */
+  jobFailed: {
+    media: '영상 파일을 읽을 수 없어 분석하지 못했습니다. 다시 녹화하거나 MP4·WebM 파일로 올려 주세요.',
+    timeout: '분석이 제한 시간 안에 끝나지 않았습니다. 잠시 뒤 다시 분석하거나, 더 짧게 답변해 보세요.',
+    internal: '서버 문제로 분석하지 못했습니다. 잠시 뒤 다시 분석해 주세요.',
+    unknown: '분석하지 못했습니다. 잠시 뒤 다시 분석해 주세요.',
+  } as Record<string, string>,
+  canLeave: '이 페이지를 나가도 분석은 계속됩니다.',
   followLost: '분석 진행 상황을 받아오지 못했습니다.',
   uploadCancelled: '업로드를 취소했습니다.',
   retry: '다시 시도',
@@ -129,7 +153,7 @@ export const ko = {
   reviewTitle: '답변 결과',
   player: '답변 영상',
   timeline: '타임라인',
-  transcript: '답변 내용',
+  transcript: '답변 스크립트',
   feedback: '피드백',
   feedbackWrittenIn: { ko: '한국어로 작성된 피드백입니다.', en: '영어로 작성된 피드백입니다.' },
   metrics: '지표',
@@ -176,7 +200,7 @@ export const ko = {
     nods: '끄덕임',
     pace: '말 속도',
     fillers: '채움말',
-    pauses: '쉼',
+    pauses: '가장 긴 쉼',
     blinks: '눈 깜빡임',
   },
   unit: {
@@ -186,13 +210,14 @@ export const ko = {
     count: '회',
     seconds: '초',
   },
-  longestPause: (sec: string) => `가장 긴 쉼 ${sec}초`,
+  pauseCount: (n: number) => `쉼 ${n}회`,
   timelineHint: '타임라인을 누르거나 끌면 그 순간으로 이동합니다.',
+  timeAxis: '시간',
   alerts: '주의 구간',
 
   /**
-   * What a refused request means, by the API's stable error code. The server's own (English) detail
-   * follows in brackets where it carries the specifics (a limit, a reason).
+   * What a refused request means, by the API's stable error code. The server's own detail is English:
+   * only its figures are kept, where a limit matters (`serverDetail`).
    */
   errors: {
     EMAIL_TAKEN: '이미 가입된 이메일입니다. 로그인해 주세요.',
@@ -220,8 +245,15 @@ export const ko = {
     JSON_TOO_DEEP: '보낸 내용이 너무 복잡합니다.',
     NOT_OWNER: '다른 사용자의 자료에는 접근할 수 없습니다.',
   } as Record<string, string>,
-  /** The server's detail is shown after our sentence, except where it would only repeat it. */
-  errorWithDetail: (message: string, detail: string) => `${message} (${detail})`,
+  /** A refusal with a code we have no sentence for: the server's English is not shown. */
+  requestRefused: '요청을 처리하지 못했습니다. 입력한 내용을 확인하고 다시 시도해 주세요.',
+  /** The limit in the server's (English) detail, in Korean; null where it adds nothing. */
+  serverDetail: (code: string, detail: string): string | null => {
+    const figures = detail.match(/\d+(?:\.\d+)?/g) ?? [];
+    const say = SERVER_LIMITS[code];
+    return say && figures.length >= say.length ? say(...figures) : null;
+  },
+  errorWithDetail: (message: string, detail: string) => `${message} ${detail}`,
 };
 
 export type Messages = typeof ko;

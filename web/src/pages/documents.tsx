@@ -1,4 +1,5 @@
-// Portfolios (PDF: drop or pick, with a progress bar) and job postings (pasted text).
+// Portfolios (PDF: drop or pick, with a progress bar) and job postings (pasted text). Each item opens
+// to show the text the questions will be made from, so a PDF read badly is noticed before a session.
 import { useState } from 'preact/hooks';
 import { api, upload } from '../api.ts';
 import { ErrorText } from '../components/error-text.tsx';
@@ -7,6 +8,31 @@ import { usePageTitle } from '../components/use-page-title.ts';
 import { useI18n } from '../i18n/index.ts';
 import { announce } from '../announce.ts';
 import type { JobPosting, Portfolio } from '../types.ts';
+
+/** Enough of the text to judge how it was read, without a wall of it. */
+const TEXT_SHOWN_CHARS = 1500;
+
+function ExtractedText({ text }: { text: string | null }) {
+  const { t, number } = useI18n();
+  const trimmed = text?.trim() ?? '';
+  return (
+    <details class="extracted">
+      <summary class="small">{t.extractedText}</summary>
+      {trimmed ? (
+        <>
+          <p class="extracted-text">
+            {trimmed.length > TEXT_SHOWN_CHARS ? `${trimmed.slice(0, TEXT_SHOWN_CHARS)}…` : trimmed}
+          </p>
+          {trimmed.length > TEXT_SHOWN_CHARS && (
+            <p class="muted small">{t.textCut(number(TEXT_SHOWN_CHARS, 0), number(trimmed.length, 0))}</p>
+          )}
+        </>
+      ) : (
+        <p class="muted small">{t.noExtractedText}</p>
+      )}
+    </details>
+  );
+}
 
 export function Documents() {
   const { t } = useI18n();
@@ -111,6 +137,7 @@ function Portfolios() {
             >
               {t.delete}
             </button>
+            <ExtractedText text={portfolio.parsed_text} />
           </li>
         ))}
       </ul>
@@ -173,7 +200,7 @@ function Postings() {
           {t.postingText}
           <textarea name="raw_text" rows={5} required maxLength={50000} />
         </label>
-        <button type="submit" disabled={busy}>
+        <button type="submit" class="primary fit" disabled={busy}>
           {t.addPosting}
         </button>
       </form>
@@ -194,6 +221,7 @@ function Postings() {
             >
               {t.delete}
             </button>
+            <ExtractedText text={posting.raw_text} />
           </li>
         ))}
       </ul>
