@@ -98,10 +98,7 @@ export function AttemptCompare({ video, analysedAt }: { video: Video; analysedAt
       <h2 id="compare-title">{h.compareTitle}</h2>
       {current && previous ? (
         <>
-          <p class="small muted">
-            {h.compareWith(name(previous.video_id), name(current.video_id))} ·{' '}
-            <time dateTime={previous.recorded_at}>{date(previous.recorded_at)}</time>
-          </p>
+          <p class="small muted">{h.compareWith(name(previous.video_id), name(current.video_id))}</p>
           {moved.length > 0 && <ul class="compare-list">{moved.map(row)}</ul>}
           {still.length > 0 && (
             <details class="compare-still">
@@ -125,8 +122,11 @@ export function AttemptCompare({ video, analysedAt }: { video: Video; analysedAt
               const status = attemptStatus(other);
               const text = (
                 <>
-                  {name(other.id)} · <time dateTime={other.created_at}>{shortTime(other.created_at, lang)}</time> ·{' '}
-                  <span class="attempt-status">{h.status[status]}</span>
+                  {name(other.id)} ·{' '}
+                  <time dateTime={other.created_at} title={date(other.created_at)}>
+                    {shortTime(other.created_at, lang)}
+                  </time>{' '}
+                  · <span class="attempt-status">{h.status[status]}</span>
                 </>
               );
               return (
