@@ -275,14 +275,27 @@ export function handMadeJwt(payload: Record<string, unknown>, secret: string): s
   return `${unsigned}.${signature}`;
 }
 
-/** A new session with one question, and the 5 s talking-head answer uploaded to it: the upload's reply. */
-export async function uploadAnswerVideo(api: Api, user: TestUser): Promise<Reply> {
-  const session = (await api.post('/api/interviews/sessions', { title: 'answer' }, user.token)).body;
-  const question = (await api.post(`/api/interviews/sessions/${session.id}/questions`, { text: 'Q' }, user.token)).body;
+/**
+ * The 5 s talking-head answer (or `file`) uploaded to a new session with one question, or to
+ * `to`'s question (another attempt at it): the upload's reply.
+ */
+export async function uploadAnswerVideo(
+  api: Api,
+  user: TestUser,
+  to?: { sessionId: string; questionId: string },
+  file = TALKING_MALE,
+): Promise<Reply> {
+  let target = to;
+  if (!target) {
+    const session = (await api.post('/api/interviews/sessions', { title: 'answer' }, user.token)).body;
+    const question = (await api.post(`/api/interviews/sessions/${session.id}/questions`, { text: 'Q' }, user.token))
+      .body;
+    target = { sessionId: session.id, questionId: question.id };
+  }
   const form = new FormData();
-  form.append('session_id', session.id);
-  form.append('question_id', question.id);
-  form.append('file', new Blob([await readFile(TALKING_MALE)]), 'answer.mp4');
+  form.append('session_id', target.sessionId);
+  form.append('question_id', target.questionId);
+  form.append('file', new Blob([await readFile(file)]), 'answer.mp4');
   const uploaded = await api.request('POST', '/api/video/upload', { body: form, token: user.token });
   assert.equal(uploaded.status, 200, uploaded.text);
   return uploaded;

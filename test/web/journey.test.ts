@@ -509,7 +509,7 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     await page.waitForURL(`${app.api.baseUrl}/sessions/${video.session_id}`);
     await page.getByRole('heading', { name: 'Questions' }).waitFor();
     assert.equal(asked.length, 2);
-    assert.equal(await page.getByRole('link', { name: /^Review:/ }).count(), 0);
+    assert.equal(await page.getByRole('link', { name: /^Attempt \d+ · / }).count(), 0);
     assert.equal((await app.api.get(`/api/interviews/videos/${videoId}`, user.token)).status, 404);
     assert.equal((await app.api.get(`/api/video/results/${videoId}`, user.token)).status, 404);
     assert.deepEqual(pageErrors, []);

@@ -9,6 +9,8 @@ import { Home } from './pages/home.tsx';
 import { Login } from './pages/login.tsx';
 import { NewSession } from './pages/new-session.tsx';
 import { NotFound } from './pages/not-found.tsx';
+import { ProgressPage } from './pages/progress.tsx';
+import { ReportPage } from './pages/report.tsx';
 import { Review } from './pages/review.tsx';
 import { SessionPage } from './pages/session.tsx';
 import { match, useLocation } from './router.ts';
@@ -80,6 +82,9 @@ export function App() {
             <a href="/documents" aria-current={path === '/documents' ? 'page' : undefined}>
               {t.navDocuments}
             </a>
+            <a href="/progress" aria-current={path === '/progress' ? 'page' : undefined}>
+              {t.history.nav}
+            </a>
           </nav>
         )}
         <div class="top-actions">
@@ -127,6 +132,8 @@ function Routes({ path }: { path: string }) {
   if (path === '/' || path === '/login' || path === '/signup') return <Home />;
   if (path === '/documents') return <Documents />;
   if (path === '/sessions/new') return <NewSession />;
+  if (path === '/progress') return <ProgressPage />;
+  if ((params = match('/sessions/:id/report', path))) return <ReportPage key={params.id} sessionId={params.id!} />;
   if ((params = match('/sessions/:id', path))) return <SessionPage key={params.id} sessionId={params.id!} />;
   if ((params = match('/sessions/:id/record/:questionId', path))) {
     return <SessionPage key={params.id} sessionId={params.id!} recordFor={params.questionId!} />;

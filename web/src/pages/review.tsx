@@ -2,6 +2,7 @@
 // measures (each pointing at its moment), and the transcript. While an analysis runs, its progress.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.ts';
+import { AttemptCompare } from '../components/attempt-compare.tsx';
 import { ErrorText } from '../components/error-text.tsx';
 import { FeedbackList } from '../components/feedback-list.tsx';
 import { JobProgress } from '../components/job-progress.tsx';
@@ -117,6 +118,18 @@ export function Review({ videoId }: { videoId: string }) {
     ? metricCards(results.metrics, view?.rules ?? null, i18n, results.transcript_language, view?.timeline.frames ?? [])
     : [];
   const failed = !running && job?.status === 'failed';
+  // Follow-up and analysing again sit in one compact row after the feedback (before it is analysed, at
+  // the top); deleting, which cannot be undone, stands apart at the end of the page.
+  const actions = (
+    <div class="row wrap review-actions area-actions" role="group" aria-label={t.history.actions}>
+      <button type="button" onClick={askFollowUp} disabled={busy}>
+        {t.followUp}
+      </button>
+      <button type="button" onClick={analyse} disabled={busy || running !== null}>
+        {results.metrics ? t.reanalyse : t.analyse}
+      </button>
+    </div>
+  );
 
   return (
     <section class="page review">
@@ -132,17 +145,6 @@ export function Review({ videoId }: { videoId: string }) {
               {question.text}
             </p>
           )}
-        </div>
-        <div class="row wrap">
-          <button type="button" onClick={askFollowUp} disabled={busy}>
-            {t.followUp}
-          </button>
-          <button type="button" onClick={analyse} disabled={busy || running !== null}>
-            {results.metrics ? t.reanalyse : t.analyse}
-          </button>
-          <button type="button" class="danger" onClick={remove}>
-            {t.deleteAnswer}
-          </button>
         </div>
       </div>
       {followUp && (
@@ -173,6 +175,7 @@ export function Review({ videoId }: { videoId: string }) {
         </div>
       )}
       {!results.metrics && !running && !failed && <p class="notice">{t.notAnalysed}</p>}
+      {!results.metrics && actions}
       <div class="review-grid">
         <div class="review-main">
           <div class="area-player">
@@ -220,11 +223,19 @@ export function Review({ videoId }: { videoId: string }) {
               <h2>{t.feedback}</h2>
               <FeedbackList items={results.feedbacks} seek={seek} />
             </section>
+            {actions}
+            <AttemptCompare video={video} analysedAt={job?.finished_at ?? null} />
             <section class="area-cards" aria-label={t.metrics}>
               <MetricCards cards={cards} seek={seek} />
             </section>
           </div>
         )}
+      </div>
+      {!results.metrics && <AttemptCompare video={video} analysedAt={null} />}
+      <div class="review-danger">
+        <button type="button" class="danger" onClick={remove}>
+          {t.deleteAnswer}
+        </button>
       </div>
     </section>
   );

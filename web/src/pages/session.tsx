@@ -1,11 +1,12 @@
 // A session: its questions (with type badges) and their answers; record an answer to any question.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.ts';
 import { announce } from '../announce.ts';
 import { ErrorText } from '../components/error-text.tsx';
 import { Recorder } from '../components/recorder.tsx';
 import { useLoad } from '../components/use-load.ts';
 import { usePageTitle } from '../components/use-page-title.ts';
+import { attemptNumbers, attemptStatus, shortTime } from '../history.ts';
 import { useI18n } from '../i18n/index.ts';
 import { navigate } from '../router.ts';
 import type { Question, Session, Video } from '../types.ts';
@@ -25,6 +26,13 @@ export function SessionPage({ sessionId, recordFor }: { sessionId: string; recor
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   usePageTitle(data.data ? data.data[0].title || t.untitledSession : null);
+  // An answer being analysed: look again shortly, so its chip turns to "analysed" on its own.
+  const analysing = !recordFor && data.data?.[2].some((video) => attemptStatus(video) === 'analysing');
+  useEffect(() => {
+    if (!analysing) return;
+    const timer = setTimeout(data.reload, 4000);
+    return () => clearTimeout(timer);
+  }, [analysing, data.data]);
 
   if (data.error instanceof ApiError && data.error.status === 404) return <NotFound />;
   if (!data.data) {
@@ -37,6 +45,7 @@ export function SessionPage({ sessionId, recordFor }: { sessionId: string; recor
   }
   const [session, questions, videos] = data.data;
   const recording = questions.find((question) => question.id === recordFor);
+  const attempts = attemptNumbers(videos);
 
   const act = async (action: () => Promise<unknown>) => {
     setBusy(true);
@@ -70,15 +79,20 @@ export function SessionPage({ sessionId, recordFor }: { sessionId: string; recor
           <span class={`badge status-${session.status}`}>{t.status[session.status] ?? session.status}</span>{' '}
           <span class="muted small">{date(session.created_at)}</span>
         </div>
-        {session.status !== 'completed' && (
-          <button
-            type="button"
-            disabled={busy}
-            onClick={() => act(() => api('PATCH', `/api/interviews/sessions/${sessionId}/complete`))}
-          >
-            {t.completeSession}
-          </button>
-        )}
+        <div class="row wrap">
+          <a class="button" href={`/sessions/${sessionId}/report`}>
+            {t.history.sessionReport}
+          </a>
+          {session.status !== 'completed' && (
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => act(() => api('PATCH', `/api/interviews/sessions/${sessionId}/complete`))}
+            >
+              {t.completeSession}
+            </button>
+          )}
+        </div>
       </div>
       {recording ? (
         // Recording has the page to itself: the question, the camera and the controls.
@@ -101,7 +115,9 @@ export function SessionPage({ sessionId, recordFor }: { sessionId: string; recor
         <h2>{t.questions}</h2>
         <ol class="questions">
           {questions.map((question) => {
-            const answers = videos.filter((video) => video.question_id === question.id);
+            const answers = videos
+              .filter((video) => video.question_id === question.id)
+              .sort((a, b) => (attempts.get(a.id) ?? 0) - (attempts.get(b.id) ?? 0));
             return (
               <li key={question.id} class={`card question${question.type === 'followup' ? ' followup' : ''}`}>
                 <div class="question-head">
@@ -109,11 +125,24 @@ export function SessionPage({ sessionId, recordFor }: { sessionId: string; recor
                   <p class="question-text">{question.text}</p>
                 </div>
                 <div class="row wrap">
-                  {answers.map((video) => (
-                    <a key={video.id} class="chip" href={`/videos/${video.id}`}>
-                      {t.review}: {t.answerAt(date(video.created_at))}
-                    </a>
-                  ))}
+                  {answers.length > 0 && (
+                    <ul class="attempt-chips" aria-label={t.history.answersOf(question.text)}>
+                      {answers.map((video) => {
+                        const status = attemptStatus(video);
+                        return (
+                          <li key={video.id}>
+                            <a class={`chip attempt-chip attempt-${status}`} href={`/videos/${video.id}`}>
+                              {t.history.attempt(attempts.get(video.id) ?? 0)} ·{' '}
+                              <time dateTime={video.created_at} title={date(video.created_at)}>
+                                {shortTime(video.created_at, lang)}
+                              </time>{' '}
+                              · <span class="attempt-status">{t.history.status[status]}</span>
+                            </a>
+                          </li>
+                        );
+                      })}
+                    </ul>
+                  )}
                   <a
                     class="button"
                     href={`/sessions/${sessionId}/record/${question.id}`}
