@@ -1,6 +1,7 @@
 // The web app in a real browser: the whole journey of a candidate, from sign-up to reviewing a
 // recorded answer, plus the messages a person sees when something is refused.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -617,6 +618,37 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
       ),
     );
   }
+
+  test('a failed analysis is told by its kind, in the reader’s language, with what to do next', async () => {
+    const user = await signUp(app.api);
+    const { video_id: videoId } = (await uploadAnswerVideo(app.api, user)).body;
+    const { context, page, pageErrors } = await pageAs(user, `/videos/${videoId}?lang=ko`);
+    const failedAt = new Date().toISOString();
+    await changeResults(page, (results) => {
+      results.metrics = null;
+      results.analysis = {
+        job_id: randomUUID(),
+        video_id: videoId,
+        status: 'failed',
+        stage: 'failed',
+        progress: 0,
+        attempts: 1,
+        error: 'Not a readable media file: Invalid data found when processing input',
+        error_kind: 'media',
+        created_at: failedAt,
+        started_at: failedAt,
+        finished_at: failedAt,
+      };
+    });
+    await page.reload();
+    const alert = page.getByRole('alert').filter({ hasText: '영상 파일을 읽을 수 없어' });
+    await alert.waitFor();
+    // The sentence is ours, not the engine's English.
+    assert.doesNotMatch((await alert.textContent())!, /Invalid data|Not a readable/);
+    await alert.getByRole('button').waitFor();
+    assert.deepEqual(pageErrors, []);
+    await context.close();
+  });
 
   test('metric cards judge only what was measured; pace in tenths, the longest pause in seconds', async () => {
     const user = await signUp(app.api);

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.ts';
 import { AttemptCompare } from '../components/attempt-compare.tsx';
-import { ErrorText } from '../components/error-text.tsx';
+import { ErrorText, jobErrorText } from '../components/error-text.tsx';
 import { FeedbackList } from '../components/feedback-list.tsx';
 import { JobProgress } from '../components/job-progress.tsx';
 import { MetricCards, metricCards } from '../components/metric-cards.tsx';
@@ -166,9 +166,7 @@ export function Review({ videoId }: { videoId: string }) {
       )}
       {failed && (
         <div class="error" role="alert">
-          <p>
-            {t.analysisFailed}: {job?.error}
-          </p>
+          <p>{jobErrorText(job, t)}</p>
           <button type="button" onClick={analyse}>
             {t.retry}
           </button>
