@@ -114,6 +114,12 @@ export const Errors = {
     'The analysis queue (Redis) does not answer; try again in a minute',
     503,
   ),
+  ParsedSkillsTooLarge: createError('PARSED_SKILLS_TOO_LARGE', 'parsed_skills is too large: %s', 413),
+  TooManyRecords: createError(
+    'TOO_MANY_RECORDS',
+    'You already keep %d %s, the most one account may; delete some first',
+    409,
+  ),
 };
 
 export const ErrorReply = Type.Object(

@@ -11,6 +11,32 @@ export interface SendableFile {
   read(range?: ByteRange): Promise<Readable>;
 }
 
+/** One `first-last`, `first-` or `-suffix` byte range (RFC 9110 §14.1.2). */
+const BYTE_RANGE_SPEC = /^(\d*)-(\d*)$/;
+
+/**
+ * What to send for a Range header: the whole file (null), one range, or 'unsatisfiable' for a valid
+ * range that starts past the end (416). As RFC 9110 §14.2 allows, a header we do not understand (another unit, a
+ * malformed or invalid spec) is ignored, and so is a request for several ranges: the whole file is
+ * sent, which every player accepts.
+ */
+function requestedRange(header: string, size: number): ByteRange | 'unsatisfiable' | null {
+  const equals = header.indexOf('=');
+  if (equals < 0 || header.slice(0, equals).trim().toLowerCase() !== 'bytes') return null;
+  const specs = header
+    .slice(equals + 1)
+    .split(',')
+    .map((spec) => spec.trim())
+    .filter(Boolean);
+  if (specs.length !== 1) return null;
+  const [, first = '', last = ''] = BYTE_RANGE_SPEC.exec(specs[0]!) ?? [];
+  if (!first && !last) return null; // no spec, or "-" alone
+  if (first && last && Number(last) < Number(first)) return null; // invalid (§14.1.1)
+  const start = first ? Number(first) : Math.max(0, size - Number(last));
+  const end = first && last ? Math.min(Number(last), size - 1) : size - 1;
+  return start >= size || start > end ? 'unsatisfiable' : { start, end };
+}
+
 export async function sendStoredFile(request: FastifyRequest, reply: FastifyReply, file: SendableFile) {
   const { size } = file;
   reply.header('accept-ranges', 'bytes').type(file.contentType);
@@ -18,17 +44,15 @@ export async function sendStoredFile(request: FastifyRequest, reply: FastifyRepl
   // bucket) only to drop it.
   const body = (range?: ByteRange) => (request.method === 'HEAD' ? Readable.from([]) : file.read(range));
   const asked = request.headers.range;
-  if (!asked) return reply.header('content-length', size).send(await body());
-  const range = /^bytes=(\d*)-(\d*)$/.exec(asked);
-  const start = range?.[1] ? Number(range[1]) : range?.[2] ? Math.max(0, size - Number(range[2])) : 0;
-  const end = range?.[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
-  if (!range || start > end || start >= size) {
+  const range = asked ? requestedRange(asked, size) : null;
+  if (range === 'unsatisfiable') {
     reply.header('content-range', `bytes */${size}`);
     throw new Errors.RangeNotSatisfiable();
   }
+  if (!range) return reply.header('content-length', size).send(await body());
   return reply
     .status(206)
-    .header('content-range', `bytes ${start}-${end}/${size}`)
-    .header('content-length', end - start + 1)
-    .send(await body({ start, end }));
+    .header('content-range', `bytes ${range.start}-${range.end}/${size}`)
+    .header('content-length', range.end - range.start + 1)
+    .send(await body(range));
 }

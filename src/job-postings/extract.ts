@@ -3,6 +3,7 @@
 // <title>). Lines are kept (list items as "- " bullets) so the requirement lines can be found later.
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
+import { JOB_POSTING_LIMITS } from './limits.ts';
 
 export interface ExtractedPosting {
   title: string | null;
@@ -111,5 +112,5 @@ export function extractPosting(html: string, url: URL): ExtractedPosting {
   if (text.length < 50) text = textOf(parseHTML(html).document.body ?? { childNodes: [] });
   if (!text && typeof ld?.description === 'string')
     text = textOf(parseHTML(`<!doctype html><html><body>${ld.description}</body></html>`).document.body);
-  return { title, company, text: text.slice(0, 200_000) };
+  return { title, company, text: text.slice(0, JOB_POSTING_LIMITS.rawTextChars) };
 }

@@ -3,7 +3,10 @@ import { assertSelf } from '../http/auth.ts';
 import { ownedListRoutes } from '../http/owned-list.ts';
 import { errorReplies, IdParams, NoContent, UserIdQuery } from '../http/schemas.ts';
 import { CrawlBody, JobPostingCreate, JobPostingResponse } from './schemas.ts';
+import { JOB_POSTING_LIMITS } from './limits.ts';
 import type { JobPostingService } from './service.ts';
+
+const { rawTextChars, parsedSkillsBytes, parsedSkillsEntries, perUser } = JOB_POSTING_LIMITS;
 
 const tags = ['job-postings'];
 
@@ -17,9 +20,13 @@ export const jobPostingRoutes: FastifyPluginAsyncTypebox<{ jobPostings: JobPosti
       schema: {
         tags,
         summary: 'Save a job posting',
+        description:
+          `raw_text up to ${rawTextChars} characters (422 VALIDATION_ERROR), parsed_skills up to ${parsedSkillsBytes} bytes ` +
+          `as JSON and ${parsedSkillsEntries} keys and items (413 PARSED_SKILLS_TOO_LARGE); an account keeps at most ` +
+          `${perUser} postings (409 TOO_MANY_RECORDS).`,
         querystring: UserIdQuery,
         body: JobPostingCreate,
-        response: { 201: JobPostingResponse, ...errorReplies(403) },
+        response: { 201: JobPostingResponse, ...errorReplies(403, 409, 413) },
       },
     },
     async (request, reply) => {
@@ -38,10 +45,11 @@ export const jobPostingRoutes: FastifyPluginAsyncTypebox<{ jobPostings: JobPosti
           'The server fetches the page: http(s) only; the host must resolve to public addresses only (loopback, private, ' +
           'link-local and metadata addresses are refused, after each redirect too); at most 3 redirects, 10 s and 2 MB; HTML only. ' +
           'The main text is extracted with Readability, the title and company from the page metadata. Importing the same URL ' +
-          'again replaces your earlier import of it. Pages drawn by JavaScript alone give no text (422 NO_POSTING_TEXT).',
+          'again replaces your earlier import of it; a new import must fit in your ' +
+          `${perUser} postings (409 TOO_MANY_RECORDS, checked before fetching). Pages drawn by JavaScript alone give no text (422 NO_POSTING_TEXT).`,
         querystring: UserIdQuery,
         body: CrawlBody,
-        response: { 201: JobPostingResponse, ...errorReplies(403, 413, 415) },
+        response: { 201: JobPostingResponse, ...errorReplies(403, 409, 413, 415) },
       },
     },
     async (request, reply) => {

@@ -1,14 +1,19 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable, OptionalNullable, Timestamp, Uuid } from '../http/schemas.ts';
+import { JOB_POSTING_LIMITS } from './limits.ts';
+
+const { rawTextChars, parsedSkillsBytes, parsedSkillsEntries } = JOB_POSTING_LIMITS;
 
 export const ParsedSkills = Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Array(Type.Unknown())], {
-  description: 'Structured skills (any JSON object or array); stored as JSON text',
+  description:
+    'Structured skills (any JSON object or array); stored as JSON text. At most ' +
+    `${parsedSkillsBytes} bytes as JSON and ${parsedSkillsEntries} keys and array items in all (413 PARSED_SKILLS_TOO_LARGE)`,
 });
 
 export const JobPostingCreate = Type.Object({
   company_name: Type.String({ minLength: 1, maxLength: 200 }),
   title: Type.String({ minLength: 1, maxLength: 300 }),
-  raw_text: Type.String({ minLength: 1, maxLength: 200_000 }),
+  raw_text: Type.String({ minLength: 1, maxLength: rawTextChars }),
   source_url: OptionalNullable(Type.String({ format: 'uri', maxLength: 2048 })),
   parsed_skills: OptionalNullable(ParsedSkills),
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/index.ts';
-import { findOwned, listOwned } from '../db/owned.ts';
+import { countOwned, findOwned, insertOwnedWithin, listOwned } from '../db/owned.ts';
 import type { JobPostingTable } from '../db/schema.ts';
 import { Errors } from '../http/errors.ts';
 import { requirementLines } from '../llm/questions.ts';
@@ -10,6 +10,7 @@ import { processWorkers, WorkerPool } from '../worker-pool.ts';
 import type { PageTask } from './extract-process.ts';
 import type { ExtractedPosting } from './extract.ts';
 import { fetchPage, PAGE_LIMITS } from './fetch-page.ts';
+import { JOB_POSTING_LIMITS, parsedSkillsExcess } from './limits.ts';
 import type { JobPostingCreate, ParsedSkills } from './schemas.ts';
 
 export type JobPosting = Omit<Selectable<JobPostingTable>, 'parsed_skills'> & { parsed_skills: ParsedSkills | null };
@@ -41,6 +42,13 @@ export function createJobPostingService(
     'page reader',
   );
 
+  /** Inserts a new posting for its user, unless they already keep as many as an account may. */
+  async function insert(row: Selectable<JobPostingTable>): Promise<JobPosting> {
+    if (!(await insertOwnedWithin(db, 'job_posting', row, JOB_POSTING_LIMITS.perUser)))
+      throw new Errors.TooManyRecords(JOB_POSTING_LIMITS.perUser, 'job postings');
+    return decode(row);
+  }
+
   async function get(userId: string, id: string): Promise<JobPosting> {
     const row = await findOwned(db, 'job_posting', userId, id);
     if (!row) throw new Errors.NotFound('Job posting');
@@ -53,7 +61,9 @@ export function createJobPostingService(
     close: () => pageReader.close(),
 
     async create(userId: string, input: JobPostingCreate): Promise<JobPosting> {
-      const row = {
+      const excess = input.parsed_skills == null ? null : parsedSkillsExcess(input.parsed_skills);
+      if (excess) throw new Errors.ParsedSkillsTooLarge(excess);
+      return insert({
         id: randomUUID(),
         user_id: userId,
         company_name: input.company_name,
@@ -62,9 +72,7 @@ export function createJobPostingService(
         raw_text: input.raw_text,
         parsed_skills: input.parsed_skills == null ? null : JSON.stringify(input.parsed_skills),
         created_at: new Date().toISOString(),
-      };
-      await db.insertInto('job_posting').values(row).execute();
-      return decode(row);
+      });
     },
 
     /**
@@ -78,6 +86,17 @@ export function createJobPostingService(
       } catch {
         throw new Errors.InvalidUrl('a malformed address');
       }
+      // The same page again updates the earlier import in place, so sessions and evaluations that point
+      // at it keep it; a new one must fit in the user's postings, which is checked before any fetching too.
+      const earlierImport = () =>
+        db
+          .selectFrom('job_posting')
+          .selectAll()
+          .where('user_id', '=', userId)
+          .where('source_url', '=', url.href)
+          .executeTakeFirst();
+      if (!(await earlierImport()) && (await countOwned(db, 'job_posting', userId)) >= JOB_POSTING_LIMITS.perUser)
+        throw new Errors.TooManyRecords(JOB_POSTING_LIMITS.perUser, 'job postings');
       const page = await fetchPage(url, { allowedHosts: crawl.allowedHosts, limits: crawl.limits });
       const stop = AbortSignal.timeout(EXTRACT_TIMEOUT_SEC * 1000);
       const posting = await pageReader
@@ -94,25 +113,16 @@ export function createJobPostingService(
         raw_text: posting.text,
         parsed_skills: JSON.stringify({
           skills: findSkills(posting.text),
-          requirements: requirementLines(posting.text),
+          requirements: requirementLines(posting.text).slice(0, JOB_POSTING_LIMITS.crawlRequirementLines),
           source: 'crawl',
         }),
       };
-      // The same page again updates the earlier import in place, so sessions and evaluations that point
-      // at it keep it.
-      const earlier = await db
-        .selectFrom('job_posting')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .where('source_url', '=', url.href)
-        .executeTakeFirst();
+      const earlier = await earlierImport();
       if (earlier) {
         await db.updateTable('job_posting').set(fields).where('id', '=', earlier.id).execute();
         return decode({ ...earlier, ...fields });
       }
-      const row = { id: randomUUID(), user_id: userId, ...fields, created_at: new Date().toISOString() };
-      await db.insertInto('job_posting').values(row).execute();
-      return decode(row);
+      return insert({ id: randomUUID(), user_id: userId, ...fields, created_at: new Date().toISOString() });
     },
 
     async list(userId: string, page: { offset: number; limit: number }): Promise<JobPosting[]> {

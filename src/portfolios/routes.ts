@@ -4,7 +4,7 @@ import { receiveForm } from '../http/multipart.ts';
 import { ownedListRoutes } from '../http/owned-list.ts';
 import { errorReplies, IdParams, NoContent, UserIdQuery } from '../http/schemas.ts';
 import { PortfolioCreate, PortfolioResponse, PortfolioUploadBody } from './schemas.ts';
-import type { PortfolioService } from './service.ts';
+import { PORTFOLIOS_PER_USER, type PortfolioService } from './service.ts';
 
 const tags = ['portfolios'];
 
@@ -24,9 +24,10 @@ export const portfolioRoutes: FastifyPluginAsyncTypebox<PortfolioRouteOptions> =
       schema: {
         tags,
         summary: 'Create a portfolio record from JSON',
+        description: `An account keeps at most ${PORTFOLIOS_PER_USER} portfolios (409 TOO_MANY_RECORDS).`,
         querystring: UserIdQuery,
         body: PortfolioCreate,
-        response: { 201: PortfolioResponse, ...errorReplies(403) },
+        response: { 201: PortfolioResponse, ...errorReplies(403, 409) },
       },
     },
     async (request, reply) => {
@@ -42,13 +43,16 @@ export const portfolioRoutes: FastifyPluginAsyncTypebox<PortfolioRouteOptions> =
       schema: {
         tags,
         summary: 'Upload a portfolio PDF; its text is extracted into parsed_text',
-        description: `Multipart field \`file\`, a PDF of at most ${portfolios.maxBytes / 1024 / 1024} MB. The content must be a readable PDF whatever the file is called; its text is read within limits (at most ${portfolios.pdfLimits.maxPages} pages, ${portfolios.pdfLimits.maxTextChars} characters, ${portfolios.pdfLimits.timeoutSec} s), and a PDF beyond one is refused with 422.`,
+        description: `Multipart field \`file\`, a PDF of at most ${portfolios.maxBytes / 1024 / 1024} MB. The content must be a readable PDF whatever the file is called; its text is read within limits (at most ${portfolios.pdfLimits.maxPages} pages, ${portfolios.pdfLimits.maxTextChars} characters, ${portfolios.pdfLimits.timeoutSec} s), and a PDF beyond one is refused with 422. An account keeps at most ${PORTFOLIOS_PER_USER} portfolios (409 TOO_MANY_RECORDS, checked before the file is stored).`,
         consumes: ['multipart/form-data'],
-        response: { 201: PortfolioResponse, ...errorReplies(408, 413, 415) },
+        response: { 201: PortfolioResponse, ...errorReplies(408, 409, 413, 415) },
       },
     },
     async (request, reply) => {
-      const { file } = await receiveForm(request, portfolios, { idleTimeoutMs: uploadIdleTimeoutMs });
+      const { file } = await receiveForm(request, portfolios, {
+        idleTimeoutMs: uploadIdleTimeoutMs,
+        checkFields: () => portfolios.assertRoom(request.user.id),
+      });
       return reply.status(201).send(await portfolios.upload(request.user.id, file));
     },
   );

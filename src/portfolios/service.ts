@@ -4,7 +4,7 @@ import { open } from 'node:fs/promises';
 import type { Selectable } from 'kysely';
 import type { PdfLimits } from '../config.ts';
 import type { Db } from '../db/index.ts';
-import { findOwned, listOwned } from '../db/owned.ts';
+import { countOwned, findOwned, insertOwnedWithin, listOwned } from '../db/owned.ts';
 import type { PortfolioTable } from '../db/schema.ts';
 import { Errors } from '../http/errors.ts';
 import type { Storage, UploadStream } from '../storage.ts';
@@ -35,6 +35,12 @@ async function assertPdfHeader(file: string): Promise<void> {
   }
 }
 
+/**
+ * Portfolios one account may keep. A candidate has a few (a CV, a portfolio, a version per role); each
+ * may hold PDF_MAX_TEXT_CHARS of text, so this also bounds a user's list reply and database rows.
+ */
+export const PORTFOLIOS_PER_USER = 20;
+
 export interface PortfolioServiceOptions {
   maxBytes: number;
   pdf: PdfLimits;
@@ -48,7 +54,8 @@ export function createPortfolioService(db: Db, storage: Storage, { maxBytes, pdf
     id: string = randomUUID(),
   ) {
     const portfolio = { id, user_id: userId, ...fields, created_at: new Date().toISOString() };
-    await db.insertInto('portfolio').values(portfolio).execute();
+    if (!(await insertOwnedWithin(db, 'portfolio', portfolio, PORTFOLIOS_PER_USER)))
+      throw new Errors.TooManyRecords(PORTFOLIOS_PER_USER, 'portfolios');
     return portfolio;
   }
 
@@ -65,6 +72,12 @@ export function createPortfolioService(db: Db, storage: Storage, { maxBytes, pdf
         parsed_text: input.parsed_text ?? null,
         summary: input.summary ?? null,
       });
+    },
+
+    /** 409 when the user already keeps as many portfolios as an account may: checked before an upload is stored. */
+    async assertRoom(userId: string): Promise<void> {
+      if ((await countOwned(db, 'portfolio', userId)) >= PORTFOLIOS_PER_USER)
+        throw new Errors.TooManyRecords(PORTFOLIOS_PER_USER, 'portfolios');
     },
 
     /** Streams an upload to a temporary file; the caller passes the path to `upload` or discards it. */

@@ -86,7 +86,7 @@ export const videoRoutes: FastifyPluginAsyncTypebox<VideoRouteOptions> = async (
       schema: {
         tags,
         summary: 'Upload an answer video for a question of one of your sessions',
-        description: `Multipart: \`file\` (.mp4 .webm .mov .avi, at most ${videos.maxBytes / 1024 / 1024} MB, must contain a video stream), \`session_id\`, \`question_id\`, optional \`user_id\` (your own). Send the ids before \`file\`: they are then checked before the upload is stored, and a wrong one is refused without waiting for the file (ids after the file are checked once it has arrived).`,
+        description: `Multipart: \`file\` (.mp4 .webm .mov .avi, at most ${videos.maxBytes / 1024 / 1024} MB, must contain a video stream; an image, a GIF included, is refused; kept and served as the type of its container, whatever its name), \`session_id\`, \`question_id\`, optional \`user_id\` (your own). Send the ids before \`file\`: they are then checked before the upload is stored, and a wrong one is refused without waiting for the file (ids after the file are checked once it has arrived).`,
         consumes: ['multipart/form-data'],
         response: { 200: UploadResponse, ...errorReplies(403, 404, 408, 413, 415) },
       },

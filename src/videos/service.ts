@@ -35,6 +35,7 @@ import type { MediaUrlSigner, SignedMediaQuery } from '../http/media-url.ts';
 import type { InterviewService } from '../interviews/service.ts';
 import { JobSuperseded, type Job } from '../jobs/queue.ts';
 import type { ByteRange, LocalFile, Storage, UploadStream } from '../storage.ts';
+import { imageFormatOf, storedExtension } from './formats.ts';
 import { VIDEO_EXTENSIONS, type SessionSummaryResponse } from './schemas.ts';
 
 export type Video = Selectable<InterviewVideoTable>;
@@ -292,11 +293,17 @@ export function createVideoService(
           if (error instanceof MediaError) throw new Errors.UnsupportedMedia(error.message);
           throw error;
         }
+        const image = imageFormatOf(info);
+        if (image)
+          throw new Errors.UnsupportedMedia(
+            `Not a video: the file is an image (${image}); upload a video recording (${VIDEO_EXTENSIONS.join(', ')})`,
+          );
         assertShortEnough(info.durationSec);
         const { path, durationSec } = await seekableFile(input.tempPath, info);
         toKeep = path;
         assertShortEnough(durationSec); // the remuxed file's, which is the one kept
-        kept = await storage.keep(toKeep, userId, 'videos', extname(input.filename).toLowerCase());
+        const extension = storedExtension(info.container, extname(input.filename).toLowerCase());
+        kept = await storage.keep(toKeep, userId, 'videos', extension);
         const video: Video = {
           id: randomUUID(),
           user_id: userId,

@@ -51,7 +51,7 @@ async function readEvents(api: Api, path: string, token: string): Promise<Array<
   const text = await response.text();
   return text
     .split('\n\n')
-    .filter(Boolean)
+    .filter((block) => block && !block.startsWith(':')) // keep-alive comments, every 15 s of a slow analysis
     .map((block) => {
       const event = /^event: (.*)$/m.exec(block)![1]!;
       return { event, data: JSON.parse(/^data: (.*)$/m.exec(block)![1]!) };
