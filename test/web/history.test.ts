@@ -293,7 +293,7 @@ describe('practice history in Chromium', { skip: chromiumMissing }, () => {
     assert.ok((await top(player)) < 400, `player at ${await top(player)}`);
     assert.ok((await top(followUp)) > (await top(feedback)), 'actions after the feedback');
     assert.ok((await top(remove)) > (await top(page.getByRole('region', { name: '지난 시도와 비교' }))));
-    assert.ok((await top(remove)) > (await top(page.getByRole('region', { name: '답변 내용' }))));
+    assert.ok((await top(remove)) > (await top(page.getByRole('region', { name: '답변 스크립트' }))));
     assert.deepEqual(pageErrors, []);
     await context.close();
   });
