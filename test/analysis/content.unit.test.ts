@@ -224,6 +224,42 @@ describe('content analysis: English', () => {
   });
 });
 
+describe('question terms as the question wrote them', () => {
+  const covered = (question: string, answer: string) =>
+    analyzeContent(input(answer, { text: question, type: 'job' })).relevance.question;
+
+  test('English words keep their case and whole form; generic words (developer) and skills twice are left out', () => {
+    assert.deepEqual(
+      covered('Tell us about your experience as a Server Developer at Kakao.', 'I built payment servers at Kakao.'),
+      { covered: ['Server', 'Kakao'], missing: [] },
+    );
+    // Kubernetes once (the skill), not again as the word; 'migrated' shares too little with 'migration'.
+    assert.deepEqual(covered('Describe your Kubernetes Migrations as a developer.', 'We migrated twice.'), {
+      covered: [],
+      missing: ['Kubernetes', 'Migrations'],
+    });
+  });
+
+  test('Korean terms are quoted without their particles; 개발자 and 직무 are no key terms', () => {
+    assert.deepEqual(
+      covered(
+        '백엔드 개발자로서 이 직무에서 가장 자신 있는 Redis 운영 경험을 말씀해 주세요.',
+        '저는 캐시 서버를 운영했습니다.',
+      ),
+      { covered: ['운영'], missing: ['Redis', '백엔드'] },
+    );
+  });
+
+  test('the feedback quotes them as written', () => {
+    const items = contentFeedback(
+      analyzeContent(input('I like cooking.', { text: 'Why Server Engineering at Kakao Pay?', type: 'job' })),
+      'en',
+    );
+    const question = items.find((item) => item.title === 'Answering the question')!;
+    assert.match(question.message, /never touched 'Server', 'Engineering', 'Kakao', 'Pay' from the question/);
+  });
+});
+
 describe('content feedback', () => {
   test('the vague Korean answer: what was missing, quoted, with things to try; every item is content', () => {
     const items = contentFeedback(analyzeContent(input(VAGUE_KO, PROJECT_QUESTION, { duration_sec: 14 })), 'ko');
