@@ -382,6 +382,35 @@ describe('stored feedback read in the other language (feedbackForReader)', () =>
     );
   });
 
+  test('rows stored before titles lost their severity and lines got moments stay as written', () => {
+    const withMoments = metrics({
+      gaze_away_segments: [{ start_sec: 2, end_sec: 4, direction: 'LEFT' }],
+      longest_stretches: {
+        eye_contact: { start_sec: 5, end_sec: 9 },
+        smiling: null,
+        not_smiling: null,
+        face_missing: null,
+      },
+    });
+    const now = ruleBasedFeedback(withMoments, 'en');
+    assert.deepEqual(one(now, 'Eye contact').start_sec, 5);
+    const severityWord = { info: 'Strength', warning: 'Needs work', suggestion: 'Suggestion' };
+    const legacy = rows(now).map((row) => ({
+      ...row,
+      title: `${severityWord[row.severity]}: ${row.title}`,
+      ...(row.level === 'video' ? { start_sec: null, end_sec: null } : {}),
+    }));
+    const read = {
+      ...withMoments,
+      metadata: { ...withMoments.metadata, feedback_mode: 'rule-based', feedback_lang: 'en' as const },
+      content: null,
+    };
+    assert.deepEqual(
+      feedbackForReader(legacy, read, 'ko'),
+      legacy.map((row) => ({ ...row, lang: 'en' })),
+    );
+  });
+
   test('rows the rules do not reproduce (edited, older rules) and Gemini’s rows stay as written, in their language', () => {
     const en = rows(ruleBasedFeedback(stored, 'en'));
     const edited = en.map((row, i) => (i === 1 ? { ...row, message: `${row.message} (older wording)` } : row));
