@@ -184,6 +184,62 @@ export function gazeAwaySegments(
   return segments;
 }
 
+export interface Stretch {
+  start_sec: number;
+  end_sec: number;
+}
+
+/**
+ * The longest runs of consecutive frames in a state, for feedback to point at (a strength's example, a
+ * habit's clearest moment). A frame without a face breaks every run but `face_missing`'s: nothing is
+ * known of its gaze or smile. Ties go to the earliest run.
+ */
+export interface LongestStretches {
+  eye_contact: Stretch | null;
+  smiling: Stretch | null;
+  not_smiling: Stretch | null;
+  face_missing: Stretch | null;
+}
+
+/** The longest run of consecutive frames that pass `test`, from its first frame to the end of its last. */
+export function longestRun(
+  frames: TimelineFrame[],
+  test: (frame: TimelineFrame) => boolean,
+  frameIntervalSec: number,
+): Stretch | null {
+  let best: Stretch | null = null;
+  let start: number | null = null;
+  let last = 0;
+  const endRun = () => {
+    if (start !== null && (best === null || last + frameIntervalSec - start > best.end_sec - best.start_sec + 1e-9)) {
+      best = { start_sec: round(start, 2), end_sec: round(last + frameIntervalSec, 2) };
+    }
+    start = null;
+  };
+  for (const frame of frames) {
+    if (test(frame)) {
+      start ??= frame.t;
+      last = frame.t;
+    } else endRun();
+  }
+  endRun();
+  return best;
+}
+
+export function longestStretches(
+  frames: TimelineFrame[],
+  frameIntervalSec: number,
+  thresholds: FaceThresholds = FACE_THRESHOLDS,
+): LongestStretches {
+  const smiling = (frame: TimelineFrame) => frame.smile! >= thresholds.smile.smiling_threshold;
+  return {
+    eye_contact: longestRun(frames, (f) => f.valid && f.gaze === 'CENTER', frameIntervalSec),
+    smiling: longestRun(frames, (f) => f.valid && f.smile !== null && smiling(f), frameIntervalSec),
+    not_smiling: longestRun(frames, (f) => f.valid && f.smile !== null && !smiling(f), frameIntervalSec),
+    face_missing: longestRun(frames, (f) => !f.valid, frameIntervalSec),
+  };
+}
+
 export interface FaceMetrics {
   center_gaze_ratio: number | null;
   smile_ratio: number | null;
@@ -197,6 +253,7 @@ export interface FaceMetrics {
   blink_rate_per_min: number | null;
   blink_times_sec: number[];
   gaze_away_segments: GazeAwaySegment[];
+  longest_stretches: LongestStretches;
 }
 
 export interface FaceMetricsContext {
@@ -224,6 +281,7 @@ export function faceMetrics(
     blink_rate_per_min: perMinute(blinks.length, durationSec),
     blink_times_sec: blinks,
     gaze_away_segments: gazeAwaySegments(frames, frameIntervalSec, thresholds),
+    longest_stretches: longestStretches(frames, frameIntervalSec, thresholds),
   };
 }
 

@@ -103,6 +103,8 @@ const Alert = Type.Object({
   message: Type.String(),
 });
 
+const StretchOrNull = Nullable(Type.Object({ start_sec: Type.Number(), end_sec: Type.Number() }));
+
 /** The metrics block: the original's fields, then the new measures; nested blocks pass through whole. */
 export const MetricsResponse = Type.Object({
   center_gaze_ratio: Nullable(Type.Number()),
@@ -123,6 +125,20 @@ export const MetricsResponse = Type.Object({
   ),
   gaze_away_segments: Type.Array(
     Type.Object({ start_sec: Type.Number(), end_sec: Type.Number(), direction: Type.String() }),
+  ),
+  longest_stretches: Type.Optional(
+    Type.Object(
+      {
+        eye_contact: StretchOrNull,
+        smiling: StretchOrNull,
+        not_smiling: StretchOrNull,
+        face_missing: StretchOrNull,
+      },
+      {
+        description:
+          'The longest run of frames with eye contact, smiling, not smiling and without a face (null when none); the feedback points at them (absent in results stored before)',
+      },
+    ),
   ),
   speech: Type.Unknown({
     description: 'Pace, pauses, fillers with times, voice, transcription status; null without a speech stage',

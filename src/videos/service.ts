@@ -64,6 +64,8 @@ interface StoredMeasures {
   blink_count: number;
   blink_rate_per_min: number | null;
   gaze_away_segments: AnalysisResult['metrics']['gaze_away_segments'];
+  /** Absent from results stored before they were measured. */
+  longest_stretches?: AnalysisResult['metrics']['longest_stretches'];
   speech: AnalysisResult['metrics']['speech'];
 }
 
@@ -469,6 +471,7 @@ export function createVideoService(
         blink_count: metrics.blink_count,
         blink_rate_per_min: metrics.blink_rate_per_min,
         gaze_away_segments: metrics.gaze_away_segments,
+        longest_stretches: metrics.longest_stretches,
         speech: metrics.speech,
       };
       await db.transaction().execute(async (trx) => {

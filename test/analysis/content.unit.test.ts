@@ -224,26 +224,61 @@ describe('content analysis: English', () => {
   });
 });
 
+describe('question terms as the question wrote them', () => {
+  const covered = (question: string, answer: string) =>
+    analyzeContent(input(answer, { text: question, type: 'job' })).relevance.question;
+
+  test('English words keep their case and whole form; generic words (developer) and skills twice are left out', () => {
+    assert.deepEqual(
+      covered('Tell us about your experience as a Server Developer at Kakao.', 'I built payment servers at Kakao.'),
+      { covered: ['Server', 'Kakao'], missing: [] },
+    );
+    // Kubernetes once (the skill), not again as the word; 'migrated' shares too little with 'migration'.
+    assert.deepEqual(covered('Describe your Kubernetes Migrations as a developer.', 'We migrated twice.'), {
+      covered: [],
+      missing: ['Kubernetes', 'Migrations'],
+    });
+  });
+
+  test('Korean terms are quoted without their particles; 개발자 and 직무 are no key terms', () => {
+    assert.deepEqual(
+      covered(
+        '백엔드 개발자로서 이 직무에서 가장 자신 있는 Redis 운영 경험을 말씀해 주세요.',
+        '저는 캐시 서버를 운영했습니다.',
+      ),
+      { covered: ['운영'], missing: ['Redis', '백엔드'] },
+    );
+  });
+
+  test('the feedback quotes them as written', () => {
+    const items = contentFeedback(
+      analyzeContent(input('I like cooking.', { text: 'Why Server Engineering at Kakao Pay?', type: 'job' })),
+      'en',
+    );
+    const question = items.find((item) => item.title === 'Answering the question')!;
+    assert.match(question.message, /never touched 'Server', 'Engineering', 'Kakao', 'Pay' from the question/);
+  });
+});
+
 describe('content feedback', () => {
   test('the vague Korean answer: what was missing, quoted, with things to try; every item is content', () => {
     const items = contentFeedback(analyzeContent(input(VAGUE_KO, PROJECT_QUESTION, { duration_sec: 14 })), 'ko');
     assert.ok(items.every((item) => item.category === 'content' && item.level === 'video'));
     assert.deepEqual(
       items.map((item) => item.title),
-      [
-        '제안: 두괄식',
-        '개선 필요: 답변 구조(STAR)',
-        '개선 필요: 구체성',
-        '개선 필요: 완곡한 표현',
-        '제안: 답변 길이',
-        '개선 필요: 질문과의 연관성',
-      ],
+      ['두괄식', '답변 구조(STAR)', '구체성', '완곡한 표현', '답변 길이', '질문과의 연관성'],
+    );
+    assert.deepEqual(
+      items.map((item) => item.severity),
+      ['suggestion', 'warning', 'warning', 'warning', 'suggestion', 'warning'],
     );
     const [point, star, specific, hedges, length, question] = items.map((item) => item.message);
     assert.match(point!, /첫 문장은 '저는 나름 열심히 한 것 같습니다\.'였고/);
     assert.match(star!, /결과/);
     assert.match(star!, /1\) 마지막에 결과를 숫자와 함께/);
-    assert.match(specific!, /숫자가 하나도 없습니다\(구체성 0\.00\)/);
+    // What was counted, not the score: no figure, no skill, no named project.
+    assert.match(specific!, /숫자가 하나도 없습니다\(기술명 0개, 프로젝트·회사 이름 0개\)/);
+    assert.doesNotMatch(specific!, /구체성|0\.00/);
     assert.match(hedges!, /'나름' 1번, '것 같습니다' 1번, '아마' 1번/);
     assert.match(length!, /답변이 14초였습니다\(이 질문은 30–120초가 알맞습니다\)/);
     assert.match(question!, /'프로젝트', '역할'/);
@@ -258,15 +293,19 @@ describe('content feedback', () => {
     );
     const byTitle = Object.fromEntries(items.map((item) => [item.title, item.message]));
     // The point came late: the first sentence sets the scene, the result sentence is offered as the opening.
-    assert.match(
-      byTitle['Suggestion: Point first']!,
-      /Lead with the outcome: start with 'As a result, checkout got faster\.'/,
+    assert.match(byTitle['Point first']!, /Lead with the outcome: start with 'As a result, checkout got faster\.'/);
+    assert.equal(byTitle['Structure (STAR)'], 'The answer tells the situation, your task, your action and the result.');
+    assert.match(byTitle['Specificity']!, /Add the number behind 'As a result, checkout got faster\.'/);
+    // Redis is the one named technology; no figure, no named project.
+    assert.match(byTitle['Specificity']!, /no numbers \(1 named technology, 0 named projects or organisations\)/);
+    assert.deepEqual(
+      items.map((item) => [item.title, item.severity]),
+      [
+        ['Point first', 'suggestion'],
+        ['Structure (STAR)', 'info'],
+        ['Specificity', 'warning'],
+      ],
     );
-    assert.equal(
-      byTitle['Strength: Structure (STAR)'],
-      'The answer tells the situation, your task, your action and the result.',
-    );
-    assert.match(byTitle['Needs work: Specificity']!, /Add the number behind 'As a result, checkout got faster\.'/);
   });
 });
 

@@ -60,6 +60,7 @@ function metrics(values: Partial<AnalysisMetrics> = {}, validRatio = 0.95, poseO
     nod_times_sec: [1, 4],
     blink_times_sec: [],
     gaze_away_segments: [],
+    longest_stretches: { eye_contact: null, smiling: null, not_smiling: null, face_missing: null },
     wpm: 130,
     filler_count: 2,
     speech: speech(),
@@ -91,15 +92,17 @@ describe('rule-based feedback at and around every range boundary', () => {
     ['smile at 9%', { smile_ratio: 0.09 }, 'Expression', 'warning', /9%/],
     ['smile at 55%', { smile_ratio: 0.55 }, 'Expression', 'suggestion', /55%/],
     ['smile at 61%', { smile_ratio: 0.61 }, 'Expression', 'warning', /61%/],
-    ['no nods', { nod_count: 0 }, 'Nodding', 'suggestion', /nodded 0 /],
-    ['one nod', { nod_count: 1 }, 'Nodding', 'info', /nodded 1 /],
-    ['three nods', { nod_count: 3 }, 'Nodding', 'info', /nodded 3 /],
+    ['no nods', { nod_count: 0 }, 'Nodding', 'suggestion', /You did not nod\./],
+    ['one nod', { nod_count: 1 }, 'Nodding', 'info', /nodded once,/],
+    ['three nods', { nod_count: 3 }, 'Nodding', 'info', /nodded 3 times,/],
     ['four nods', { nod_count: 4 }, 'Nodding', 'suggestion', /nodded 4 /],
     ['five nods', { nod_count: 5 }, 'Nodding', 'warning', /nodded 5 /],
     ['140 wpm', { speech: speech({ wpm_speaking: 140 }) }, 'Pace', 'info', /140 words/],
     ['139 wpm', { speech: speech({ wpm_speaking: 139 }) }, 'Pace', 'suggestion', /139 words/],
     ['181 wpm', { speech: speech({ wpm_speaking: 181 }) }, 'Pace', 'suggestion', /181 words/],
-    ['5 fillers', { filler_count: 5 }, 'Filler words', 'info', /\b5\b/],
+    ['no fillers', { filler_count: 0 }, 'Filler words', 'info', /^No filler words were heard;/],
+    ['1 filler', { filler_count: 1 }, 'Filler words', 'info', /Only 1 filler word;/],
+    ['5 fillers', { filler_count: 5 }, 'Filler words', 'info', /Only 5 filler words;/],
     ['6 fillers', { filler_count: 6 }, 'Filler words', 'suggestion', /\b6\b/],
     ['11 fillers', { filler_count: 11 }, 'Filler words', 'warning', /\b11\b/],
   ];
@@ -108,7 +111,9 @@ describe('rule-based feedback at and around every range boundary', () => {
       const item = one(ruleBasedFeedback(metrics(values), 'en'), title);
       assert.equal(item.severity, severity);
       assert.match(item.message, quoted);
-      assert.ok(item.title.startsWith({ info: 'Strength', warning: 'Needs work', suggestion: 'Suggestion' }[severity]));
+      // The title is the topic alone: the group heading (and the severity field) says how it went.
+      assert.equal(item.title, title);
+      assert.doesNotMatch(item.message, /\(s\)/);
     });
   }
 
@@ -117,7 +122,7 @@ describe('rule-based feedback at and around every range boundary', () => {
     const gaze = one(items, '시선');
     assert.equal(gaze.severity, 'warning');
     assert.match(gaze.message, /42%/);
-    assert.match(gaze.title, /^개선 필요: 시선$/);
+    assert.equal(gaze.title, '시선');
     assert.equal(one(items, '표정').severity, 'info');
     assert.match(one(items, '채움말').message, /12번/);
   });
@@ -189,9 +194,9 @@ describe('rule-based feedback at and around every range boundary', () => {
     assert.deepEqual(
       segments.map((s) => [s.title, s.start_sec, s.end_sec]),
       [
-        ['Suggestion: Looking away', 12.4, 15],
-        ['Suggestion: Filler cluster', 40, 48.5],
-        ['Suggestion: Long pause', 20, 24.5],
+        ['Looking away', 12.4, 15],
+        ['Filler cluster', 40, 48.5],
+        ['Long pause', 20, 24.5],
       ],
     );
     assert.match(segments[0]!.message, /downwards/);
@@ -279,8 +284,8 @@ describe('Gemini feedback against a fake generateContent server', () => {
     assert.deepEqual(
       feedback.items.map((i) => [i.title, i.severity, i.level, i.start_sec]),
       [
-        ['강점: 시선', 'info', 'video', null],
-        ['제안: 채움말', 'suggestion', 'segment', 40],
+        ['시선', 'info', 'video', null],
+        ['채움말', 'suggestion', 'segment', 40],
       ],
     );
     assert.equal(server.requests.length, 2);
@@ -374,6 +379,35 @@ describe('stored feedback read in the other language (feedbackForReader)', () =>
     assert.deepEqual(
       feedbackForReader(en, inputs('rule-based', 'en'), 'en'),
       en.map((row) => ({ ...row, lang: 'en' })),
+    );
+  });
+
+  test('rows stored before titles lost their severity and lines got moments stay as written', () => {
+    const withMoments = metrics({
+      gaze_away_segments: [{ start_sec: 2, end_sec: 4, direction: 'LEFT' }],
+      longest_stretches: {
+        eye_contact: { start_sec: 5, end_sec: 9 },
+        smiling: null,
+        not_smiling: null,
+        face_missing: null,
+      },
+    });
+    const now = ruleBasedFeedback(withMoments, 'en');
+    assert.deepEqual(one(now, 'Eye contact').start_sec, 5);
+    const severityWord = { info: 'Strength', warning: 'Needs work', suggestion: 'Suggestion' };
+    const legacy = rows(now).map((row) => ({
+      ...row,
+      title: `${severityWord[row.severity]}: ${row.title}`,
+      ...(row.level === 'video' ? { start_sec: null, end_sec: null } : {}),
+    }));
+    const read = {
+      ...withMoments,
+      metadata: { ...withMoments.metadata, feedback_mode: 'rule-based', feedback_lang: 'en' as const },
+      content: null,
+    };
+    assert.deepEqual(
+      feedbackForReader(legacy, read, 'ko'),
+      legacy.map((row) => ({ ...row, lang: 'en' })),
     );
   });
 

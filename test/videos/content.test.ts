@@ -90,14 +90,14 @@ for (const dialect of DIALECTS) {
       const contentItems = results.feedbacks.filter((f: { category: string }) => f.category === 'content');
       assert.ok(results.feedbacks.some((f: { category: string }) => f.category === 'delivery'));
       assert.deepEqual(
-        contentItems.map((f: { title: string }) => f.title),
+        contentItems.map((f: { title: string; severity: string }) => [f.title, f.severity]),
         [
-          '강점: 두괄식',
-          '강점: 답변 구조(STAR)',
-          '강점: 구체성',
-          '제안: 답변 길이',
-          '제안: 질문과의 연관성',
-          '강점: 공고와의 연관성',
+          ['두괄식', 'info'],
+          ['답변 구조(STAR)', 'info'],
+          ['구체성', 'info'],
+          ['답변 길이', 'suggestion'],
+          ['질문과의 연관성', 'suggestion'],
+          ['공고와의 연관성', 'info'],
         ],
       );
       assert.match(contentItems[2].message, /'30%', '2년 6개월', '150대'/);

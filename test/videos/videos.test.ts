@@ -683,10 +683,10 @@ test('with a Gemini key, the feedback is Gemini’s, saved with feedback_mode "g
   assert.match(prompt, /<<<QUESTION\n자기소개를 해 주세요\.\nQUESTION>>>/);
   const results = (await api.get(`/api/video/results/${videoId}`, user.token)).body;
   assert.deepEqual(
-    results.feedbacks.map((f: { title: string; level: string }) => [f.title, f.level]),
+    results.feedbacks.map((f: { title: string; severity: string; level: string }) => [f.title, f.severity, f.level]),
     [
-      ['Strength: Eye contact', 'video'],
-      ['Suggestion: Pauses', 'segment'],
+      ['Eye contact', 'info', 'video'],
+      ['Pauses', 'suggestion', 'segment'],
     ],
   );
   assert.equal(results.metadata.feedback_mode, 'gemini');

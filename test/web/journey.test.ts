@@ -268,8 +268,22 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     // Analysed from the English page, the rules' feedback is read again in Korean.
     await page.waitForFunction(() => {
       const titles = [...document.querySelectorAll('.area-feedback li strong')].map((title) => title.textContent ?? '');
-      return titles.length > 0 && titles.every((title) => /^(강점|개선 필요|제안): /.test(title));
+      // Korean titles, the topic alone: the group heading says whether it is a strength.
+      return (
+        titles.length > 0 && titles.every((title) => /[가-힣]/.test(title) && !/^(강점|개선 필요|제안): /.test(title))
+      );
     });
+    // A few lines first; the rest behind one toggle that says whether it is open.
+    const more = page.getByRole('button', { name: /^더 보기/ });
+    if (await more.count()) {
+      const before = await page.locator('.area-feedback li').count();
+      assert.equal(await more.getAttribute('aria-expanded'), 'false');
+      await more.click();
+      const fewer = page.getByRole('button', { name: '접기' });
+      assert.equal(await fewer.getAttribute('aria-expanded'), 'true');
+      assert.ok((await page.locator('.area-feedback li').count()) > before);
+      await fewer.click();
+    }
     assert.equal(await page.locator('.feedback-lang-note').count(), 0);
     assert.ok((await page.locator('.metric-state').allTextContents()).some((text) => /좋음|주의|연습 필요/.test(text)));
     await maybeScreenshot(page, 'review-ko-phone.png', { fullPage: true });

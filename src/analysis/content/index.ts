@@ -9,7 +9,7 @@ import type { ContentAnalysis } from './schema.ts';
 import { specificity } from './specificity.ts';
 import { structure } from './structure.ts';
 import { relevance, repeatedPhrases } from './terms.ts';
-import { contentLanguage, splitSentences, tokenize } from './text.ts';
+import { contentLanguage, sentenceTimes, splitSentences, tokenize } from './text.ts';
 import { CONTENT_THRESHOLDS } from './thresholds.ts';
 
 export { CONTENT_THRESHOLDS } from './thresholds.ts';
@@ -50,6 +50,7 @@ export function analyzeContent(input: ContentInput, rules = CONTENT_THRESHOLDS):
     language,
     sentence_count: sentences.length,
     sentences: sentences.map((s) => s.text),
+    sentence_times: sentenceTimes(text, sentences, tokens, input.transcript.segments, input.duration_sec),
     word_count: tokens.length,
     duration_sec: round(input.duration_sec),
     length: {

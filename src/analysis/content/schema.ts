@@ -44,6 +44,12 @@ export const ContentAnalysisSchema = Type.Object(
     sentences: Type.Array(Type.String(), {
       description: 'The transcript split into sentences; the indexes below point into it',
     }),
+    sentence_times: Type.Optional(
+      Type.Array(Nullable(Type.Object({ start_sec: Type.Number(), end_sec: Type.Number() })), {
+        description:
+          'When each sentence was said (word times, else the segments that hold it), clipped to the video; null when unknown. Absent in results stored before',
+      }),
+    ),
     word_count: Type.Integer({ minimum: 0 }),
     duration_sec: Type.Number({ description: 'The video’s duration' }),
     length: Type.Object({

@@ -57,18 +57,32 @@ export function repeatedPhrases(tokens: Token[]): RepeatedPhrase[] {
     .slice(0, rules.max_reported);
 }
 
-/** Key terms of a question: its skills, then its content nouns (not its framing words, nor verbs). */
-export function questionTerms(question: string): string[] {
+/** A key term: what the answer is searched for (a skill, or a lower-case stem) and how it is quoted. */
+export interface Term {
+  key: string;
+  /** As the question wrote it: a skill as the vocabulary spells it, a Korean stem, an English word in its case. */
+  text: string;
+}
+
+/**
+ * Key terms of a question: its skills, then its content nouns (not its framing words, nor generic words
+ * such as developer or 직무, nor verbs).
+ */
+export function questionTerms(question: string): Term[] {
   const frame = CONTENT_THRESHOLDS.relevance.question_frame;
-  const terms: string[] = [...findSkills(question)];
-  const skillWords = new Set(terms.flatMap((skill) => skill.toLowerCase().split(/\s+/u)));
-  for (const raw of question.toLowerCase().split(/\s+/u)) {
-    const word = raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+  const terms: Term[] = findSkills(question).map((skill) => ({ key: skill, text: skill }));
+  const skillWords = new Set(terms.flatMap((skill) => skill.key.toLowerCase().split(/\s+/u)));
+  for (const raw of question.split(/\s+/u)) {
+    const written = raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+    const word = written.toLowerCase();
     if (!word || endsLikeVerb(word)) continue;
     const stem = contentStem(word);
-    if (!stem || frame.ko.includes(stem) || frame.en.includes(stem) || skillWords.has(stem)) continue;
+    if (!stem || frame.ko.includes(stem) || frame.en.includes(stem) || skillWords.has(stem) || skillWords.has(word))
+      continue;
     if (frame.ko.some((f) => word.startsWith(f) && f.length >= 2)) continue;
-    if (!terms.includes(stem)) terms.push(stem);
+    // A Korean stem is the word without its particles; an English word is quoted whole, in its case.
+    const text = isHangul(stem) ? written.slice(0, stem.length) : written.replace(/['’]s$/u, '');
+    if (!terms.some((term) => term.key === stem)) terms.push({ key: stem, text });
   }
   return terms.slice(0, CONTENT_THRESHOLDS.relevance.max_question_terms);
 }
@@ -89,6 +103,14 @@ function split(terms: string[], test: (term: string) => boolean): Coverage {
   return { covered: terms.filter(test), missing: terms.filter((term) => !test(term)) };
 }
 
+/** Covered and missing terms, quoted as the question wrote them. */
+function splitTerms(terms: Term[], test: (key: string) => boolean): Coverage {
+  return {
+    covered: terms.filter((term) => test(term.key)).map((term) => term.text),
+    missing: terms.filter((term) => !test(term.key)).map((term) => term.text),
+  };
+}
+
 export function relevance(
   text: string,
   tokens: Token[],
@@ -106,7 +128,7 @@ export function relevance(
   const projects = portfolioText ? projectNames(portfolioText) : [];
   const portfolioTerms = [...projects.slice(0, 3), ...portfolioSkills].slice(0, max);
   return {
-    question: split(questionTerms(question), (term) => says(answerStems, answerTokens, answerSkills, term)),
+    question: splitTerms(questionTerms(question), (key) => says(answerStems, answerTokens, answerSkills, key)),
     posting: split(postingTerms, (term) => answerSkills.includes(term)),
     portfolio: split(portfolioTerms, (term) =>
       projects.includes(term) ? lower.includes(term.toLowerCase()) : answerSkills.includes(term),

@@ -15,6 +15,8 @@ export interface Token {
   sentence: number;
   /** Start time of the word, when the engine gave word times. */
   time_sec: number | null;
+  /** End time of the (last) engine word it covers, when given. */
+  time_end_sec: number | null;
 }
 
 export interface Sentence {
@@ -92,6 +94,7 @@ export function tokenize(text: string, sentences: Sentence[], words: Word[] | nu
       end: start + raw.length,
       sentence: sentence === -1 ? Math.max(0, sentences.length - 1) : sentence,
       time_sec: null,
+      time_end_sec: null,
     });
   }
   if (words?.length) alignTimes(text, tokens, words);
@@ -110,11 +113,60 @@ function alignTimes(text: string, tokens: Token[], words: Word[]): void {
     if (at === -1 || at - cursor > 200) continue;
     const end = at + needle.length;
     for (const token of tokens) {
-      if (token.start < end && token.end > at && token.time_sec === null) token.time_sec = word.start;
+      if (token.start < end && token.end > at) {
+        if (token.time_sec === null) token.time_sec = word.start;
+        if (word.end !== undefined) token.time_end_sec = word.end;
+      }
     }
     cursor = end;
   }
 }
+
+/**
+ * When each sentence was said, for feedback to point at: from word times (its first word's start to its
+ * last word's end), else from the engine's segments (the segments that hold it: coarser, never wrong
+ * about where it is), else null. Times are clipped to the video; a sentence past its end is null.
+ */
+export function sentenceTimes(
+  text: string,
+  sentences: Sentence[],
+  tokens: Token[],
+  segments: Array<{ start: number; end: number; text: string }>,
+  durationSec: number,
+): Array<{ start_sec: number; end_sec: number } | null> {
+  // Rounded down to the hundredth at the video's end, so that rounding never carries a time past it.
+  const lastHundredth = Math.floor(durationSec * 100) / 100;
+  const clip = (start: number, end: number) => {
+    const from = round2(Math.max(0, start));
+    const to = Math.min(lastHundredth, round2(Math.max(end, start)));
+    return from < lastHundredth ? { start_sec: from, end_sec: to } : null;
+  };
+  const timed = tokens.some((token) => token.time_sec !== null);
+  // Where each segment's text sits in the transcript (engines join segments with spaces).
+  const placed: Array<{ start: number; end: number; from: number; to: number }> = [];
+  let cursor = 0;
+  for (const segment of timed ? [] : segments) {
+    const needle = segment.text.trim();
+    const at = needle ? text.indexOf(needle, cursor) : -1;
+    if (at === -1) continue;
+    placed.push({ start: segment.start, end: segment.end, from: at, to: at + needle.length });
+    cursor = at + needle.length;
+  }
+  return sentences.map((sentence) => {
+    if (timed) {
+      const own = tokens.filter((token) => token.sentence === sentence.index && token.time_sec !== null);
+      if (!own.length) return null;
+      const start = Math.min(...own.map((token) => token.time_sec!));
+      const end = Math.max(...own.map((token) => token.time_end_sec ?? token.time_sec!));
+      return clip(start, end);
+    }
+    const holding = placed.filter((p) => p.from < sentence.end && p.to > sentence.start);
+    if (!holding.length) return null;
+    return clip(Math.min(...holding.map((p) => p.start)), Math.max(...holding.map((p) => p.end)));
+  });
+}
+
+const round2 = (value: number) => Number(value.toFixed(2));
 
 /** Removes the longest of `suffixes` that leaves at least one syllable; the token as it was otherwise. */
 function stripOnce(token: string, suffixes: readonly string[]): string {

@@ -774,7 +774,10 @@ export const CONTENT_THRESHOLDS = {
   relevance: {
     /** An answer touching less than this share of the question's key terms is told so. */
     question_coverage_min: 0.5,
-    /** Words of the question that only frame it (말씀해 주세요, tell us about) and are no key terms. */
+    /**
+     * Words of the question that only frame it (말씀해 주세요, tell us about), and generic words of any
+     * interview question (developer, 직무), which are no key terms.
+     */
     question_frame: {
       ko: [
         '말씀',
@@ -801,6 +804,15 @@ export const CONTENT_THRESHOLDS = {
         '있나요',
         '인가요',
         '계신가요',
+        // Generic words of any interview question: naming them is no sign the answer is on point.
+        '개발자',
+        '엔지니어',
+        '직무',
+        '회사',
+        '면접',
+        '질문',
+        '답변',
+        '포지션',
       ],
       en: [
         'please',
@@ -825,6 +837,17 @@ export const CONTENT_THRESHOLDS = {
         'you',
         'have',
         'faced',
+        // Generic words of any interview question: naming them is no sign the answer is on point.
+        'developer',
+        'engineer',
+        'role',
+        'position',
+        'job',
+        'company',
+        'candidate',
+        'interview',
+        'question',
+        'answer',
       ],
     },
     max_question_terms: 8,

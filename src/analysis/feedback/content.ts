@@ -2,13 +2,22 @@
 // the delivery items: what was observed, quoting the candidate's own words and numbers, then one to
 // three concrete things to try.
 import { CONTENT_THRESHOLDS, quote, type ContentAnalysis } from '../content/index.ts';
-import { itemTitle, type FeedbackItem, type FeedbackLang, type Severity } from './rules.ts';
+import { withinVideo, type Moment } from './moments.ts';
+import { type FeedbackItem, type FeedbackLang, type Severity } from './rules.ts';
 
 export type ContentFeedbackItem = FeedbackItem & { category: 'content' };
 type Part = 'situation' | 'task' | 'action' | 'result';
 
 const q = (text: string) => `'${quote(text)}'`;
 const list = (items: string[]) => items.map(q).join(', ');
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** What the specificity score counts, said as counts instead of the score. */
+interface Counted {
+  numbers: number;
+  skills: number;
+  named: number;
+}
 
 const PHRASES = {
   ko: {
@@ -39,10 +48,10 @@ const PHRASES = {
       task: "그 안에서 본인이 맡은 역할을 '제 역할은 ~였습니다'처럼 말해 보세요.",
       action: "본인이 한 일을 '저는 ~를 도입했습니다'처럼 주어와 동사를 넣어 말해 보세요.",
     } as Record<Part, string>,
-    numbersGood: (numbers: string[], score: number) =>
-      `${list(numbers)}처럼 수치를 들어 말했습니다(구체성 ${score.toFixed(2)}). 수치마다 무엇과 비교한 값인지도 함께 말하면 더 설득력 있습니다.`,
-    noNumbers: (claim: string | null, score: number) =>
-      `답변에 숫자가 하나도 없습니다(구체성 ${score.toFixed(2)}). ${
+    numbersGood: (numbers: string[], c: Counted) =>
+      `${list(numbers)}처럼 수치를 들어 말했습니다(수치 ${c.numbers}개, 기술명 ${c.skills}개, 프로젝트·회사 이름 ${c.named}개). 수치마다 무엇과 비교한 값인지도 함께 말하면 더 설득력 있습니다.`,
+    noNumbers: (claim: string | null, c: Counted) =>
+      `답변에 숫자가 하나도 없습니다(기술명 ${c.skills}개, 프로젝트·회사 이름 ${c.named}개). ${
         claim
           ? `1) ${q(claim)} 뒤에 있는 숫자를 더해 보세요: 얼마나, 몇 명, 몇 %였는지, 2) 사용한 기술이나 프로젝트 이름을 밝혀 보세요.`
           : '1) 규모(기간, 인원, 사용자 수)와 결과를 숫자로 말하고, 2) 사용한 기술이나 프로젝트 이름을 밝혀 보세요.'
@@ -92,10 +101,10 @@ const PHRASES = {
       task: "Say what your own part was ('my job was to …').",
       action: "Say what you did yourself ('I introduced …'), with you as the subject.",
     } as Record<Part, string>,
-    numbersGood: (numbers: string[], score: number) =>
-      `You backed the answer with figures: ${list(numbers)} (specificity ${score.toFixed(2)}). Saying what each figure is compared with makes it stronger.`,
-    noNumbers: (claim: string | null, score: number) =>
-      `The answer has no numbers (specificity ${score.toFixed(2)}). ${
+    numbersGood: (numbers: string[], c: Counted) =>
+      `You backed the answer with figures: ${list(numbers)} (${plural(c.numbers, 'figure', 'figures')}, ${plural(c.skills, 'named technology', 'named technologies')}, ${plural(c.named, 'named project or organisation', 'named projects or organisations')}). Saying what each figure is compared with makes it stronger.`,
+    noNumbers: (claim: string | null, c: Counted) =>
+      `The answer has no numbers (${plural(c.skills, 'named technology', 'named technologies')}, ${plural(c.named, 'named project or organisation', 'named projects or organisations')}). ${
         claim
           ? `1) Add the number behind ${q(claim)}: how much, how many, what percentage, 2) name the technology or the project.`
           : '1) Give the scale (time, team size, users) and the result as numbers, 2) name the technology or the project.'
@@ -124,27 +133,45 @@ export function contentFeedback(
 ): ContentFeedbackItem[] {
   const say = PHRASES[lang];
   const items: ContentFeedbackItem[] = [];
-  const add = (severity: Severity, topic: keyof typeof say.topics, message: string) =>
+  const add = (severity: Severity, topic: keyof typeof say.topics, message: string, moment: Moment | null) => {
+    const at = withinVideo(moment, content.duration_sec);
     items.push({
       level: 'video',
-      title: itemTitle(lang, severity, say.topics[topic]),
+      title: say.topics[topic],
       message,
       severity,
-      start_sec: null,
-      end_sec: null,
+      start_sec: at?.start ?? null,
+      end_sec: at?.end ?? null,
       category: 'content',
     });
+  };
   const { structure, specificity } = content;
   const sentence = (index: number) => content.sentences[index] ?? null;
+  // Moments are the sentences that carry the evidence, when the transcript had times (results stored
+  // before sentence times were kept have none, and their items no moment).
+  const said = (index: number | undefined): Moment | null => {
+    const times = index === undefined ? null : content.sentence_times?.[index];
+    return times ? { start: times.start_sec, end: times.end_sec } : null;
+  };
+  const last = content.sentences.length - 1;
+  const mentioning = (words: string[]) =>
+    content.sentences.flatMap((text, i) =>
+      words.every((word) => text.toLowerCase().includes(word.toLowerCase())) ? [i] : [],
+    );
 
+  // Moment: the first sentence, the one the judgement is about.
   const first = structure.conclusion_sentence;
   if (first !== null) {
     const laterResult = structure.star.result.map(sentence).find((s) => s !== null && s !== first) ?? null;
-    if (structure.conclusion_first) add('info', 'point', say.pointGood(first));
-    else add('suggestion', 'point', say.pointLate(first, laterResult));
+    const at = said(content.sentences.indexOf(first));
+    if (structure.conclusion_first) add('info', 'point', say.pointGood(first), at);
+    else add('suggestion', 'point', say.pointLate(first, laterResult), at);
   }
 
-  if (structure.missing.length === 0) add('info', 'star', say.starGood());
+  // Moment: complete → the first result sentence; a result missing → the last sentence (where the answer
+  // ended without one); situation or task missing → the first sentence (where they belong); only the
+  // action missing → the first task sentence (what was done should follow it).
+  if (structure.missing.length === 0) add('info', 'star', say.starGood(), said(structure.star.result[0]));
   else {
     const severe = structure.missing.includes('result') || structure.missing.length >= 3;
     const tips = structure.missing
@@ -152,31 +179,48 @@ export function contentFeedback(
       .sort((a, b) => (a === 'result' ? -1 : b === 'result' ? 1 : 0))
       .slice(0, 3)
       .map((part, i) => `${i + 1}) ${say.starTips[part]}`);
+    const missing = structure.missing;
+    const at = missing.includes('result')
+      ? said(last)
+      : missing.includes('situation') || missing.includes('task')
+        ? said(0)
+        : said(structure.star.task[0]);
     add(
       severe ? 'warning' : 'suggestion',
       'star',
-      `${say.starMissing(structure.missing.map((part) => say.parts[part]))} ${tips.join(' ')}`,
+      `${say.starMissing(missing.map((part) => say.parts[part]))} ${tips.join(' ')}`,
+      at,
     );
   }
 
+  // Moment: the sentence of the first figure; without figures, the result claim that needs one.
+  const counted = {
+    numbers: specificity.numbers.length,
+    skills: specificity.skills.length,
+    named: specificity.named_things.length,
+  };
   if (specificity.numbers.length) {
     add(
       'info',
       'specificity',
       say.numbersGood(
         specificity.numbers.slice(0, 3).map((n) => n.text),
-        specificity.score,
+        counted,
       ),
+      said(specificity.numbers[0]!.sentence),
     );
   } else {
-    const claim = structure.star.result.map(sentence).find((s) => s !== null) ?? null;
+    const claimIndex = structure.star.result.find((i) => sentence(i) !== null);
+    const claim = claimIndex === undefined ? null : sentence(claimIndex);
     add(
       specificity.score < rules.specificity.vague_below ? 'warning' : 'suggestion',
       'specificity',
-      say.noNumbers(claim, specificity.score),
+      say.noNumbers(claim, counted),
+      said(claimIndex),
     );
   }
 
+  // Moment: the sentence of the first hedge.
   if (content.hedge_count > 0) {
     const counts = new Map<string, number>();
     for (const hedge of content.hedges) counts.set(hedge.text, (counts.get(hedge.text) ?? 0) + 1);
@@ -185,20 +229,44 @@ export function contentFeedback(
       .slice(0, 3)
       .map(([text, n]) => (lang === 'ko' ? `${q(text)} ${n}번` : `${q(text)} ${n}×`))
       .join(', ');
-    add(content.hedge_count > rules.hedges_warning_above ? 'warning' : 'suggestion', 'hedges', say.hedges(quoted));
+    add(
+      content.hedge_count > rules.hedges_warning_above ? 'warning' : 'suggestion',
+      'hedges',
+      say.hedges(quoted),
+      said(content.hedges[0]?.sentence),
+    );
   }
 
+  // Moment: from the first to the last sentence that says the most repeated phrase (its words as stems,
+  // found inside the sentence's words).
   if (content.repeated_phrases.length) {
     const quoted = content.repeated_phrases
       .slice(0, 2)
-      .map((p) => (lang === 'ko' ? `${q(p.text)}(${p.count}번)` : `${q(p.text)} (${p.count} times)`))
+      .map((p) => (lang === 'ko' ? `${q(p.text)}(${p.count}번)` : `${q(p.text)} (${plural(p.count, 'time', 'times')})`))
       .join(', ');
-    add('suggestion', 'repeated', say.repeated(quoted));
+    const where = mentioning(content.repeated_phrases[0]!.text.split(' '));
+    const [from, to] = [said(where[0]), said(where.at(-1))];
+    add('suggestion', 'repeated', say.repeated(quoted), from && to ? { start: from.start, end: to.end } : null);
   }
 
+  // Moment: too long → from where the range's upper bound was reached to the end of the answer; too
+  // short → the last sentence, where the answer stopped.
   const { length } = content;
-  if (length.judgement !== 'ok') add('suggestion', 'length', say[length.judgement](length.value_sec, length.range_sec));
+  if (length.judgement !== 'ok') {
+    const [start, end] = [said(0), said(last)];
+    const over =
+      start && end && start.start + length.range_sec[1] < end.end
+        ? { start: start.start + length.range_sec[1], end: end.end }
+        : end;
+    add(
+      'suggestion',
+      'length',
+      say[length.judgement](length.value_sec, length.range_sec),
+      length.judgement === 'long' ? over : end,
+    );
+  }
 
+  // Moment: the first sentence, where the advice says to take up the question's words.
   const question = content.relevance.question;
   const terms = question.covered.length + question.missing.length;
   if (terms > 0 && question.covered.length / terms < rules.relevance.question_coverage_min) {
@@ -206,10 +274,16 @@ export function contentFeedback(
       question.covered.length === 0 ? 'warning' : 'suggestion',
       'question',
       say.questionMissed(question.missing.slice(0, 4)),
+      said(0),
     );
   }
+  // Moment: the first sentence naming one of the posting's skills; none named → nothing to point at.
   const posting = content.relevance.posting;
-  if (posting.covered.length) add('info', 'posting', say.postingSome(posting.covered.slice(0, 4)));
-  else if (posting.missing.length) add('suggestion', 'posting', say.postingNone(posting.missing.slice(0, 4)));
+  if (posting.covered.length) {
+    const named = content.sentences.findIndex((text) =>
+      posting.covered.some((skill) => text.toLowerCase().includes(skill.toLowerCase())),
+    );
+    add('info', 'posting', say.postingSome(posting.covered.slice(0, 4)), said(named === -1 ? undefined : named));
+  } else if (posting.missing.length) add('suggestion', 'posting', say.postingNone(posting.missing.slice(0, 4)), null);
   return items;
 }

@@ -3,14 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { GeminiClient } from '../../llm/gemini.ts';
 import type { AnalysisMetrics } from '../pipeline.ts';
-import {
-  FEEDBACK_RULES,
-  itemTitle,
-  SEVERITIES,
-  SEVERITY_TITLES,
-  type FeedbackItem,
-  type FeedbackLang,
-} from './rules.ts';
+import { FEEDBACK_RULES, SEVERITIES, type FeedbackItem, type FeedbackLang } from './rules.ts';
 
 const TRANSCRIPT_LIMIT = 2000;
 
@@ -59,14 +52,13 @@ export function coachPrompt(
   const percent = (ratio: number) => Math.round(ratio * 100);
   const range = ([low, high]: [number, number]) => `${low}–${high}`;
   const [smileLow, smileHigh] = rules.smile_natural;
-  const titles = SEVERITY_TITLES[lang];
   const answer = transcript
     ? transcript.slice(0, TRANSCRIPT_LIMIT) + (transcript.length > TRANSCRIPT_LIMIT ? '…' : '')
     : '(no transcript)';
   return [
     'You are an interview coach. Write feedback on one recorded answer to an interview question.',
     `Write in ${lang === 'ko' ? 'Korean' : 'English'}. Give 4 to 8 items, strengths first.`,
-    `Each item: severity (info, warning or suggestion, titled "${titles.info}", "${titles.warning}" and "${titles.suggestion}" before the topic), a short topic, and a message that quotes the measured number, says what it means, and gives one to three concrete things to do.`,
+    'Each item: severity (info for a strength, warning for something that needs work, suggestion for anything else), a short topic of a few words (the title shown; do not repeat the severity in it), and a message that quotes the measured number, says what it means, and gives one to three concrete things to do.',
     `Add start_sec and end_sec only for an item about one stretch of the video (a gaze-away segment, a pause of ${rules.long_pause_sec} s or more, ${rules.filler_cluster.count} or more fillers within ${rules.filler_cluster.window_sec} s).`,
     'Speak only of observable behaviour: where the eyes went, how often the face smiled, nods, pace, pauses, filler words, voice. Never judge personality, honesty or confidence from the face.',
     `Ideal ranges: looking at the camera ${percent(rules.gaze_good_min)}% or more; smiling ${percent(smileLow)}–${percent(smileHigh)}% of frames; ${range(rules.nods_ideal)} nods; ${range(rules.wpm_ideal)} English words a minute or ${range(rules.korean_syllables_per_sec_ideal)} Korean syllables a second of speaking time; ${rules.fillers_good_max} filler words or fewer. ` +
@@ -93,7 +85,7 @@ export async function geminiFeedback(
     const segment = item.start_sec !== undefined && item.end_sec !== undefined && item.end_sec >= item.start_sec;
     return {
       level: segment ? 'segment' : 'video',
-      title: itemTitle(input.lang, item.severity, item.topic),
+      title: item.topic,
       message: item.message,
       severity: item.severity,
       start_sec: segment ? item.start_sec! : null,

@@ -3,9 +3,10 @@
 // so a reader in the other language gets them rebuilt in theirs. Gemini's delivery items cannot be
 // rebuilt and stay as written, each item saying which language it is in. Nothing is written back.
 import { CONTENT_THRESHOLDS, type ContentAnalysis } from '../content/index.ts';
+import type { LongestStretches } from '../metrics.ts';
 import type { AnalysisMetrics } from '../pipeline.ts';
 import { contentFeedback } from './content.ts';
-import { FEEDBACK_RULES, ruleBasedFeedback, type FeedbackItem, type FeedbackLang } from './rules.ts';
+import { FEEDBACK_RULES, ruleBasedFeedback, type FeedbackItem, type FeedbackLang, type RuleInputs } from './rules.ts';
 
 /** What a stored feedback row carries that the rules write. */
 export interface StoredItem {
@@ -20,9 +21,13 @@ export interface StoredItem {
 
 /**
  * What the rules read, as stored with a result (the results' metrics block): the metric columns, the
- * measures, the content measures and the metadata (with feedback_mode, feedback_lang, the rules used).
+ * measures (with what the moments are picked from), the content measures and the metadata (with
+ * feedback_mode, feedback_lang, the rules used, the duration the moments are kept within).
  */
 export type StoredFeedbackInputs = Pick<AnalysisMetrics, 'gaze_away_segments' | 'speech'> & {
+  /** Absent from results stored before they were measured. */
+  nod_times_sec?: number[];
+  longest_stretches?: LongestStretches;
   center_gaze_ratio: number | null;
   smile_ratio: number | null;
   nod_count: number | null;
@@ -31,6 +36,7 @@ export type StoredFeedbackInputs = Pick<AnalysisMetrics, 'gaze_away_segments' | 
   metadata: {
     confidence?: AnalysisMetrics['metadata']['confidence'];
     outlier_flags?: AnalysisMetrics['metadata']['outlier_flags'];
+    duration_sec?: number | null;
     feedback_mode?: string;
     feedback_lang?: FeedbackLang;
     feedback_rules?: typeof FEEDBACK_RULES;
@@ -59,7 +65,7 @@ export function rebuildFeedback(
   const metadata = inputs.metadata;
   const ruleBased = metadata?.feedback_mode === 'rule-based' && metadata.confidence && metadata.outlier_flags;
   const delivery = ruleBased
-    ? ruleBasedFeedback(inputs as unknown as AnalysisMetrics, lang, {
+    ? ruleBasedFeedback(inputs as unknown as RuleInputs, lang, {
         ...FEEDBACK_RULES,
         ...metadata.feedback_rules,
       })

@@ -3,7 +3,18 @@
 // It speaks only of observable behaviour: where the eyes went, how often the face smiled, pace,
 // pauses, fillers; never of personality or confidence read from a face.
 import type { Lang } from '../../config.ts';
+import type { LongestStretches } from '../metrics.ts';
 import type { AnalysisMetrics } from '../pipeline.ts';
+import {
+  densest,
+  instant,
+  longest,
+  paceMoment,
+  speechWithoutNod,
+  stretchMoment,
+  withinVideo,
+  type Moment,
+} from './moments.ts';
 
 export const FEEDBACK_RULES = {
   gaze_good_min: 0.7,
@@ -32,6 +43,15 @@ export const FEEDBACK_RULES = {
   blink_rate_typical_per_min: [10, 32] as [number, number],
   /** This many fillers within the window make a cluster worth pointing at. */
   filler_cluster: { count: 3, window_sec: 10 },
+  /** What the moment pickers (moments.ts) need; the rule each line follows is written where it is added. */
+  moments: {
+    /** A face stretch (eye contact, a smile, no smile, no face) shorter than this is not pointed at. */
+    min_stretch_sec: 1,
+    /** A transcript segment with less speech than this is too short to show a pace. */
+    pace_min_speaking_sec: 2,
+    /** Too many nods: the window of this length that holds the most of them. */
+    nod_window_sec: 10,
+  },
 };
 
 export const SEVERITIES = ['info', 'warning', 'suggestion'] as const;
@@ -47,14 +67,17 @@ export interface FeedbackItem {
   end_sec: number | null;
 }
 
-/** What each severity is called in front of an item's topic, whoever wrote the item (rules or Gemini). */
-export const SEVERITY_TITLES: Record<FeedbackLang, Record<Severity, string>> = {
+/**
+ * What each severity was called in front of an item's topic in titles stored before titles became the
+ * topic alone (the web app's group headings already say it; API clients read `severity`).
+ */
+export const LEGACY_SEVERITY_TITLES: Record<FeedbackLang, Record<Severity, string>> = {
   ko: { info: '강점', warning: '개선 필요', suggestion: '제안' },
   en: { info: 'Strength', warning: 'Needs work', suggestion: 'Suggestion' },
 };
 
-export const itemTitle = (lang: FeedbackLang, severity: Severity, topic: string) =>
-  `${SEVERITY_TITLES[lang][severity]}: ${topic}`;
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+const nodTimes = (n: number) => (n === 1 ? 'once' : `${n} times`);
 
 const percent = (ratio: number) => `${Math.round(ratio * 100)}%`;
 const seconds = (start: number, end: number) => `${start.toFixed(1)}–${end.toFixed(1)}`;
@@ -93,7 +116,7 @@ const PHRASES = {
     nodsMany: (n: number) =>
       `고개를 ${n}번 끄덕였습니다. 잦은 끄덕임은 산만해 보일 수 있으니 핵심 대목에서만 한두 번 끄덕여 보세요.`,
     nodsFew: (n: number) =>
-      `고개를 ${n}번 끄덕였습니다. 질문을 들을 때나 요점을 말할 때 한두 번 끄덕이면 반응이 자연스러워집니다.`,
+      `${n === 0 ? '고개를 끄덕이지 않았습니다' : `고개를 ${n}번 끄덕였습니다`}. 질문을 들을 때나 요점을 말할 때 한두 번 끄덕이면 반응이 자연스러워집니다.`,
     noTranscript: (why: string) => `말 속도와 채움말은 분석하지 않았습니다: ${why}`,
     syllablesGood: (rate: number) => `말하는 동안 초당 ${rate.toFixed(1)}음절로 듣기 편한 속도입니다.`,
     syllablesOff: (rate: number, [a, b]: number[]) =>
@@ -101,7 +124,8 @@ const PHRASES = {
     wpmGood: (wpm: number) => `말하는 동안 분당 ${Math.round(wpm)}단어로 안정적인 속도입니다.`,
     wpmOff: (wpm: number, [a, b]: number[]) =>
       `말하는 동안 분당 ${Math.round(wpm)}단어입니다(권장 ${a}–${b}). ${wpm > b! ? '문장 사이에 짧게 쉬어 보세요.' : '답변 구조를 미리 정리해 두면 더 매끄럽게 이어집니다.'}`,
-    fillersGood: (n: number) => `채움말이 ${n}번으로 적습니다. 다만 전사 과정에서 일부가 빠질 수 있습니다.`,
+    fillersGood: (n: number) =>
+      `${n === 0 ? '채움말이 들리지 않았습니다' : `채움말이 ${n}번으로 적습니다`}. 다만 전사 과정에서 일부가 빠질 수 있습니다.`,
     fillersMany: (n: number) =>
       `"음", "어" 같은 채움말이 최소 ${n}번 들렸습니다. 1) 말을 잇기 전에 채움말 대신 잠깐 멈추고, 2) 답변의 첫 문장을 미리 정해 두세요.`,
     gazeAway: (s: number, e: number, dir: string) =>
@@ -140,11 +164,11 @@ const PHRASES = {
       `You smiled in ${percent(r)} of the frames (natural range ${percent(a!)}–${percent(b!)}). 1) Keep a calm face for serious points, 2) save smiles for greetings and good news.`,
     smileNear: (r: number, [a, b]: number[]) =>
       `You smiled in ${percent(r)} of the frames; ${percent(a!)}–${percent(b!)} looks natural.`,
-    nodsGood: (n: number) => `You nodded ${n} time(s), a fitting amount of visible response.`,
+    nodsGood: (n: number) => `You nodded ${nodTimes(n)}, a fitting amount of visible response.`,
     nodsMany: (n: number) =>
       `You nodded ${n} times. Frequent nodding can look restless; keep it to one or two key moments.`,
     nodsFew: (n: number) =>
-      `You nodded ${n} time(s). A nod or two while listening or making a point makes your responses visible.`,
+      `${n === 0 ? 'You did not nod' : `You nodded ${nodTimes(n)}`}. A nod or two while listening or making a point makes your responses visible.`,
     noTranscript: (why: string) => `Pace and filler words were not analysed: ${why}`,
     syllablesGood: (rate: number) => `You spoke ${rate.toFixed(1)} syllables a second, an easy pace to follow.`,
     syllablesOff: (rate: number, [a, b]: number[]) =>
@@ -152,7 +176,8 @@ const PHRASES = {
     wpmGood: (wpm: number) => `You spoke ${Math.round(wpm)} words a minute while speaking, a steady pace.`,
     wpmOff: (wpm: number, [a, b]: number[]) =>
       `You spoke ${Math.round(wpm)} words a minute while speaking (recommended ${a}–${b}). ${wpm > b! ? '1) Pause between sentences, 2) stress the key words.' : '1) Outline your answer beforehand, 2) link your sentences instead of stopping.'}`,
-    fillersGood: (n: number) => `Only ${n} filler word(s); transcription may have missed a few.`,
+    fillersGood: (n: number) =>
+      `${n === 0 ? 'No filler words were heard' : `Only ${plural(n, 'filler word', 'filler words')}`}; transcription may have missed a few.`,
     fillersMany: (n: number) =>
       `At least ${n} filler words ("um", "uh", "like"). 1) Pause silently instead, 2) decide your first sentence before you start.`,
     gazeAway: (s: number, e: number, dir: string) =>
@@ -160,7 +185,7 @@ const PHRASES = {
     pause: (s: number, e: number, d: number) =>
       `From ${seconds(s, e)} s you stopped for ${d.toFixed(1)} s. If you need time to think, say so ("let me think for a moment").`,
     fillerCluster: (s: number, e: number, n: number) =>
-      `${n} filler words cluster around ${seconds(s, e)} s. Prepare this part of the answer.`,
+      `${plural(n, 'filler word', 'filler words')} cluster around ${seconds(s, e)} s. Prepare this part of the answer.`,
   },
 };
 
@@ -185,94 +210,158 @@ export function fillerClusters(
   return clusters;
 }
 
+/**
+ * What the rules read: the analysis metrics, or the same figures as stored with a result (the measures
+ * added later, with moments, are absent from results stored before them).
+ */
+export type RuleInputs = Omit<AnalysisMetrics, 'longest_stretches'> & { longest_stretches?: LongestStretches };
+
 export function ruleBasedFeedback(
-  metrics: AnalysisMetrics,
+  metrics: RuleInputs,
   lang: FeedbackLang = 'ko',
   rules = FEEDBACK_RULES,
 ): FeedbackItem[] {
   const say = PHRASES[lang];
   const items: FeedbackItem[] = [];
+  const durationSec = metrics.metadata.duration_sec;
   const add = (
     severity: Severity,
     topic: keyof typeof say.topics,
     message: string,
-    segment?: { start: number; end: number },
-  ) =>
+    moment: Moment | null = null,
+    level: FeedbackItem['level'] = 'video',
+  ) => {
+    // Word times from a transcription engine can run past the video's end: clipped, or dropped.
+    const at = withinVideo(moment, durationSec);
     items.push({
-      level: segment ? 'segment' : 'video',
-      title: itemTitle(lang, severity, say.topics[topic]),
+      level: at ? level : 'video',
+      title: say.topics[topic],
       message,
       severity,
-      start_sec: segment?.start ?? null,
-      end_sec: segment?.end ?? null,
+      start_sec: at?.start ?? null,
+      end_sec: at?.end ?? null,
     });
+  };
+  const segment = (start: number, end: number): [Moment, 'segment'] => [{ start, end }, 'segment'];
+  const moments = rules.moments;
+  const stretches = metrics.longest_stretches;
+  const speech = metrics.speech;
+  const speechStretches = speech?.speech_segments ?? [];
 
   const { confidence, outlier_flags } = metrics.metadata;
   const validRatio = confidence.valid_frame_ratio;
   if (validRatio === null || validRatio < rules.valid_frame_ratio_min) {
-    add('warning', 'reliability', say.fewFaces(validRatio ?? 0));
+    // Moment: the longest stretch without a face.
+    add('warning', 'reliability', say.fewFaces(validRatio ?? 0), stretchMoment(stretches?.face_missing, moments));
   } else {
     const outliers = outlier_flags.pose_outlier_ratio ?? 0;
+    // No moment: rejected readings are scattered single frames, and the timeline does not keep them apart.
     if (outliers >= rules.pose_outlier_ratio_max) add('suggestion', 'reliability', say.unstablePose(outliers));
 
+    // Moment: a strength shows the longest stretch of eye contact; otherwise the longest look-away.
     const gaze = metrics.center_gaze_ratio ?? 0;
-    if (gaze >= rules.gaze_good_min) add('info', 'gaze', say.gazeGood(gaze));
-    else add(gaze < rules.gaze_weak_below ? 'warning' : 'suggestion', 'gaze', say.gazeLow(gaze, rules.gaze_good_min));
+    if (gaze >= rules.gaze_good_min)
+      add('info', 'gaze', say.gazeGood(gaze), stretchMoment(stretches?.eye_contact, moments));
+    else
+      add(
+        gaze < rules.gaze_weak_below ? 'warning' : 'suggestion',
+        'gaze',
+        say.gazeLow(gaze, rules.gaze_good_min),
+        longest(metrics.gaze_away_segments),
+      );
 
+    // Moment: too little smiling → the longest stretch without a smile; too much → the longest smile; in
+    // range → the longest smile, an example to keep.
     const smile = metrics.smile_ratio ?? 0;
     const [low, high] = rules.smile_natural;
-    if (smile >= low && smile <= high) add('info', 'smile', say.smileGood(smile));
-    else if (smile < rules.smile_weak_below) add('warning', 'smile', say.smileLow(smile, rules.smile_natural));
-    else if (smile > rules.smile_excess_above) add('warning', 'smile', say.smileHigh(smile, rules.smile_natural));
-    else add('suggestion', 'smile', say.smileNear(smile, rules.smile_natural));
+    const longestSmile = stretchMoment(stretches?.smiling, moments);
+    const longestNoSmile = stretchMoment(stretches?.not_smiling, moments);
+    if (smile >= low && smile <= high) add('info', 'smile', say.smileGood(smile), longestSmile);
+    else if (smile < rules.smile_weak_below)
+      add('warning', 'smile', say.smileLow(smile, rules.smile_natural), longestNoSmile);
+    else if (smile > rules.smile_excess_above)
+      add('warning', 'smile', say.smileHigh(smile, rules.smile_natural), longestSmile);
+    else
+      add(
+        'suggestion',
+        'smile',
+        say.smileNear(smile, rules.smile_natural),
+        smile < low ? longestNoSmile : longestSmile,
+      );
 
+    // Moment: in range → the first nod; too many → the window of nod_window_sec with the most nods;
+    // too few → the longest stretch of speech without one.
     const nods = metrics.nod_count;
-    if (nods >= rules.nods_ideal[0] && nods <= rules.nods_ideal[1]) add('info', 'nods', say.nodsGood(nods));
-    else if (nods >= rules.nods_excess_min) add('warning', 'nods', say.nodsMany(nods));
-    else add('suggestion', 'nods', nods > rules.nods_ideal[1] ? say.nodsMany(nods) : say.nodsFew(nods));
+    const nodTimes = metrics.nod_times_sec ?? [];
+    const manyNods = densest(nodTimes, moments.nod_window_sec);
+    if (nods >= rules.nods_ideal[0] && nods <= rules.nods_ideal[1])
+      add('info', 'nods', say.nodsGood(nods), instant(nodTimes.length ? Math.min(...nodTimes) : null));
+    else if (nods >= rules.nods_excess_min) add('warning', 'nods', say.nodsMany(nods), manyNods);
+    else if (nods > rules.nods_ideal[1]) add('suggestion', 'nods', say.nodsMany(nods), manyNods);
+    else add('suggestion', 'nods', say.nodsFew(nods), speechWithoutNod(speechStretches, nodTimes));
 
-    for (const segment of metrics.gaze_away_segments) {
+    for (const away of metrics.gaze_away_segments) {
       add(
         'suggestion',
         'gazeAway',
-        say.gazeAway(segment.start_sec, segment.end_sec, say.directions[segment.direction]),
-        {
-          start: segment.start_sec,
-          end: segment.end_sec,
-        },
+        say.gazeAway(away.start_sec, away.end_sec, say.directions[away.direction]),
+        ...segment(away.start_sec, away.end_sec),
       );
     }
   }
 
-  const speech = metrics.speech;
   if (speech && speech.stt_status === 'ok') {
+    // Moment: outside the range → the fastest (slowest) transcript segment beyond it; in range → the
+    // in-range segment with the most speech.
+    const paceSegments = speech.pace_segments ?? [];
+    const judged = (rate: number, [a, b]: [number, number]) => (rate > b ? 'fast' : rate < a ? 'slow' : 'in_range');
     if (speech.syllables_per_sec !== null) {
       const rate = speech.syllables_per_sec;
-      const [a, b] = rules.korean_syllables_per_sec_ideal;
-      if (rate >= a && rate <= b) add('info', 'pace', say.syllablesGood(rate));
-      else add('suggestion', 'pace', say.syllablesOff(rate, rules.korean_syllables_per_sec_ideal));
+      const range = rules.korean_syllables_per_sec_ideal;
+      const at = paceMoment(paceSegments, 'syllables_per_sec', range, judged(rate, range), moments);
+      if (judged(rate, range) === 'in_range') add('info', 'pace', say.syllablesGood(rate), at);
+      else add('suggestion', 'pace', say.syllablesOff(rate, range), at);
     } else if (speech.wpm_speaking !== null) {
       const wpm = speech.wpm_speaking;
-      const [a, b] = rules.wpm_ideal;
-      if (wpm >= a && wpm <= b) add('info', 'pace', say.wpmGood(wpm));
-      else add('suggestion', 'pace', say.wpmOff(wpm, rules.wpm_ideal));
+      const range = rules.wpm_ideal;
+      const at = paceMoment(paceSegments, 'wpm_speaking', range, judged(wpm, range), moments);
+      if (judged(wpm, range) === 'in_range') add('info', 'pace', say.wpmGood(wpm), at);
+      else add('suggestion', 'pace', say.wpmOff(wpm, range), at);
     }
+    // Moment: few fillers → the first one heard; many → the densest window of filler_cluster.window_sec.
+    // Engines without word times give fillers no time, and then no moment.
     const fillers = metrics.filler_count ?? 0;
-    if (fillers <= rules.fillers_good_max) add('info', 'fillers', say.fillersGood(fillers));
-    else add(fillers >= rules.fillers_weak_min ? 'warning' : 'suggestion', 'fillers', say.fillersMany(fillers));
+    const fillerTimes = speech.fillers.flatMap((f) => (f.t === null ? [] : [f.t]));
+    if (fillers <= rules.fillers_good_max)
+      add('info', 'fillers', say.fillersGood(fillers), instant(fillerTimes.length ? Math.min(...fillerTimes) : null));
+    else
+      add(
+        fillers >= rules.fillers_weak_min ? 'warning' : 'suggestion',
+        'fillers',
+        say.fillersMany(fillers),
+        densest(fillerTimes, rules.filler_cluster.window_sec),
+      );
     for (const cluster of fillerClusters(speech.fillers, rules)) {
-      add('suggestion', 'fillerCluster', say.fillerCluster(cluster.start, cluster.end, cluster.count), cluster);
+      add(
+        'suggestion',
+        'fillerCluster',
+        say.fillerCluster(cluster.start, cluster.end, cluster.count),
+        ...segment(cluster.start, cluster.end),
+      );
     }
   } else if (speech && speech.stt_status !== 'no_speech') {
-    // A note about the analysis, not a strength: info items are titled as strengths.
+    // A note about the analysis, not a strength: info items are shown as strengths. No moment: it is
+    // about the whole recording.
     add('suggestion', 'speech', say.noTranscript(speech.stt_message ?? speech.stt_status));
   }
   for (const pause of speech?.pauses ?? []) {
     if (pause.duration_sec >= rules.long_pause_sec) {
-      add('suggestion', 'pause', say.pause(pause.start_sec, pause.end_sec, pause.duration_sec), {
-        start: pause.start_sec,
-        end: pause.end_sec,
-      });
+      add(
+        'suggestion',
+        'pause',
+        say.pause(pause.start_sec, pause.end_sec, pause.duration_sec),
+        ...segment(pause.start_sec, pause.end_sec),
+      );
     }
   }
   return items;

@@ -5,7 +5,7 @@ import type { SpeechSettings } from '../../config.ts';
 import { SPEECH_THRESHOLDS } from '../thresholds.ts';
 import { acousticFrames, countSyllableNuclei, voiceMeasures, type VoiceMeasures } from './acoustic.ts';
 import { findFillers, wordsOf, type Filler } from './fillers.ts';
-import { pace } from './pace.ts';
+import { pace, segmentPace, type SegmentPace } from './pace.ts';
 import { geminiEngine } from './stt/gemini.ts';
 import { openaiEngine } from './stt/openai.ts';
 import { SttUnavailable, type SttEngine, type Transcript } from './stt/types.ts';
@@ -34,6 +34,11 @@ export interface SpeechMeasures {
   word_count: number | null;
   wpm_speaking: number | null;
   syllables_per_sec: number | null;
+  /**
+   * The pace of each transcript segment (see segmentPace), for feedback to point at a stretch outside
+   * the range; empty without a transcript, absent from results stored before it was measured.
+   */
+  pace_segments?: SegmentPace[];
   /** From syllable nuclei in the sound alone; an estimate, available without a transcript. */
   syllables_per_sec_estimated: number | null;
   fillers: Filler[];
@@ -144,6 +149,7 @@ export async function analyzeSpeech(
     word_count: null,
     wpm_speaking: null,
     syllables_per_sec: null,
+    pace_segments: [],
     fillers: [],
   };
   if (!audio || audio.length === 0) {
@@ -219,6 +225,7 @@ export async function analyzeSpeech(
       word_count: measures.word_count,
       wpm_speaking: measures.wpm_speaking,
       syllables_per_sec: measures.syllables_per_sec,
+      pace_segments: segmentPace(transcript.segments, stretches, durationSec, transcript.text),
       fillers,
     },
   };

@@ -50,3 +50,45 @@ export function pace(text: string, durationSec: number, speakingTimeSec: number)
     syllables_per_sec: syllables > 0 && speakingTimeSec > 0 ? round(syllables / speakingTimeSec, 2) : null,
   };
 }
+
+export interface SegmentPace {
+  start_sec: number;
+  end_sec: number;
+  /** Speech heard (voice activity) inside the segment: the time its rate is over. */
+  speaking_sec: number;
+  wpm_speaking: number | null;
+  syllables_per_sec: number | null;
+}
+
+/**
+ * The pace of each transcript segment over the speech heard inside it, in the unit of the whole
+ * answer's figure (Korean: syllables a second), so feedback can point at the fastest or slowest
+ * stretch. Segment times are clipped to the video; a segment with no speech inside it is left out.
+ */
+export function segmentPace(
+  segments: Array<{ start: number; end: number; text: string }>,
+  speech: Array<{ start_sec: number; end_sec: number }>,
+  durationSec: number,
+  fullText: string,
+): SegmentPace[] {
+  const korean = HANGUL.test(fullText);
+  return segments.flatMap((segment) => {
+    const start = Math.max(0, segment.start);
+    const end = Math.min(durationSec, segment.end);
+    const speaking = speech.reduce(
+      (sum, s) => sum + Math.max(0, Math.min(end, s.end_sec) - Math.max(start, s.start_sec)),
+      0,
+    );
+    if (end <= start || speaking <= 0) return [];
+    const measured = pace(segment.text, end - start, speaking);
+    return [
+      {
+        start_sec: round(start, 2),
+        end_sec: round(end, 2),
+        speaking_sec: round(speaking, 2),
+        wpm_speaking: measured.wpm_speaking,
+        syllables_per_sec: korean ? measured.syllables_per_sec : null,
+      },
+    ];
+  });
+}

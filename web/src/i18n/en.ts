@@ -231,6 +231,7 @@ export const en: Messages = {
   practise: 'To practise',
   notes: 'Notes',
   contentTag: 'Content',
+  feedbackMore: { showAll: (hidden: number) => `Show all (${hidden} more)`, showFewer: 'Show fewer' },
   state: { ok: 'Good', watch: 'Watch', practise: 'Practise', none: 'Not measured' },
   target: (range: string) => `Target ${range}`,
   card: {

@@ -245,6 +245,8 @@ export const ko = {
   notes: '참고',
   /** Marks a coaching line about what the answer said (from the transcript), not how it was said. */
   contentTag: '답변 내용',
+  /** The feedback list shows a few lines first (UX: at most two or three things to practise). */
+  feedbackMore: { showAll: (hidden: number) => `더 보기 (${hidden}개)`, showFewer: '접기' },
   state: { ok: '좋음', watch: '주의', practise: '연습 필요', none: '측정 안 됨' } as Record<string, string>,
   target: (range: string) => `목표 ${range}`,
   card: {
