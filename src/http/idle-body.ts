@@ -51,6 +51,8 @@ export function cutStalledBodies(app: FastifyInstance, idleMs: number, totalMs =
     const { headers } = request.raw;
     const hasBody = headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
     if (!hasBody || request.raw.complete || /^multipart\//i.test(headers['content-type'] ?? '')) return;
+    // A request made in the process (app.inject: the demo data, tests) has no connection to watch.
+    if (typeof request.raw.setTimeout !== 'function') return;
     const idle = cutWhenIdle(request, idleMs, totalMs);
     request.raw.once('end', () => idle.stop());
     reply.raw.once('close', () => idle.stop());
