@@ -37,9 +37,17 @@ export async function registerJwt(app: FastifyInstance, options: { secret: strin
     sign: { algorithm: 'HS256', expiresIn: options.expiresIn },
     // Verified tokens are remembered (until they expire) so a client's repeated calls skip the HMAC.
     // A token without `exp` would never expire, and one without `sub` names nobody: both are refused.
-    verify: { algorithms: ['HS256'], cache: true, requiredClaims: ['exp', 'sub'] },
+    verify: { algorithms: ['HS256'], cache: true, requiredClaims: ['exp', 'sub'], extractToken: bearerToken },
     formatUser: (payload) => ({ id: payload.sub, email: payload.email }),
   });
+}
+
+// RFC 7235: `credentials = auth-scheme 1*SP token68`, the scheme in any case. The plugin's own reading
+// takes exactly one space, and answered `Bearer  <token>` with 401.
+const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
+
+function bearerToken(request: FastifyRequest): string | undefined {
+  return BEARER.exec(request.headers.authorization ?? '')?.[1];
 }
 
 /** Adds the token check to every route of `scope` that is not marked public. */
@@ -93,5 +101,6 @@ async function authenticateSignedMediaUrl(
 
 /** A `user_id` given in a query, path or form field must be the caller's own. */
 export function assertSelf(request: FastifyRequest, userId: string | undefined): void {
-  if (userId !== undefined && userId !== request.user.id) throw new Errors.NotOwner();
+  // Ids are stored in lower case; a client may write them in upper case.
+  if (userId !== undefined && userId.toLowerCase() !== request.user.id) throw new Errors.NotOwner();
 }

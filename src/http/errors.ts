@@ -3,12 +3,30 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import createError from '@fastify/error';
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { isInvalidText } from '../db/index.ts';
 
 export const Errors = {
   BadUrl: createError('BAD_URL', 'The URL is not valid (malformed percent-encoding)', 400),
+  BadQuery: createError(
+    'BAD_URL',
+    // Said with no arguments, so the % signs stay as written.
+    'The query string is not valid: each % must start the percent-encoding of UTF-8 text, such as %20 (write % itself as %25)',
+    400,
+  ),
+  InvalidJson: createError(
+    'INVALID_JSON',
+    'The body is not valid JSON, or it has a "__proto__" key or a "constructor" key holding "prototype", which are not allowed',
+    400,
+  ),
+  BodyTooLarge: createError('BODY_TOO_LARGE', 'The request body is larger than the limit of %s', 413),
+  InvalidPreflight: createError(
+    'INVALID_PREFLIGHT',
+    'A CORS preflight (OPTIONS) needs the Origin and Access-Control-Request-Method headers',
+    400,
+  ),
+  RouteNotFound: createError('ROUTE_NOT_FOUND', 'Route %s %s not found', 404),
   NotAuthenticated: createError('NOT_AUTHENTICATED', 'Not authenticated', 401),
   InvalidToken: createError('INVALID_TOKEN', 'Invalid authentication credentials', 401),
   TokenExpired: createError('TOKEN_EXPIRED', 'Token has expired', 401),
@@ -131,16 +149,63 @@ export const ErrorReply = Type.Object(
   { $id: 'ErrorReply', description: 'Every error has this shape; `errors` lists validation failures.' },
 );
 
-// Fastify's and its plugins' codes whose status we correct.
-const STATUS_BY_CODE: Record<string, number> = {
-  FST_INVALID_MULTIPART_CONTENT_TYPE: 415,
+/**
+ * Fastify's and its plugins' own errors, as ours: a stable code of our catalogue and a message that
+ * says what to send instead. Null leaves the error as it is.
+ */
+function ourVersionOf(error: FastifyError, request: FastifyRequest): FastifyError | null {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new Errors.BodyTooLarge(sizeInWords(request.routeOptions.bodyLimit));
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return new Errors.UnsupportedMedia(
+        takesForm(request)
+          ? 'Send this request as a form, with Content-Type: multipart/form-data'
+          : 'Send the body as JSON, with Content-Type: application/json',
+      );
+    // Malformed JSON and JSON with a prototype-poisoning key end alike: Fastify's parser keeps no cause.
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new Errors.InvalidJson();
+    // A path the file server will not look up (`/api//users/me`, a folder such as `/assets/`) is one
+    // that does not exist, whatever the reason.
+    case 'FST_STATIC_FORBIDDEN_PATH':
+      return routeNotFound(request);
+  }
+  if (error.statusCode === 403 && !error.code) return routeNotFound(request);
+  return null;
+}
+
+const takesForm = (request: FastifyRequest) =>
+  (request.routeOptions.schema as { consumes?: string[] } | undefined)?.consumes?.includes('multipart/form-data') ??
+  false;
+
+const routeNotFound = (request: FastifyRequest) =>
+  // The path only: a query may carry a credential, and a reply that echoes it ends up in logs and caches.
+  new Errors.RouteNotFound(request.method, request.url.split('?')[0]!.slice(0, 200));
+
+function sizeInWords(bytes: number): string {
+  const mb = bytes / 1024 / 1024;
+  return Number.isInteger(mb) ? `${mb} MB` : `${bytes} bytes`;
+}
+
+/** Codes for the 4xx of Fastify and its plugins that have no counterpart in the catalogue. */
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  413: 'BODY_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA',
 };
 
 export function registerErrorHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error.validation) {
-      const errors = error.validation.map((issue) => ({
-        loc: [error.validationContext, issue.instancePath.replace(/^\//, '').replaceAll('/', '.')]
+  refuseMalformedQueries(app);
+  answerPreflightErrorsInOurShape(app);
+  app.setErrorHandler((rawError: FastifyError, request, reply) => {
+    if (rawError.validation) {
+      const errors = rawError.validation.map((issue) => ({
+        loc: [rawError.validationContext, issue.instancePath.replace(/^\//, '').replaceAll('/', '.')]
           .filter(Boolean)
           .join('.'),
         msg: issue.message ?? 'is invalid',
@@ -152,11 +217,12 @@ export function registerErrorHandlers(app: FastifyInstance): void {
         errors,
       });
     }
-    if (isInvalidText(error)) {
+    if (isInvalidText(rawError)) {
       const invalid = new Errors.InvalidText();
       return reply.status(invalid.statusCode).send({ detail: invalid.message, code: invalid.code });
     }
-    const status = STATUS_BY_CODE[error.code] ?? error.statusCode ?? 500;
+    const error = ourVersionOf(rawError, request) ?? rawError;
+    const status = error.statusCode ?? 500;
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');
       // 502 and 503 are an outside service or a setting, said with our own message; any other 5xx is ours.
@@ -167,7 +233,42 @@ export function registerErrorHandlers(app: FastifyInstance): void {
       });
     }
     if (status === 401) reply.header('www-authenticate', 'Bearer');
-    return reply.status(status).send({ detail: error.message, code: error.code ?? 'BAD_REQUEST' });
+    const code = !error.code || error.code.startsWith('FST_') ? (CODE_BY_STATUS[status] ?? 'BAD_REQUEST') : error.code;
+    return reply.status(status).send({ detail: error.message, code });
+  });
+}
+
+/**
+ * A query whose percent-encoding is broken (`%E`, or `%ED%95`, which is not UTF-8) is refused, as a
+ * path is by the router: Fastify's parser would keep such a value raw, and store it as given.
+ */
+function refuseMalformedQueries(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request) => {
+    const start = request.url.indexOf('?');
+    if (start === -1) return;
+    for (const part of request.url.slice(start + 1).split('&')) {
+      if (!part.includes('%')) continue;
+      try {
+        decodeURIComponent(part);
+      } catch {
+        throw new Errors.BadQuery();
+      }
+    }
+  });
+}
+
+/**
+ * The CORS plugin answers an OPTIONS request that lacks the preflight's headers with a plain-text 400
+ * of its own, outside the error handler; it gets our shape here.
+ */
+function answerPreflightErrorsInOurShape(app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.method !== 'OPTIONS' || reply.statusCode !== 400 || payload !== 'Invalid Preflight Request') {
+      return payload;
+    }
+    const error = new Errors.InvalidPreflight();
+    reply.type('application/json; charset=utf-8');
+    return JSON.stringify({ detail: error.message, code: error.code });
   });
 }
 

@@ -56,8 +56,34 @@ export function createMediaUrlSigner(jwtSecret: string, ttlSec: number): MediaUr
   };
 }
 
-/** A URL for the log: the signature is a credential while it lasts, like a token. */
+/**
+ * A URL for the log, with every credential and every answer's text in its query replaced. Names are
+ * compared as the server reads them, decoded (`%73ignature` is `signature`): a signature lasts as long
+ * as its URL, a token (`access_token`, any name with "token", "password" or "secret") longer, and an
+ * answer's text (the follow-up route takes `answer_text` in the query) is the candidate's.
+ */
 export function redactSignature(url: string): string {
-  // An answer's text may come in the query (the follow-up route's answer_text): it is the candidate's.
-  return url.replace(/([?&](?:signature|answer_text)=)[^&]*/g, '$1[Redacted]');
+  const start = url.indexOf('?');
+  if (start === -1) return url;
+  const query = url
+    .slice(start + 1)
+    .split('&')
+    .map((part) => {
+      const equals = part.indexOf('=');
+      const name = equals === -1 ? part : part.slice(0, equals);
+      return isSecretName(decodedName(name)) ? `${name}=[Redacted]` : part;
+    });
+  return `${url.slice(0, start)}?${query.join('&')}`;
 }
+
+function decodedName(name: string): string {
+  try {
+    return decodeURIComponent(name.replaceAll('+', ' ')).toLowerCase();
+  } catch {
+    // Refused by the server (400 BAD_URL), but logged first: judged by what can be read of it.
+    return name.replace(/%[0-9a-f]{2}/gi, (escape) => String.fromCharCode(parseInt(escape.slice(1), 16))).toLowerCase();
+  }
+}
+
+const SECRET_NAMES = new Set(['signature', 'answer_text']);
+const isSecretName = (name: string) => SECRET_NAMES.has(name.trim()) || /token|password|secret/.test(name);

@@ -1,7 +1,8 @@
 // Schema pieces every resource shares. Route schemas validate requests, shape replies (so nothing
 // unlisted, such as a password hash, can leak) and produce the OpenAPI document.
-import { FormatRegistry, Type, type TSchema } from '@sinclair/typebox';
+import { FormatRegistry, Type, type StringOptions, type TSchema } from '@sinclair/typebox';
 import { ErrorReply } from './errors.ts';
+import { NOT_BLANK, PATTERN_MESSAGE } from './validation.ts';
 
 // TypeBox's compiler knows no string formats until they are registered.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -13,6 +14,14 @@ FormatRegistry.Set('uri', (value) => URL.canParse(value));
 
 export const Uuid = (description?: string) => Type.String({ format: 'uuid', description });
 export const Timestamp = Type.String({ format: 'date-time', description: 'ISO-8601, UTC' });
+
+/** Text that must hold more than white space (422 "must not be blank"); at least one character. */
+export const NonBlankString = (options: Omit<StringOptions, 'minLength' | 'pattern'> = {}) =>
+  Type.String({ minLength: 1, ...options, pattern: NOT_BLANK, [PATTERN_MESSAGE]: 'must not be blank' });
+
+/** A string that must match `pattern`; `says` is the message for one that does not ("a date like …"). */
+export const PatternString = (pattern: string, says: string, options: Omit<StringOptions, 'pattern'> = {}) =>
+  Type.String({ ...options, pattern, [PATTERN_MESSAGE]: `must be ${says}` });
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 /** An optional field that may also be sent as null. */

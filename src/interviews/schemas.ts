@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, OptionalNullable, Timestamp, Uuid } from '../http/schemas.ts';
+import { NonBlankString, Nullable, OptionalNullable, Timestamp, Uuid } from '../http/schemas.ts';
 
 export const SessionStatus = Type.Union([
   Type.Literal('in_progress'),
@@ -47,9 +47,9 @@ export const SessionResponse = Type.Object({
 });
 
 export const QuestionCreate = Type.Object({
-  text: Type.String({ minLength: 1, maxLength: 5000 }),
+  text: NonBlankString({ maxLength: 5000 }),
   type: Type.Optional(QuestionType),
-  source: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'Who wrote it; default "user"' })),
+  source: Type.Optional(NonBlankString({ maxLength: 50, description: 'Who wrote it; default "user"' })),
   order: Type.Optional(
     Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Position in the session; default: after the last' }),
   ),
@@ -76,8 +76,7 @@ export const GenerateQuery = Type.Object({
   ),
 });
 
-const AnswerText = Type.String({
-  minLength: 1,
+const AnswerText = NonBlankString({
   maxLength: 20_000,
   description: 'Default: the newest written answer, else the newest transcript of the question',
 });
@@ -86,8 +85,7 @@ export const FollowUpQuery = Type.Composite([
   GenerateQuery,
   Type.Object({
     answer_text: Type.Optional(
-      Type.String({
-        minLength: 1,
+      NonBlankString({
         // A URL carries less than a body: Node refuses request lines over 16 KB.
         maxLength: 4000,
         description: "As in the body (the original's client sends it here); the body's wins when both are sent",
@@ -97,7 +95,7 @@ export const FollowUpQuery = Type.Composite([
 ]);
 
 export const AnswerCreate = Type.Object({
-  text: Type.String({ minLength: 1, maxLength: 50_000 }),
+  text: NonBlankString({ maxLength: 50_000 }),
   audio_url: OptionalNullable(Type.String({ maxLength: 2048 })),
   question_id: Type.Optional(Uuid('Ignored: the question in the path wins')),
 });

@@ -1,9 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, OptionalNullable, Timestamp, Uuid } from '../http/schemas.ts';
+import { NonBlankString, Nullable, OptionalNullable, Timestamp, Uuid } from '../http/schemas.ts';
 
 export const PortfolioCreate = Type.Object({
-  filename: Type.String({ minLength: 1, maxLength: 255 }),
-  file_url: Type.String({ minLength: 1, maxLength: 2048 }),
+  filename: NonBlankString({ maxLength: 255 }),
+  file_url: NonBlankString({ maxLength: 2048 }),
   parsed_text: OptionalNullable(Type.String({ maxLength: 500_000 })),
   summary: OptionalNullable(Type.String({ maxLength: 100_000 })),
 });

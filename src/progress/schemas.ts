@@ -1,7 +1,9 @@
 import { Type, type TSchema } from '@sinclair/typebox';
-import { Nullable, Timestamp, Uuid } from '../http/schemas.ts';
+import { Nullable, PatternString, Timestamp, Uuid } from '../http/schemas.ts';
 import { FIGURES, HISTORY_RULES } from './figures.ts';
 import { ISO_DATE_OR_TIME } from './period.ts';
+
+const DATE_OR_TIME = 'a date like 2026-11-27 or a date-time like 2026-11-27T09:00:00Z';
 
 const { trend_window: window, strength_min_score: strengthMin, report_feedback_items: feedbackItems } = HISTORY_RULES;
 
@@ -102,14 +104,12 @@ export const AttemptsResponse = Type.Object({
 
 export const ProgressQuery = Type.Object({
   from: Type.Optional(
-    Type.String({
-      pattern: ISO_DATE_OR_TIME,
+    PatternString(ISO_DATE_OR_TIME, DATE_OR_TIME, {
       description: 'ISO-8601 date (a UTC day) or date-time with an offset; answers recorded from then on',
     }),
   ),
   to: Type.Optional(
-    Type.String({
-      pattern: ISO_DATE_OR_TIME,
+    PatternString(ISO_DATE_OR_TIME, DATE_OR_TIME, {
       description: 'ISO-8601 date (that UTC day included) or date-time (included); answers recorded until then',
     }),
   ),

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, OptionalNullable, Timestamp, Uuid } from '../http/schemas.ts';
+import { NonBlankString, Nullable, OptionalNullable, Timestamp, Uuid } from '../http/schemas.ts';
 import { LEVELS, ROLE_NAMES, ROLES } from './roles.ts';
 
 export const Role = Type.Union(
@@ -13,8 +13,8 @@ export const Level = Type.Union(
   { description: 'Career level; labels: GET /api/users/roles' },
 );
 
-const Name = Type.String({ minLength: 1, maxLength: 200 });
-const GithubUsername = Type.String({ minLength: 1, maxLength: 39 });
+const Name = NonBlankString({ maxLength: 200 });
+const GithubUsername = NonBlankString({ maxLength: 39 });
 
 export const UserCreate = Type.Object({
   email: Type.String({ format: 'email', maxLength: 320 }),

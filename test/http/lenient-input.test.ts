@@ -91,7 +91,7 @@ for (const dialect of DIALECTS) {
           body: '{"a":',
         }),
         400,
-        'FST_ERR_CTP_INVALID_JSON_BODY',
+        'INVALID_JSON',
       );
     });
 

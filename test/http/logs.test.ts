@@ -10,7 +10,7 @@ import { test } from 'node:test';
 const GEMINI_KEY = 'AIzaSy-test-key-that-must-not-be-logged';
 const PASSWORD = 'a password that must not be logged';
 
-test('LOG_LEVEL=trace logs no token, password or key, multipart uploads included', async (t) => {
+test('LOG_LEVEL=trace logs no token, password or key, multipart uploads and encoded query names included', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'ip-logs-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const port = 20000 + Math.floor(Math.random() * 20000);
@@ -90,6 +90,23 @@ test('LOG_LEVEL=trace logs no token, password or key, multipart uploads included
     headers: { authorization: `Bearer ${token}` },
   });
 
+  // The same with the names percent-encoded, which the server decodes (`%73ignature` is `signature`),
+  // and a token in the query.
+  const signed = new URL(playback.url, base);
+  const encodedSignature = signed.search.replace('signature=', '%73ignature=');
+  assert.equal((await fetch(`${base}${signed.pathname}${encodedSignature}`)).status, 200, 'the encoded name works');
+  const encodedAnswer = 'another private answer, its name encoded';
+  await fetch(
+    `${base}/api/interviews/questions/${question.id}/followup?answer%5Ftext=${encodeURIComponent(encodedAnswer)}`,
+    { method: 'POST', headers: { authorization: `Bearer ${token}` } },
+  );
+  assert.equal(
+    (await fetch(`${base}/api/users/me?access_token=${token}`)).status,
+    401,
+    'a token is read from the header only',
+  );
+  await fetch(`${base}/api/users/me?%61ccess%5Ftoken=${token}&client_secret=${GEMINI_KEY}&password=${PASSWORD}`);
+
   // pino writes synchronously, so everything logged is in the pipe; wait until it is all read.
   server.kill('SIGKILL');
   await new Promise((resolve) => server.once('close', resolve));
@@ -108,6 +125,8 @@ test('LOG_LEVEL=trace logs no token, password or key, multipart uploads included
     ['the cookie', 'secret-cookie'],
     ["the playback URL's signature", new URL(playback.url, base).searchParams.get('signature')!],
     ['the answer text in a query', encodeURIComponent(answer)],
+    ['the answer text under an encoded name', encodeURIComponent(encodedAnswer)],
+    ['a password in a query', encodeURIComponent(PASSWORD)],
   ] as const) {
     assert.ok(!log.includes(secret), `${what} appeared in the log`);
   }

@@ -65,12 +65,12 @@ for (const dialect of DIALECTS) {
           headers: { 'content-type': 'application/json' },
         }),
         400,
-        'FST_ERR_CTP_INVALID_JSON_BODY',
+        'INVALID_JSON',
       );
       expectError(
         await api.request('POST', '/api/users/', { body: 'email=a', headers: { 'content-type': 'text/plain' } }),
         415,
-        'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+        'UNSUPPORTED_MEDIA',
       );
       assert.equal((await rowCounts(db)).user, 0);
     });
