@@ -56,7 +56,7 @@ export async function receiveForm(
         if (part.valueTruncated || Buffer.byteLength(part.fieldname) > MAX_FIELD_NAME_BYTES) {
           throw new Errors.FieldTooLarge(MULTIPART_LIMITS.fieldSize, MAX_FIELD_NAME_BYTES);
         }
-        if (typeof part.value === 'string') fields[part.fieldname] = part.value;
+        if (typeof part.value === 'string') fields[part.fieldname] = sameIdInLowerCase(part.fieldname, part.value);
       } else if (part.fieldname !== fileField || part.file.destroyed) {
         // A file under another name is skipped. A destroyed one is a file the parser gave up on (the
         // client went away, the form ended before its closing boundary, or a limit was hit and its
@@ -93,6 +93,13 @@ export async function receiveForm(
     if (request.raw.complete && isPrematureClose(error)) throw new Errors.MalformedForm(FORM_CUT_SHORT);
     throw ourError(error, sink.maxBytes);
   }
+}
+
+/** Ids are stored in lower case; one written in upper case is the same id (as in the JSON routes). */
+function sameIdInLowerCase(name: string, value: string): string {
+  return name.endsWith('_id') && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
+    ? value.toLowerCase()
+    : value;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   rowCounts,
   signUp,
   startApp,
+  uploadAnswerVideo,
   type Api,
   type Reply,
   type TestUser,
@@ -165,6 +166,13 @@ for (const dialect of DIALECTS) {
         .where('id', '=', child.body.id)
         .executeTakeFirstOrThrow();
       assert.equal(stored.parent_question_id, questionId);
+      // In an upload form too.
+      const upload = await uploadAnswerVideo(api, user, {
+        sessionId: SESSION,
+        questionId: questionId.toUpperCase(),
+      });
+      const video = await api.get(`/api/interviews/videos/${upload.body.video_id}`, user.token);
+      assert.deepEqual([video.body.session_id, video.body.question_id], [sessionId, questionId]);
       // Another user's id in upper case is still not yours.
       const other = await signUp(api);
       expectError(await api.get(`/api/interviews/sessions/${SESSION}`, other.token), 404, 'NOT_FOUND');
