@@ -198,9 +198,12 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
     },
     async (request, reply) => {
       if (web?.wantsPage(request)) return web.sendPage(reply);
-      return reply
-        .status(404)
-        .send({ detail: `Route ${request.method} ${request.url} not found`, code: 'ROUTE_NOT_FOUND' });
+      return (
+        reply
+          .status(404)
+          // The path only: the query may carry a credential (?access_token=…), not to be echoed back.
+          .send({ detail: `Route ${request.method} ${request.url.split('?')[0]} not found`, code: 'ROUTE_NOT_FOUND' })
+      );
     },
   );
   return app;

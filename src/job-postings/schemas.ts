@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, OptionalNullable, Timestamp, Uuid } from '../http/schemas.ts';
+import { NonBlankString, Nullable, OptionalNullable, Timestamp, Uuid } from '../http/schemas.ts';
 import { JOB_POSTING_LIMITS } from './limits.ts';
 
 const { rawTextChars, parsedSkillsBytes, parsedSkillsEntries } = JOB_POSTING_LIMITS;
@@ -11,9 +11,9 @@ export const ParsedSkills = Type.Union([Type.Record(Type.String(), Type.Unknown(
 });
 
 export const JobPostingCreate = Type.Object({
-  company_name: Type.String({ minLength: 1, maxLength: 200 }),
-  title: Type.String({ minLength: 1, maxLength: 300 }),
-  raw_text: Type.String({ minLength: 1, maxLength: rawTextChars }),
+  company_name: NonBlankString({ maxLength: 200 }),
+  title: NonBlankString({ maxLength: 300 }),
+  raw_text: NonBlankString({ maxLength: rawTextChars }),
   source_url: OptionalNullable(Type.String({ format: 'uri', maxLength: 2048 })),
   parsed_skills: OptionalNullable(ParsedSkills),
 });
@@ -32,5 +32,5 @@ export const JobPostingResponse = Type.Object({
 });
 
 export const CrawlBody = Type.Object({
-  url: Type.String({ minLength: 1, maxLength: 2048, description: 'An http(s) address of a public job posting page' }),
+  url: NonBlankString({ maxLength: 2048, description: 'An http(s) address of a public job posting page' }),
 });

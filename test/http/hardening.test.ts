@@ -111,6 +111,14 @@ for (const dialect of DIALECTS) {
           'body.text',
           /must not be blank/,
         );
+        const posting = { company_name: '토스', title: 'Server Developer', raw_text: 'Java, Kotlin' };
+        for (const field of ['company_name', 'title', 'raw_text'] as const) {
+          expectRefusal(
+            await api.post('/api/job-postings/', { ...posting, [field]: blank }, user.token),
+            `body.${field}`,
+            /must not be blank/,
+          );
+        }
         expectRefusal(
           await api.post('/api/users/', { email: 'blank@example.com', password: 'long enough pw', name: blank }),
           'body.name',

@@ -148,6 +148,9 @@ describe('system routes and documentation', () => {
     const reply = await api.get('/api/nothing-here');
     assert.equal(reply.status, 404);
     assert.equal(reply.body.code, 'ROUTE_NOT_FOUND');
+    // The query is not echoed: it may hold a credential.
+    const withToken = await api.get('/api/nothing-here?access_token=eyJsecret.part');
+    assert.equal(withToken.body.detail, 'Route GET /api/nothing-here not found');
   });
 
   test('what the router and the HTTP parser refuse has the one error shape too', async (t) => {
