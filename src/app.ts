@@ -11,7 +11,7 @@ import type { Config } from './config.ts';
 import type { Db } from './db/index.ts';
 import { registerJwt, requireToken } from './http/auth.ts';
 import { Errors, registerErrorHandlers, sendClientError, sendFrameworkError } from './http/errors.ts';
-import { redactSignature } from './http/media-url.ts';
+import { redactUrl } from './http/media-url.ts';
 import { cutStalledBodies } from './http/idle-body.ts';
 import { cleanJsonBody, MAX_JSON_DEPTH } from './http/json-body.ts';
 import { MULTIPART_LIMITS } from './http/multipart.ts';
@@ -62,7 +62,7 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
       serializers: {
         req: (request: FastifyRequest) => ({
           method: request.method,
-          url: redactSignature(request.url),
+          url: redactUrl(request.url),
           host: request.host,
           remoteAddress: request.ip,
           remotePort: request.socket?.remotePort,

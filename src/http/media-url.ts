@@ -62,7 +62,7 @@ export function createMediaUrlSigner(jwtSecret: string, ttlSec: number): MediaUr
  * as its URL, a token (`access_token`, any name with "token", "password" or "secret") longer, and an
  * answer's text (the follow-up route takes `answer_text` in the query) is the candidate's.
  */
-export function redactSignature(url: string): string {
+export function redactUrl(url: string): string {
   const start = url.indexOf('?');
   if (start === -1) return url;
   const query = url

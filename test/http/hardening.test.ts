@@ -6,7 +6,7 @@ import { before, describe, test } from 'node:test';
 import type { FastifyRequest } from 'fastify';
 import { ensureWebBuilt } from '../../src/cli/build-web.ts';
 import { requestLanguage } from '../../src/http/language.ts';
-import { redactSignature } from '../../src/http/media-url.ts';
+import { redactUrl } from '../../src/http/media-url.ts';
 import {
   DIALECTS,
   expectError,
@@ -357,6 +357,6 @@ describe('hardened HTTP edges', () => {
       ['/api/users/me', '/api/users/me'],
       ['/api/x?limit=2&skip=1', '/api/x?limit=2&skip=1'],
     ];
-    for (const [url, logged] of cases) assert.equal(redactSignature(url), logged, url);
+    for (const [url, logged] of cases) assert.equal(redactUrl(url), logged, url);
   });
 });

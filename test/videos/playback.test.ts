@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { isFragmentedMp4, mediaTools } from '../../src/analysis/media.ts';
-import { createMediaUrlSigner, redactSignature } from '../../src/http/media-url.ts';
+import { createMediaUrlSigner, redactUrl } from '../../src/http/media-url.ts';
 import { scratchDir, TALKING_FEMALE, TALKING_MALE } from '../analysis/media-helpers.ts';
 import { DIALECTS, expectError, signUp, startApp, type Api, type Reply, type TestUser } from '../helpers.ts';
 
@@ -191,7 +191,7 @@ for (const dialect of DIALECTS) {
 
 test('a signed URL’s signature is kept out of logged URLs', () => {
   assert.equal(
-    redactSignature('/api/interviews/videos/v/file?user_id=u&expires=1&signature=abc-_def&x=1'),
+    redactUrl('/api/interviews/videos/v/file?user_id=u&expires=1&signature=abc-_def&x=1'),
     '/api/interviews/videos/v/file?user_id=u&expires=1&signature=[Redacted]&x=1',
   );
 });
