@@ -5,6 +5,7 @@
 // with 503 and loses no queued job when it comes back.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -33,12 +34,14 @@ interface Fleet {
   dataDir: string;
 }
 
-/** A data folder, a PostgreSQL schema and a Redis key prefix of the test's own, removed after it. */
+/** A data folder, a PostgreSQL database and a Redis key prefix of the test's own, removed after it. */
 async function fleet(t: TestContext, redisUrl = REDIS_URL): Promise<Fleet> {
   const dataDir = await mkdtemp(join(tmpdir(), 'ip-fleet-'));
   const database = await freshDatabase('postgres', dataDir);
   const prefix = `test-${randomBytes(4).toString('hex')}`;
   t.after(async () => {
+    // The servers and workers first: their connections would hold the database.
+    await stopProcesses();
     await database.drop();
     await rm(dataDir, { recursive: true, force: true });
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
@@ -122,11 +125,26 @@ interface Proc {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
 }
 
+/** The servers and workers still running (the tests of this file run one at a time). */
+const running = new Set<ChildProcess>();
+
+async function stopProcesses(): Promise<void> {
+  await Promise.all(
+    [...running].map((child) => {
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      return exited;
+    }),
+  );
+}
+
 function start(t: TestContext, entry: string, env: Record<string, string>): Proc {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   const waiters: Array<() => void> = [];
   const onData = (chunk: Buffer) => {
