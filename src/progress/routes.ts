@@ -3,7 +3,7 @@ import { errorReplies } from '../http/schemas.ts';
 import { requestLanguage, type Lang } from '../http/language.ts';
 import { QuestionParams, SessionParams } from '../interviews/schemas.ts';
 import { parsePeriod } from './period.ts';
-import { AttemptsResponse, ProgressQuery, ProgressResponse, ReportResponse } from './schemas.ts';
+import { AttemptsQuery, AttemptsResponse, ProgressQuery, ProgressResponse, ReportResponse } from './schemas.ts';
 import type { ProgressService } from './service.ts';
 
 const FIGURES_NOTE =
@@ -20,13 +20,19 @@ export const progressRoutes: FastifyPluginAsyncTypebox<{ progress: ProgressServi
       schema: {
         tags: ['interviews'],
         summary: "A question's analysed answers side by side, and what changed in the latest",
-        description: `Every analysed answer video of the question, oldest first, with its key delivery and content figures; \`comparison\` sets the latest against the one before: signed differences, the direction that counts as better, and improved/worse (for ranged figures, closer to the range is better). ${FIGURES_NOTE}`,
+        description: `Every analysed answer video of the question, oldest first, with its key delivery and content figures; \`comparison\` sets the latest (or the answer \`video_id\` names; 404 if it is not an analysed answer of the question) against the one before: signed differences, the direction that counts as better, and improved/worse (for ranged figures, closer to the range is better). ${FIGURES_NOTE}`,
         params: QuestionParams,
+        querystring: AttemptsQuery,
         response: { 200: AttemptsResponse, ...errorReplies(404) },
       },
     },
     async (request) =>
-      progress.attempts(request.user.id, request.params.question_id, requestLanguage(request, defaultLang)),
+      progress.attempts(
+        request.user.id,
+        request.params.question_id,
+        requestLanguage(request, defaultLang),
+        request.query.video_id,
+      ),
   );
 
   app.get(

@@ -98,7 +98,13 @@ export const AttemptsResponse = Type.Object({
       improved: Type.Array(FigureKey),
       worse: Type.Array(FigureKey),
     }),
-    'The latest attempt against the one before; null with fewer than two. For in_range figures, closer to the range is better.',
+    'The latest attempt (or the one `video_id` names) against the one analysed before it; null when there is none before. `latest_video_id` is the attempt compared. For in_range figures, closer to the range is better.',
+  ),
+});
+
+export const AttemptsQuery = Type.Object({
+  video_id: Type.Optional(
+    Uuid('An analysed answer of the question: compare it, instead of the latest, with the one before it'),
   ),
 });
 

@@ -3,6 +3,7 @@
 import type { Db } from '../db/index.ts';
 import type { Lang } from '../config.ts';
 import { feedbackForReader } from '../analysis/feedback/index.ts';
+import { Errors } from '../http/errors.ts';
 import type { InterviewService } from '../interviews/service.ts';
 import { storedMetricsBlock } from '../videos/service.ts';
 import { analysedAnswers, type AnswerFilter, type AnsweredVideo } from './answers.ts';
@@ -37,11 +38,14 @@ export function createProgressService(db: Db, interviews: Pick<InterviewService,
 
   return {
     /** Every analysed answer to a question, oldest first, and the latest against the one before. */
-    async attempts(userId: string, questionId: string, lang: Lang) {
+    /** The question's analysed answers; the latest, or the one `videoId` names, compared with the one before. */
+    async attempts(userId: string, questionId: string, lang: Lang, videoId?: string) {
       const question = await interviews.getQuestion(userId, questionId);
       const attempts = await answers({ userId, questionId });
-      const latest = attempts.at(-1);
-      const previous = attempts.at(-2);
+      const compared = videoId === undefined ? attempts.length - 1 : attempts.findIndex((a) => a.video_id === videoId);
+      if (compared < 0 && videoId !== undefined) throw new Errors.NotFound('Analysed answer of this question');
+      const latest = attempts[compared];
+      const previous = compared > 0 ? attempts[compared - 1] : undefined;
       let comparison = null;
       if (latest && previous) {
         const changes = compareAttempts(previous, latest);

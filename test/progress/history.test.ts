@@ -256,6 +256,14 @@ for (const dialect of DIALECTS) {
         outcome: 'improved',
       });
       assert.equal(change(comparison, 'filler_count')!.outcome, 'unchanged');
+      // Naming an attempt compares it with the one before: the second is the latest here, so the same;
+      // the first has none before it.
+      const named = await api.get(`/api/interviews/questions/${q1}/attempts?video_id=${second}`, alice.token);
+      assert.deepEqual(named.body.comparison, comparison);
+      const oldest = await api.get(`/api/interviews/questions/${q1}/attempts?video_id=${first}`, alice.token);
+      assert.equal(oldest.status, 200, oldest.text);
+      assert.equal(oldest.body.comparison, null);
+      assert.deepEqual(oldest.body.attempts, body.attempts);
       assert.deepEqual(change(comparison, 'wpm'), {
         key: 'wpm',
         previous: 100,
@@ -360,8 +368,13 @@ for (const dialect of DIALECTS) {
       const bobs = await api.get('/api/users/me/progress', bob.token);
       assert.equal(bobs.status, 200, bobs.text);
       assert.deepEqual(bobs.body.answers, []);
-      // Unknown ids: 404 too.
+      // Unknown ids: 404 too, and a video that is not an analysed answer of the question.
       expectError(await api.get(`/api/interviews/questions/${randomUUID()}/attempts`, alice.token), 404, 'NOT_FOUND');
+      expectError(
+        await api.get(`/api/interviews/questions/${q1}/attempts?video_id=${randomUUID()}`, alice.token),
+        404,
+        'NOT_FOUND',
+      );
     });
 
     test('empty cases: no analyses give empty lists and null trends, not errors', async (t) => {

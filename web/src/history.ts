@@ -11,7 +11,6 @@ export type Report = Static<typeof ReportResponse>;
 export type Figure = Attempts['figures'][number];
 export type FigureKey = Figure['key'];
 export type Change = NonNullable<Attempts['comparison']>['changes'][number];
-export type Outcome = NonNullable<Change['outcome']>;
 type Target = Exclude<Figure['target'], 'per_answer' | null>;
 
 /** What an answer's chip says: its latest analysis job, or none yet. */
@@ -99,52 +98,11 @@ export function formatTarget(figure: Figure, i18n: I18n, lengthTarget?: number[]
 /** The judged figures (a better direction), in the server's order. Reference-only ones are left out. */
 export const judged = (figures: Figure[]) => figures.filter((figure) => figure.better !== null);
 
-const round6 = (value: number) => Number(value.toFixed(6));
-function offTarget(value: number, target: Target): number {
-  if (target.min !== null && value < target.min) return target.min - value;
-  if (target.max !== null && value > target.max) return value - target.max;
-  return 0;
-}
 function targetOf(figure: Figure, lengthTarget: number[] | null): Target | null {
   if (figure.target !== 'per_answer') return figure.target;
   return lengthTarget?.length === 2
     ? { min: lengthTarget[0]!, max: lengthTarget[1]!, max_exclusive: false, from: '' }
     : null;
-}
-
-type AttemptRow = Attempts['attempts'][number];
-
-/**
- * One attempt against the one before it, figure by figure. For the latest attempt the server's own
- * `comparison` is used as it is; the server compares only the latest, so an older attempt is compared
- * here by the same rule (src/progress/summary.ts compareAttempts): the figure's `better` direction, and
- * for ranged figures the distance outside the target, both as the reply gives them.
- */
-export function changesBetween(reply: Attempts, previous: AttemptRow, current: AttemptRow): Change[] {
-  const { comparison } = reply;
-  if (comparison?.latest_video_id === current.video_id && comparison.previous_video_id === previous.video_id) {
-    return comparison.changes;
-  }
-  return reply.figures.map((figure) => {
-    const before = previous.figures[figure.key] ?? null;
-    const after = current.figures[figure.key] ?? null;
-    const { better } = figure;
-    if (before === null || after === null) {
-      return { key: figure.key, previous: before, latest: after, difference: null, better, outcome: null };
-    }
-    let gain: number | null = null;
-    if (better === 'higher') gain = after - before;
-    else if (better === 'lower') gain = before - after;
-    else if (better === 'in_range') {
-      const rangeBefore = targetOf(figure, previous.length_target_sec);
-      const rangeAfter = targetOf(figure, current.length_target_sec);
-      if (rangeBefore && rangeAfter) gain = offTarget(before, rangeBefore) - offTarget(after, rangeAfter);
-    }
-    const rounded = gain === null ? null : round6(gain);
-    const outcome: Outcome | null =
-      rounded === null ? null : rounded > 0 ? 'improved' : rounded < 0 ? 'worse' : 'unchanged';
-    return { key: figure.key, previous: before, latest: after, difference: round6(after - before), better, outcome };
-  });
 }
 
 /** "12:20" today, "11. 26. 12:20" / "26 Nov, 12:20" another day; 24-hour, short. */

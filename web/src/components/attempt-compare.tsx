@@ -5,7 +5,6 @@ import { api } from '../api.ts';
 import {
   attemptNumbers,
   attemptStatus,
-  changesBetween,
   formatFigure,
   formatTarget,
   shortTime,
@@ -27,7 +26,11 @@ export function AttemptCompare({ video, analysedAt }: { video: Video; analysedAt
   const loaded = useLoad(
     () =>
       Promise.all([
-        api<Attempts>('GET', `/api/interviews/questions/${video.question_id}/attempts`),
+        // An analysed answer is compared with the one before it, by the server.
+        api<Attempts>(
+          'GET',
+          `/api/interviews/questions/${video.question_id}/attempts${analysedAt ? `?video_id=${video.id}` : ''}`,
+        ),
         api<Video[]>('GET', `/api/interviews/sessions/${video.session_id}/videos`),
       ]),
     [video.id, analysedAt, lang],
@@ -56,7 +59,7 @@ export function AttemptCompare({ video, analysedAt }: { video: Video; analysedAt
 
   const figures = new Map<string, Figure>(reply.figures.map((figure) => [figure.key, figure]));
   const changes =
-    current && previous ? changesBetween(reply, previous, current).filter((change) => change.outcome !== null) : [];
+    current && previous && reply.comparison ? reply.comparison.changes.filter((change) => change.outcome !== null) : [];
   const moved = changes.filter((change) => change.outcome !== 'unchanged');
   const still = changes.filter((change) => change.outcome === 'unchanged');
   // Better first, then worse: strengths before what to practise.
