@@ -721,6 +721,21 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
       .getByRole('button', { name: '가장 긴 쉼: 0:01부터 재생' })
       .waitFor();
 
+    // A face in 30 % of the frames, under the rules' valid_frame_ratio_min: the figures are shown, but
+    // not judged, as the written feedback does not judge them either.
+    await page.unrouteAll();
+    await changeResults(page, (results) => {
+      results.metrics.metadata.confidence.valid_frame_ratio = 0.3;
+    });
+    await page.reload();
+    cards = await readCards(page);
+    for (const label of ['시선 맞춤', '미소', '끄덕임', '눈 깜빡임']) {
+      assert.notEqual(cards[label]!.value, '–', label);
+      assert.equal(cards[label]!.state, '– 측정 안 됨', label);
+      assert.match(cards[label]!.text, /얼굴이 보인 프레임 30%: 판단하지 않음/, label);
+    }
+    assert.doesNotMatch(cards['채움말']!.text, /얼굴이 보인/);
+
     // On a phone the cards fill the width of the page's column.
     await page.setViewportSize({ width: 390, height: 844 });
     const widths = await page.evaluate(() => ({

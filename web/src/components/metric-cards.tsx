@@ -46,6 +46,13 @@ export function metricCards(
     typeof validFrames === 'number'
       ? validFrames > 0
       : metrics.center_gaze_ratio !== null || metrics.smile_ratio !== null;
+  // With a face in too few frames the feedback judges none of the face's measures (the rules'
+  // valid_frame_ratio_min, echoed in the result): the cards show the figure but no verdict either.
+  const metadata = metrics.metadata as { confidence?: { valid_frame_ratio?: number | null } } | null;
+  const faceShare = metadata?.confidence?.valid_frame_ratio ?? null;
+  const tooFewFaces = faceSeen && rules !== null && faceShare !== null && faceShare < rules.valid_frame_ratio_min;
+  const faceDetail = tooFewFaces ? t.tooFewFaces(percent(faceShare)) : undefined;
+  const faceState = (judged: () => State): State => (tooFewFaces ? 'none' : judged());
   const speechHeard = (s?.speech_segments.length ?? 0) > 0;
   const transcribed = speechHeard && (s?.stt_status ?? 'ok') === 'ok';
 
@@ -55,7 +62,7 @@ export function metricCards(
     key: 'eye',
     value: gaze === null ? '–' : percent(gaze),
     target: rules ? `≥ ${percent(rules.gaze_good_min)}` : null,
-    state:
+    state: faceState(() =>
       gaze === null || !rules
         ? 'none'
         : gaze >= rules.gaze_good_min
@@ -63,6 +70,8 @@ export function metricCards(
           : gaze < rules.gaze_weak_below
             ? 'practise'
             : 'watch',
+    ),
+    detail: faceDetail,
     moment: away?.start_sec ?? null,
   });
 
@@ -71,7 +80,7 @@ export function metricCards(
     key: 'smile',
     value: smile === null ? '–' : percent(smile),
     target: rules ? range(rules.smile_natural, percent) : null,
-    state:
+    state: faceState(() =>
       smile === null || !rules
         ? 'none'
         : within(smile, rules.smile_natural)
@@ -79,6 +88,8 @@ export function metricCards(
           : smile < rules.smile_weak_below
             ? 'practise'
             : 'watch',
+    ),
+    detail: faceDetail,
     // The broadest smile: what a natural one of yours looks like.
     moment:
       frames.reduce<Frame | null>((best, frame) => ((frame.smile ?? -1) > (best?.smile ?? -1) ? frame : best), null)
@@ -91,7 +102,8 @@ export function metricCards(
     value: nods === null ? '–' : number(nods, 0),
     unit: t.unit.count,
     target: rules ? range(rules.nods_ideal, (v) => number(v, 0)) : null,
-    state: nods === null || !rules ? 'none' : within(nods, rules.nods_ideal) ? 'ok' : 'watch',
+    state: faceState(() => (nods === null || !rules ? 'none' : within(nods, rules.nods_ideal) ? 'ok' : 'watch')),
+    detail: faceDetail,
     moment: faceSeen ? (metrics.nod_times_sec?.[0] ?? null) : null,
   });
 
@@ -155,7 +167,10 @@ export function metricCards(
     value: blinks === null ? '–' : number(blinks, 0),
     unit: t.unit.perMin,
     target: rules ? range(rules.blink_rate_typical_per_min, (v) => number(v, 0)) : null,
-    state: blinks === null || !rules ? 'none' : within(blinks, rules.blink_rate_typical_per_min) ? 'ok' : 'watch',
+    state: faceState(() =>
+      blinks === null || !rules ? 'none' : within(blinks, rules.blink_rate_typical_per_min) ? 'ok' : 'watch',
+    ),
+    detail: faceDetail,
     moment: null, // a rate: its first blink is no evidence of it
   });
   return cards;

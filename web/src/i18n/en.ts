@@ -233,6 +233,7 @@ export const en: Messages = {
   contentTag: 'Content',
   feedbackMore: { showAll: (hidden: number) => `Show all (${hidden} more)`, showFewer: 'Show fewer' },
   state: { ok: 'Good', watch: 'Watch', practise: 'Practise', none: 'Not measured' },
+  tooFewFaces: (share: string) => `Face seen in ${share} of frames: not judged`,
   target: (range: string) => `Target ${range}`,
   card: {
     eye: 'Eye contact',

@@ -248,6 +248,7 @@ export const ko = {
   /** The feedback list shows a few lines first (UX: at most two or three things to practise). */
   feedbackMore: { showAll: (hidden: number) => `더 보기 (${hidden}개)`, showFewer: '접기' },
   state: { ok: '좋음', watch: '주의', practise: '연습 필요', none: '측정 안 됨' } as Record<string, string>,
+  tooFewFaces: (share: string) => `얼굴이 보인 프레임 ${share}: 판단하지 않음`,
   target: (range: string) => `목표 ${range}`,
   card: {
     eye: '시선 맞춤',
