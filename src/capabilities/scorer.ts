@@ -11,6 +11,7 @@
 // three parts are scaled from 80 to 100. Technical Skills counts any skill of the vocabulary, the
 // posting's own skills first.
 import type { Lang } from '../config.ts';
+import { withParticle } from '../llm/korean.ts';
 import { requirementLines } from '../llm/questions.ts';
 import { findSkills } from '../llm/skills.ts';
 import { nameIn, type Capability } from './catalogue.ts';
@@ -145,7 +146,7 @@ export function scoreCapabilities(
     for (const skill of missingSkills.slice(0, 2))
       actions.push(
         ko
-          ? `공고가 요구하는 ${skill}: 작은 기능이라도 ${skill}로 직접 만들어 보고, 맡은 부분과 결과를 포트폴리오에 적으세요.`
+          ? `공고가 요구하는 ${skill}: 작은 기능이라도 ${withParticle(skill, '으로/로') ?? `${skill} 기반으로`} 직접 만들어 보고, 맡은 부분과 결과를 포트폴리오에 적으세요.`
           : `The posting asks for ${skill}: build one feature with it yourself and write up your part and the result in the portfolio.`,
       );
     for (const line of uncovered.slice(0, 2))
@@ -157,13 +158,13 @@ export function scoreCapabilities(
     if (!measured)
       actions.push(
         ko
-          ? `${name}을(를) 보여 주는 프로젝트 설명에 측정한 결과를 수치로 넣으세요(예: 개선 전후 응답 시간, 처리량, 오류율).`
+          ? `${withParticle(name, '을/를') ?? `${name} 역량을`} 보여 주는 프로젝트 설명에 측정한 결과를 수치로 넣으세요(예: 개선 전후 응답 시간, 처리량, 오류율).`
           : `Give a project line about ${name} a measured result (e.g. response time, throughput or error rate before and after).`,
       );
     if (statements.length < SCORE_PARTS.maxStatements)
       actions.push(
         ko
-          ? `${name}을(를) 발휘한 작업을 구체적으로 서술하세요(예: ${capability.words.slice(0, 3).join(', ')}에 관해 무엇을 했는지).`
+          ? `${withParticle(name, '을/를') ?? `${name} 역량을`} 발휘한 작업을 구체적으로 서술하세요(예: ${capability.words.slice(0, 3).join(', ')}에 관해 무엇을 했는지).`
           : `Describe work that shows ${name} in your own words (what you did about ${capability.words.slice(0, 3).join(', ')}).`,
       );
     if (capability.skills !== '*' && counted.length < SCORE_PARTS.maxSkills) {
@@ -173,7 +174,7 @@ export function scoreCapabilities(
       if (toLearn.length)
         actions.push(
           ko
-            ? `${toLearn.slice(0, 2).join(' 또는 ')}를 쓴 경험이 있다면 포트폴리오에 명시하세요.`
+            ? `${toLearn.slice(0, 2).join(', ')} 사용 경험이 있다면 포트폴리오에 명시하세요.`
             : `If you have used ${toLearn.slice(0, 2).join(' or ')}, name it in the portfolio.`,
         );
     }

@@ -65,6 +65,8 @@ describe('the deterministic scorer', () => {
     for (const evaluation of [technical, uiux, performance, problemSolving]) {
       assert.ok(evaluation!.action_items.length >= 1);
       assert.ok(!evaluation!.action_items.some((item) => /온라인 강의|online course/i.test(item)));
+      // Particles chosen by the word ("문제 해결력을", "성능 최적화를"), never both printed.
+      for (const item of evaluation!.action_items) assert.doesNotMatch(item, /\((을|를|으로|로)\)|을\(를\)/, item);
     }
     // Same input, same output.
     assert.deepEqual(
