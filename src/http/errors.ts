@@ -50,7 +50,12 @@ export const Errors = {
     'This upload would take your stored files over your quota of %d MB; delete some first',
     413,
   ),
-  UploadStalled: createError('UPLOAD_STALLED', 'Nothing of the upload arrived for %d s; send it again', 408),
+  UploadStalled: createError('UPLOAD_STALLED', 'Nothing of the request body arrived for %d s; send it again', 408),
+  BodyTooSlow: createError(
+    'BODY_TOO_SLOW',
+    'The request body did not arrive whole within %d s (an upload has longer); send it again',
+    408,
+  ),
   UploadIncomplete: createError('UPLOAD_INCOMPLETE', 'The connection closed before the upload arrived whole', 400),
   MalformedForm: createError('MALFORMED_FORM', 'Not a well-formed multipart form: %s', 400),
   UriTooLong: createError('URI_TOO_LONG', 'A path parameter of the URL is too long', 414),

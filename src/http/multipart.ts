@@ -6,7 +6,7 @@ import { PassThrough, pipeline } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type { UploadStream } from '../storage.ts';
 import { Errors } from './errors.ts';
-import { cutWhenIdle } from './idle-body.ts';
+import { watchUpload } from './idle-body.ts';
 import { cleanFilename } from './text.ts';
 
 /** The parser's limits (registered with the plugin in app.ts). Our forms hold one file and a few ids. */
@@ -49,7 +49,7 @@ export async function receiveForm(
   let file: ReceivedForm['file'] | undefined;
   let stream: UploadStream | undefined;
   let fileCut = false;
-  const idle = cutWhenIdle(request, idleTimeoutMs);
+  const idle = watchUpload(request, idleTimeoutMs);
   try {
     for await (const part of request.parts({ limits: { fileSize: sink.maxBytes } })) {
       if (part.type === 'field') {

@@ -36,5 +36,5 @@ test('a JSON body still trickling in at its total time is cut with 408; a quick 
     await sleep(50);
   }
   assert.match(received, /^HTTP\/1.1 408 /);
-  assert.match(received, /"code":"UPLOAD_STALLED"/);
+  assert.match(received, /"code":"BODY_TOO_SLOW"/);
 });

@@ -290,7 +290,7 @@ for (const dialect of DIALECTS) {
     );
 
     test(
-      'a JSON body that stalls is cut after UPLOAD_IDLE_TIMEOUT_SEC with 408, no login needed; one that arrives whole leaves its connection open',
+      'a request body that stalls is cut after UPLOAD_IDLE_TIMEOUT_SEC with 408, no login needed, whatever its type and route; one that arrives whole leaves its connection open',
       { timeout: 120_000 },
       async (t) => {
         const { api } = await startApp(t, dialect.name, { UPLOAD_IDLE_TIMEOUT_SEC: '1' });
@@ -301,6 +301,18 @@ for (const dialect of DIALECTS) {
         const stalled = partialPost(api, '/api/users/login', '', form, 5);
         expectError(await replyBeforeGuard(stalled.reply, 'login'), 408, 'UPLOAD_STALLED');
         await stalled.closed;
+        // A body refused unread (called a form on a JSON route; sent to an upload route without a
+        // token) has its answer at once, and its connection is closed once the rest stalls.
+        const formLike = { ...form, contentType: 'multipart/form-data; boundary=x' };
+        for (const [path, status] of [
+          ['/api/users/login', 422],
+          ['/api/video/upload', 401],
+        ] as const) {
+          const refused = partialPost(api, path, '', formLike, 5);
+          assert.equal((await replyBeforeGuard(refused.reply, path)).status, status, path);
+          const closed = await Promise.race([refused.closed.then(() => true), sleep(HANG_GUARD_MS, false)]);
+          assert.ok(closed, `${path}: the connection of a refused, stalled body was left open`);
+        }
 
         // Whole bodies on one keep-alive connection, with more than the idle time between them: the
         // watch ends with each body, so the connection is not cut while it waits for the next request.
