@@ -1,6 +1,7 @@
 // Process entry: configuration → database (migrated) → app → listen. A problem at start that the
 // operator must fix (a bad setting, a database that cannot be opened or written, a port in use) is one
 // line on stderr and exit code 1, not a stack trace.
+import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from './app.ts';
 import { webAppBuilt } from './http/web-app.ts';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.ts';
@@ -31,8 +32,12 @@ try {
 }
 
 let db: Db;
+// The logger comes with the app, made once the database is open.
+let log: FastifyBaseLogger | undefined;
 try {
-  ({ db } = openDatabase(config.databaseUrl));
+  ({ db } = openDatabase(config.databaseUrl, (error) =>
+    log?.warn({ err: error }, 'database: an idle connection was lost; the pool opens another'),
+  ));
   await migrateToLatest(db);
   await checkWritable(db);
 } catch (error) {
@@ -40,6 +45,7 @@ try {
 }
 
 const app = await buildApp({ config, db });
+log = app.log;
 if (!webAppBuilt()) app.log.warn('the web app is not built (npm start builds it): serving the API only');
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -23,7 +23,9 @@ try {
 if (!config.redis) stop('npm run worker needs REDIS_URL: without it the server runs analyses itself.');
 
 const log = pino({ level: config.logLevel, name: 'worker' });
-const { db } = openDatabase(config.databaseUrl);
+const { db } = openDatabase(config.databaseUrl, (error) =>
+  log.warn({ err: error }, 'database: an idle connection was lost; the pool opens another'),
+);
 try {
   await migrateToLatest(db);
   await checkWritable(db);

@@ -18,7 +18,12 @@ export interface OpenDatabase {
   dialect: DialectName;
 }
 
-export function openDatabase(url: string): OpenDatabase {
+/**
+ * `onConnectionLost` hears of a pooled PostgreSQL connection that failed while idle (the server
+ * restarted, or an administrator ended it): the pool drops it and opens another when needed. Without a
+ * listener that error would end the process.
+ */
+export function openDatabase(url: string, onConnectionLost: (error: Error) => void = () => {}): OpenDatabase {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
     if (file !== ':memory:') makePrivate(file);
@@ -34,6 +39,7 @@ export function openDatabase(url: string): OpenDatabase {
     };
   }
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on('error', onConnectionLost);
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
 }
 
