@@ -33,10 +33,10 @@ try {
 
 let db: Db;
 // The logger comes with the app, made once the database is open.
-let log: FastifyBaseLogger | undefined;
+const logger: { current?: FastifyBaseLogger } = {};
 try {
   ({ db } = openDatabase(config.databaseUrl, (error) =>
-    log?.warn({ err: error }, 'database: an idle connection was lost; the pool opens another'),
+    logger.current?.warn({ err: error }, 'database: an idle connection was lost; the pool opens another'),
   ));
   await migrateToLatest(db);
   await checkWritable(db);
@@ -45,7 +45,7 @@ try {
 }
 
 const app = await buildApp({ config, db });
-log = app.log;
+logger.current = app.log;
 if (!webAppBuilt()) app.log.warn('the web app is not built (npm start builds it): serving the API only');
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
