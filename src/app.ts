@@ -10,7 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Config } from './config.ts';
 import type { Db } from './db/index.ts';
 import { registerJwt, requireToken } from './http/auth.ts';
-import { Errors, registerErrorHandlers, sendClientError, sendFrameworkError } from './http/errors.ts';
+import { Errors, registerErrorHandlers, routeNotFound, sendClientError, sendFrameworkError } from './http/errors.ts';
 import { redactUrl } from './http/media-url.ts';
 import { cutStalledBodies } from './http/idle-body.ts';
 import { cleanJsonBody, MAX_JSON_DEPTH } from './http/json-body.ts';
@@ -198,12 +198,8 @@ export async function buildApp({ config, db, jobEventsHeartbeatMs }: AppDeps): P
     },
     async (request, reply) => {
       if (web?.wantsPage(request)) return web.sendPage(reply);
-      return (
-        reply
-          .status(404)
-          // The path only: the query may carry a credential (?access_token=…), not to be echoed back.
-          .send({ detail: `Route ${request.method} ${request.url.split('?')[0]} not found`, code: 'ROUTE_NOT_FOUND' })
-      );
+      const error = routeNotFound(request);
+      return reply.status(error.statusCode).send({ detail: error.message, code: error.code });
     },
   );
   return app;

@@ -185,7 +185,7 @@ const takesForm = (request: FastifyRequest) =>
   (request.routeOptions.schema as { consumes?: string[] } | undefined)?.consumes?.includes('multipart/form-data') ??
   false;
 
-const routeNotFound = (request: FastifyRequest) =>
+export const routeNotFound = (request: FastifyRequest) =>
   // The path only: a query may carry a credential, and a reply that echoes it ends up in logs and caches.
   new Errors.RouteNotFound(request.method, request.url.split('?')[0]!.slice(0, 200));
 

@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { UploadStream } from '../storage.ts';
 import { Errors } from './errors.ts';
 import { watchUpload } from './idle-body.ts';
+import { UUID } from './schemas.ts';
 import { cleanFilename } from './text.ts';
 
 /** The parser's limits (registered with the plugin in app.ts). Our forms hold one file and a few ids. */
@@ -97,9 +98,7 @@ export async function receiveForm(
 
 /** Ids are stored in lower case; one written in upper case is the same id (as in the JSON routes). */
 function sameIdInLowerCase(name: string, value: string): string {
-  return name.endsWith('_id') && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
-    ? value.toLowerCase()
-    : value;
+  return name.endsWith('_id') && UUID.test(value) ? value.toLowerCase() : value;
 }
 
 /**

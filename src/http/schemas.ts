@@ -4,8 +4,9 @@ import { FormatRegistry, Type, type StringOptions, type TSchema } from '@sinclai
 import { ErrorReply } from './errors.ts';
 import { NOT_BLANK, PATTERN_MESSAGE } from './validation.ts';
 
+/** A UUID in either case (ids are stored in lower case: one written in upper case is the same id). */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // TypeBox's compiler knows no string formats until they are registered.
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 FormatRegistry.Set('uuid', (value) => UUID.test(value));
 FormatRegistry.Set('email', (value) => EMAIL.test(value));

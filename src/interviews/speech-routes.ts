@@ -6,7 +6,7 @@ import { Type } from '@sinclair/typebox';
 import { sendStoredFile } from '../http/stored-file.ts';
 import { Errors } from '../http/errors.ts';
 import { receiveForm } from '../http/multipart.ts';
-import { errorReplies, Nullable, Uuid } from '../http/schemas.ts';
+import { errorReplies, Nullable, UUID, Uuid } from '../http/schemas.ts';
 import { speechResource, type QuestionSpeechService } from '../tts/service.ts';
 import type { AnswerTranscriber } from './answer-speech.ts';
 import { AnswerResponse, QuestionParams } from './schemas.ts';
@@ -15,7 +15,6 @@ import type { InterviewService } from './service.ts';
 const AudioStream = Type.Unsafe<Readable>({ type: 'string', format: 'binary' });
 
 const tags = ['interviews'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const SttForm = Type.Object({
   audio: Type.String({ format: 'binary', description: 'The recording: WebM/Opus, Ogg, WAV, MP3 or M4A' }),

@@ -7,7 +7,7 @@ import { assertSelf } from '../http/auth.ts';
 import { sendStoredFile } from '../http/stored-file.ts';
 import { Errors } from '../http/errors.ts';
 import { receiveForm } from '../http/multipart.ts';
-import { errorReplies, NoContent } from '../http/schemas.ts';
+import { errorReplies, NoContent, UUID } from '../http/schemas.ts';
 import { SessionParams } from '../interviews/schemas.ts';
 import { requestLanguage, type Lang } from '../http/language.ts';
 import { isLastEvent, type JobEvent, type JobRecords } from '../jobs/queue.ts';
@@ -43,8 +43,6 @@ export interface VideoRouteOptions {
 
 /** Proxies cut a connection that stays silent for long (often after 30 to 60 s); this keeps streams open. */
 export const EVENTS_HEARTBEAT_MS = 15_000;
-
-const UUID = /^[0-9a-f-]{36}$/i;
 
 /**
  * The ids of an upload form: each one given must be a UUID, and `user_id` the caller's own. With

@@ -819,16 +819,23 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     await page.getByText('Devices', { exact: true }).click();
     assert.equal(await cameraPicker.isVisible(), true);
 
-    // Cancelling the countdown goes back to the preview, and nothing records.
-    await page.getByRole('button', { name: 'Start recording' }).click();
-    await page.getByRole('button', { name: 'Cancel' }).click();
+    // Cancelling the countdown goes back to the preview, and nothing records; by keyboard, the focus
+    // moves on with the controls (Start → Cancel → Start).
+    const focused = () => page.evaluate(() => document.activeElement?.textContent ?? '');
+    await page.getByRole('button', { name: 'Start recording' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Cancel' }).waitFor();
+    assert.equal(await focused(), 'Cancel');
+    await page.keyboard.press('Enter');
     await page.waitForTimeout(3_500); // past the end of the countdown
     assert.equal(await page.getByRole('button', { name: 'Start recording' }).isEnabled(), true);
     assert.equal(await page.getByRole('button', { name: 'Stop recording' }).count(), 0);
+    assert.equal(await focused(), 'Start recording');
 
     // A take says how long it is, and its player knows its duration at once.
-    await page.getByRole('button', { name: 'Start recording' }).click();
+    await page.keyboard.press('Enter');
     await page.getByRole('button', { name: 'Stop recording' }).waitFor({ timeout: 10_000 });
+    assert.equal(await focused(), 'Stop recording');
     await page.waitForTimeout(2_200);
     await page.getByRole('button', { name: 'Stop recording' }).click();
     await page.getByText(/^0:0[2-3] recorded$/).waitFor();

@@ -54,7 +54,7 @@ function figureParts(figure: Pick<Figure, 'unit'>, value: number, i18n: I18n, me
     case 'ratio':
       return { num: percent(value), unit: '', sep: '' };
     case 'count':
-      return { num: number(value, mean ? 1 : 0), unit: h.count(''), sep: '' };
+      return { num: number(value, mean ? 1 : 0), unit: t.unit.count, sep: '' };
     case 'syllables/s':
       return { num: number(value, 1), unit: t.unit.syllablesPerSec, sep: ' ' };
     case 'words/min':

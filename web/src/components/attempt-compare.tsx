@@ -118,8 +118,10 @@ export function AttemptCompare({ video, analysedAt }: { video: Video; analysedAt
         <p class="small">{h.noEarlier}</p>
       ) : null}
       {answers.length > 1 && (
-        <nav aria-label={h.otherAttempts}>
-          <h3 class="small">{h.otherAttempts}</h3>
+        <nav aria-labelledby="other-attempts-title">
+          <h3 class="small" id="other-attempts-title">
+            {h.otherAttempts}
+          </h3>
           <ul class="attempt-chips">
             {answers.map((other) => {
               const status = attemptStatus(other);

@@ -263,7 +263,15 @@ export function Recorder({
   const cancelCountdown = () => {
     clearInterval(countdownTimer.current);
     setPhase('preview');
+    announce(t.recordingCancelled);
   };
+
+  // The focused control goes with its phase (Start → Cancel → Stop): hand the focus on to the one that
+  // replaces it, so a keyboard or screen-reader user is not left on the page's body mid-recording.
+  const actions = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (document.activeElement === document.body) actions.current?.querySelector('button')?.focus();
+  }, [phase]);
 
   const takeShape = (event: Event) => {
     const { videoWidth, videoHeight } = event.currentTarget as HTMLVideoElement;
@@ -404,7 +412,7 @@ export function Recorder({
           </button>
         </div>
       )}
-      <div class="row actions">
+      <div class="row actions" ref={actions}>
         {phase === 'preview' && (
           <button type="button" class="primary record" onClick={start} disabled={!stream}>
             {t.startRecording}

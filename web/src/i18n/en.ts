@@ -46,7 +46,6 @@ export const en: Messages = {
     attempt: (n: number) => `Attempt ${n}`,
     status: { analysing: 'analysing', failed: 'analysis failed', done: 'analysed', none: 'not analysed' },
     answersOf: (question: string) => `Answers to “${question}”`,
-    count: (n: string) => n,
     yes: 'yes',
     no: 'no',
     sessionReport: 'Session report',
@@ -137,7 +136,6 @@ export const en: Messages = {
   newQuestion: 'Add your own question',
   generateMore: 'Generate more questions',
   recordAnswer: 'Record an answer',
-  review: 'Review',
   completeSession: 'Finish this practice',
   answerAt: (date: string) => `Answer of ${date}`,
 
@@ -181,15 +179,16 @@ export const en: Messages = {
     done: 'Analysis done',
   },
   analysisDone: 'The analysis is done.',
-  analysisFailed: 'The analysis failed',
   jobFailed: {
-    media: 'The video file could not be read, so it was not analysed. Record again, or upload an MP4 or WebM file.',
+    media:
+      'The video file could not be read, so it was not analysed. Record again, or upload an MP4, WebM or MOV file.',
     timeout: 'The analysis did not finish in time. Try analysing again later, or give a shorter answer.',
     internal: 'The analysis failed on our side. Please try analysing again in a moment.',
     unknown: 'The analysis failed. Please try analysing again in a moment.',
   },
   canLeave: 'You can leave this page; the analysis goes on.',
   followLost: 'The progress of the analysis could not be fetched.',
+  recordingCancelled: 'Recording cancelled.',
   uploadCancelled: 'Upload cancelled.',
   retry: 'Try again',
 
@@ -253,7 +252,6 @@ export const en: Messages = {
   },
   pauseCount: (n: number) => (n === 1 ? '1 pause' : `${n} pauses`),
   timelineHint: 'Click or drag on the timeline to jump to that moment.',
-  timeAxis: 'Time',
   alerts: 'Alerts',
 
   // The server's messages are English already.

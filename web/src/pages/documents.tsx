@@ -8,6 +8,10 @@ import { usePageTitle } from '../components/use-page-title.ts';
 import { useI18n } from '../i18n/index.ts';
 import { announce } from '../announce.ts';
 import type { JobPosting, Portfolio } from '../types.ts';
+import type { JOB_POSTING_LIMITS } from '../../../src/job-postings/limits.ts';
+
+/** The server's limit on a posting's text: its literal type makes tsc fail here if the server's changes. */
+const RAW_TEXT_MAX: (typeof JOB_POSTING_LIMITS)['rawTextChars'] = 30_000;
 
 /** Enough of the text to judge how it was read, without a wall of it. */
 const TEXT_SHOWN_CHARS = 1500;
@@ -193,12 +197,12 @@ function Postings() {
           </label>
           <label class="grow">
             {t.jobTitle}
-            <input name="title" required maxLength={200} />
+            <input name="title" required maxLength={300} />
           </label>
         </div>
         <label>
           {t.postingText}
-          <textarea name="raw_text" rows={5} required maxLength={50000} />
+          <textarea name="raw_text" rows={5} required maxLength={RAW_TEXT_MAX} />
         </label>
         <button type="submit" class="primary fit" disabled={busy}>
           {t.addPosting}
