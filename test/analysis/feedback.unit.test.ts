@@ -405,9 +405,14 @@ describe('stored feedback read in the other language (feedbackForReader)', () =>
       metadata: { ...withMoments.metadata, feedback_mode: 'rule-based', feedback_lang: 'en' as const },
       content: null,
     };
+    // Kept in their language, their titles without the severity word the reader's groups already say.
     assert.deepEqual(
       feedbackForReader(legacy, read, 'ko'),
-      legacy.map((row) => ({ ...row, lang: 'en' })),
+      legacy.map((row, i) => ({ ...row, title: rows(now)[i]!.title, lang: 'en' })),
+    );
+    assert.deepEqual(
+      feedbackForReader(legacy, read, 'en').map((row) => row.title),
+      rows(now).map((row) => row.title),
     );
   });
 

@@ -6,7 +6,14 @@ import { CONTENT_THRESHOLDS, type ContentAnalysis } from '../content/index.ts';
 import type { LongestStretches } from '../metrics.ts';
 import type { AnalysisMetrics } from '../pipeline.ts';
 import { contentFeedback } from './content.ts';
-import { FEEDBACK_RULES, ruleBasedFeedback, type FeedbackItem, type FeedbackLang, type RuleInputs } from './rules.ts';
+import {
+  FEEDBACK_RULES,
+  LEGACY_SEVERITY_TITLES,
+  ruleBasedFeedback,
+  type FeedbackItem,
+  type FeedbackLang,
+  type RuleInputs,
+} from './rules.ts';
 
 /** What a stored feedback row carries that the rules write. */
 export interface StoredItem {
@@ -83,13 +90,23 @@ export function rebuildFeedback(
  * language gives exactly the stored items (a row written by older rules stays as written). Each item
  * says which language it is in.
  */
+const LEGACY_PREFIXES = Object.values(LEGACY_SEVERITY_TITLES).flatMap((words) =>
+  Object.values(words).map((word) => `${word}: `),
+);
+
+/** A title stored before titles became the topic alone, without its severity word ("강점: 시선" → "시선"). */
+export function withoutSeverityPrefix(title: string): string {
+  const prefix = LEGACY_PREFIXES.find((candidate) => title.startsWith(candidate));
+  return prefix ? title.slice(prefix.length) : title;
+}
+
 export function feedbackForReader<T extends StoredItem>(
   rows: T[],
   inputs: StoredFeedbackInputs,
   lang: FeedbackLang,
 ): Array<ReaderItem<T>> {
   const storedLang = inputs.metadata?.feedback_lang ?? 'ko';
-  const asStored = rows.map((row) => ({ ...row, lang: storedLang }));
+  const asStored = rows.map((row) => ({ ...row, title: withoutSeverityPrefix(row.title), lang: storedLang }));
   if (storedLang === lang) return asStored;
   const original = rebuildFeedback(inputs, storedLang);
   const wanted = rebuildFeedback(inputs, lang);

@@ -15,12 +15,6 @@ const GROUPS = [
 /** Lines shown before "show all": strengths, and things to practise (warnings first, then suggestions). */
 const SHOWN = { strengths: 3, practise: 3 };
 
-/**
- * Titles stored before they became the topic alone began with the severity ("강점: 시선"), which the
- * group heading already says.
- */
-const LEGACY_PREFIX = /^(강점|개선 필요|제안|Strength|Needs work|Suggestion): /u;
-
 /** The lines to show while collapsed: the first strengths, and the first warnings then suggestions. */
 function firstLines(items: Feedback[]): Set<Feedback> {
   const strengths = items.filter((item) => item.severity === 'info').slice(0, SHOWN.strengths);
@@ -54,7 +48,7 @@ export function FeedbackList({ items, seek }: { items: Feedback[]; seek: (t: num
                 {group.map((item) => (
                   <li key={item.id}>
                     {item.category === 'content' && <span class="tag">{t.contentTag}</span>}
-                    <strong>{item.title.replace(LEGACY_PREFIX, '')}</strong> <span>{item.message}</span>{' '}
+                    <strong>{item.title}</strong> <span>{item.message}</span>{' '}
                     {item.start_sec !== null && (
                       <button
                         type="button"
