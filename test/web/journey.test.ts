@@ -821,21 +821,22 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
 
     // Cancelling the countdown goes back to the preview, and nothing records; by keyboard, the focus
     // moves on with the controls (Start → Cancel → Start).
-    const focused = () => page.evaluate(() => document.activeElement?.textContent ?? '');
     await page.getByRole('button', { name: 'Start recording' }).focus();
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: 'Cancel' }).waitFor();
-    assert.equal(await focused(), 'Cancel');
+    const focusOn = (label: string) =>
+      page.waitForFunction((text) => document.activeElement?.textContent === text, label, { timeout: 5_000 });
+    await focusOn('Cancel');
     await page.keyboard.press('Enter');
     await page.waitForTimeout(3_500); // past the end of the countdown
     assert.equal(await page.getByRole('button', { name: 'Start recording' }).isEnabled(), true);
     assert.equal(await page.getByRole('button', { name: 'Stop recording' }).count(), 0);
-    assert.equal(await focused(), 'Start recording');
+    await focusOn('Start recording');
 
     // A take says how long it is, and its player knows its duration at once.
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: 'Stop recording' }).waitFor({ timeout: 10_000 });
-    assert.equal(await focused(), 'Stop recording');
+    await focusOn('Stop recording');
     await page.waitForTimeout(2_200);
     await page.getByRole('button', { name: 'Stop recording' }).click();
     await page.getByText(/^0:0[2-3] recorded$/).waitFor();
@@ -947,7 +948,7 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     assert.equal(await progress.locator('.stage-name').textContent(), '얼굴 분석 중');
     await progress.getByText('이 페이지를 나가도 분석은 계속됩니다.').waitFor();
     release();
-    const said = '영상 파일을 읽을 수 없어 분석하지 못했습니다. 다시 녹화하거나 MP4·WebM 파일로 올려 주세요.';
+    const said = '영상 파일을 읽을 수 없어 분석하지 못했습니다. 다시 녹화하거나 MP4·WebM·MOV 파일로 올려 주세요.';
     await page.waitForFunction((text) => (window as unknown as { announced: string[] }).announced.includes(text), said);
     await context.close();
   });
