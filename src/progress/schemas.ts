@@ -137,6 +137,22 @@ const Trend = Type.Object(
   },
 );
 
+const HabitScore = Type.Object({
+  habit: Type.String(),
+  label: Type.String(),
+  score: Type.Number({ description: 'Share of its figures (answer × figure with a target) inside the target' }),
+  measured: Type.Integer(),
+  figures: Type.Array(
+    Type.Object({
+      key: FigureKey,
+      mean: Type.Number(),
+      in_range_share: Type.Number(),
+      measured: Type.Integer(),
+    }),
+    { description: 'The figures behind it' },
+  ),
+});
+
 export const ProgressResponse = Type.Object({
   from: Nullable(Timestamp),
   before: NullableWith(Timestamp, 'The period ends before this instant'),
@@ -163,22 +179,13 @@ export const ProgressResponse = Type.Object({
       trend: Nullable(Trend),
     }),
   ),
-});
-
-const HabitScore = Type.Object({
-  habit: Type.String(),
-  label: Type.String(),
-  score: Type.Number({ description: 'Share of its figures (answer × figure with a target) inside the target' }),
-  measured: Type.Integer(),
-  figures: Type.Array(
-    Type.Object({
-      key: FigureKey,
-      mean: Type.Number(),
-      in_range_share: Type.Number(),
-      measured: Type.Integer(),
-    }),
-    { description: 'The figures behind it' },
-  ),
+  strongest: Type.Array(HabitScore, {
+    description:
+      "As in a session's report, over the latest analysed answer to each question answered in the period: the two best-scored habits",
+  }),
+  practise_next: Type.Array(HabitScore, {
+    description: 'Likewise: the two worst-scored habits of the rest with a score below 1, worst first',
+  }),
 });
 
 const QuestionRef = {

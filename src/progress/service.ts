@@ -71,9 +71,14 @@ export function createProgressService(db: Db, interviews: Pick<InterviewService,
       };
     },
 
-    /** The user's analysed answers recorded in the period, with each figure's trend and share in range. */
+    /**
+     * The user's analysed answers recorded in the period, with each figure's trend and share in range;
+     * and the habits of the latest answer to each question, ranked as a session's report ranks them.
+     */
     async progress(userId: string, period: Period, lang: Lang) {
       const measured = await answers({ userId, from: period.from, before: period.before });
+      const latestOf = new Map(measured.map((answer) => [answer.question_id, answer])); // oldest first: the last wins
+      const habits = rankHabits([...latestOf.values()], lang);
       return {
         from: period.from ?? null,
         before: period.before ?? null,
@@ -89,6 +94,8 @@ export function createProgressService(db: Db, interviews: Pick<InterviewService,
           ...figuresOf(answer),
         })),
         trends: figureTrends(measured),
+        strongest: habits.strongest,
+        practise_next: habits.practise_next,
       };
     },
 

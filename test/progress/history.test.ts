@@ -361,6 +361,19 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(english.body.strongest[1].label, 'Eye contact');
       assert.equal(r.strongest[1].label, '카메라 응시');
+      // Alice's progress ranks the same latest answers (her only session's), so the same habits.
+      const mine = (await api.get('/api/users/me/progress', alice.token)).body;
+      assert.deepEqual(
+        [
+          mine.strongest.map((h: { habit: string }) => h.habit),
+          mine.practise_next.map((h: { habit: string }) => h.habit),
+        ],
+        [
+          ['pauses', 'eye_contact'],
+          ['fillers', 'nodding'],
+        ],
+      );
+      assert.deepEqual([mine.strongest, mine.practise_next], [r.strongest, r.practise_next]);
 
       // Another user's ids: 404, as everywhere; their own history is empty.
       expectError(await api.get(`/api/interviews/questions/${q1}/attempts`, bob.token), 404, 'NOT_FOUND');
@@ -368,6 +381,7 @@ for (const dialect of DIALECTS) {
       const bobs = await api.get('/api/users/me/progress', bob.token);
       assert.equal(bobs.status, 200, bobs.text);
       assert.deepEqual(bobs.body.answers, []);
+      assert.deepEqual([bobs.body.strongest, bobs.body.practise_next], [[], []]);
       // Unknown ids: 404 too, and a video that is not an analysed answer of the question.
       expectError(await api.get(`/api/interviews/questions/${randomUUID()}/attempts`, alice.token), 404, 'NOT_FOUND');
       expectError(

@@ -302,6 +302,8 @@ describe('practice history in Chromium', { skip: chromiumMissing }, () => {
     const progress = (await app.api.get('/api/users/me/progress', user.token)).body as {
       answers: unknown[];
       trends: Array<{ key: string; trend: { first_mean: number; last_mean: number; outcome: string | null } | null }>;
+      strongest: Array<{ label: string }>;
+      practise_next: Array<{ label: string }>;
     };
     assert.equal(progress.answers.length, 3);
     const { context, page, pageErrors } = await pageAs(user, '/', 'ko');
@@ -320,6 +322,14 @@ describe('practice history in Chromium', { skip: chromiumMissing }, () => {
       const card = page.locator(`.progress-figure[data-figure="${trend.key}"]`);
       assert.match((await card.locator('.outcome').textContent())!, new RegExp(`${words[trend.trend!.outcome!]}$`));
     }
+    // The habits of the latest answers, as the server ranks them.
+    const habitLabels = (region: string) =>
+      page.getByRole('region', { name: region }).locator('.habit > strong').allTextContents();
+    assert.ok(progress.strongest.length + progress.practise_next.length > 0, 'no habit was ranked');
+    assert.deepEqual(
+      [await habitLabels('잘하고 있는 습관'), await habitLabels('다음에 연습할 습관')],
+      [progress.strongest.map((habit) => habit.label), progress.practise_next.map((habit) => habit.label)],
+    );
     // The practice's report is one click away.
     await page.getByRole('link', { name: '세션 리포트: Backend practice' }).click();
     await page.getByRole('heading', { name: '세션 리포트', level: 1 }).waitFor();

@@ -2,6 +2,7 @@
 // first answers' mean against your latest) and the share on target; links to each practice's report.
 import { api } from '../api.ts';
 import { ErrorText } from '../components/error-text.tsx';
+import { HabitColumns } from '../components/habits.tsx';
 import { Sparkline } from '../components/sparkline.tsx';
 import { useLoad } from '../components/use-load.ts';
 import { usePageTitle } from '../components/use-page-title.ts';
@@ -54,6 +55,13 @@ export function ProgressPage() {
     return (
       <>
         <p class="muted">{h.progressIntro}</p>
+        {(progress.strongest.length > 0 || progress.practise_next.length > 0) && (
+          <HabitColumns
+            strongest={progress.strongest}
+            practiseNext={progress.practise_next}
+            figures={new Map(progress.figures.map((figure) => [figure.key, figure]))}
+          />
+        )}
         <section aria-labelledby="figures-title">
           <h2 id="figures-title">{h.figuresTitle}</h2>
           <ul class="progress-figures">{shown.map((figure) => figureCard(figure))}</ul>

@@ -4,15 +4,14 @@ import { api, ApiError } from '../api.ts';
 import { ErrorText } from '../components/error-text.tsx';
 import { useLoad } from '../components/use-load.ts';
 import { usePageTitle } from '../components/use-page-title.ts';
-import { formatFigure, type Report } from '../history.ts';
+import { HabitColumns, HabitItem } from '../components/habits.tsx';
+import { type Report } from '../history.ts';
 import { useI18n } from '../i18n/index.ts';
 import { NotFound } from './not-found.tsx';
 
-type Habit = Report['habits'][number];
-
 export function ReportPage({ sessionId }: { sessionId: string }) {
   const i18n = useI18n();
-  const { t, lang, percent } = i18n;
+  const { t, lang } = i18n;
   const h = t.history;
   const loaded = useLoad(() => api<Report>('GET', `/api/interviews/sessions/${sessionId}/report`), [sessionId, lang]);
   usePageTitle(h.sessionReport);
@@ -37,23 +36,6 @@ export function ReportPage({ sessionId }: { sessionId: string }) {
   const figures = new Map(report.figures.map((figure) => [figure.key, figure]));
   const answered = report.questions.filter((question) => question.latest !== null);
 
-  const habit = (item: Habit) => (
-    <li key={item.habit} class="habit" data-habit={item.habit}>
-      <strong>{item.label}</strong>{' '}
-      <span class="muted small tabular">{h.habitScore(percent(item.score), item.measured)}</span>
-      <ul class="habit-figures small">
-        {item.figures.map((figure) => {
-          const definition = figures.get(figure.key)!;
-          return (
-            <li key={figure.key}>
-              {definition.label}: {formatFigure(definition, figure.mean, i18n, true)}
-            </li>
-          );
-        })}
-      </ul>
-    </li>
-  );
-
   return (
     <section class="page report-page">
       <div class="page-head">
@@ -72,33 +54,14 @@ export function ReportPage({ sessionId }: { sessionId: string }) {
         </div>
       ) : (
         <>
-          <div class="two-columns">
-            <section class="panel habits-strong" aria-labelledby="strongest-title">
-              <h2 id="strongest-title">
-                <span aria-hidden="true">✓ </span>
-                {h.strongest}
-              </h2>
-              {report.strongest.length ? (
-                <ul class="habits">{report.strongest.map(habit)}</ul>
-              ) : (
-                <p class="muted">{h.noStrongest}</p>
-              )}
-            </section>
-            <section class="panel habits-practise" aria-labelledby="practise-title">
-              <h2 id="practise-title">
-                <span aria-hidden="true">▲ </span>
-                {h.practiseNext}
-              </h2>
-              {report.practise_next.length ? (
-                <ul class="habits">{report.practise_next.map(habit)}</ul>
-              ) : (
-                <p class="muted">{h.noPractise}</p>
-              )}
-            </section>
-          </div>
+          <HabitColumns strongest={report.strongest} practiseNext={report.practise_next} figures={figures} />
           <details class="all-habits">
             <summary>{h.allHabits}</summary>
-            <ul class="habits">{report.habits.map(habit)}</ul>
+            <ul class="habits">
+              {report.habits.map((item) => (
+                <HabitItem key={item.habit} item={item} figures={figures} />
+              ))}
+            </ul>
           </details>
           <section aria-labelledby="report-questions-title">
             <h2 id="report-questions-title">{h.questionsTitle}</h2>
