@@ -164,6 +164,7 @@ describe('practice history in Chromium', { skip: chromiumMissing }, () => {
     await strip.waitFor();
     const judged = changes.filter((change) => change.outcome !== null);
     assert.ok(judged.length >= 5, `only ${judged.length} figures compared`);
+    await strip.locator('.compare-row').first().waitFor(); // past its "Loading…"
     assert.equal(await strip.locator('.compare-row').count(), judged.length);
     for (const change of judged) {
       const figure = figures.find((definition) => definition.key === change.key)!;

@@ -819,6 +819,10 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     await page.getByText('Devices', { exact: true }).click();
     assert.equal(await cameraPicker.isVisible(), true);
 
+    // While the recorder is open the practice cannot be finished (nor its report opened) mid-answer.
+    assert.equal(await page.getByRole('button', { name: 'Finish this practice' }).count(), 0);
+    assert.equal(await page.getByRole('link', { name: 'Session report' }).count(), 0);
+
     // Cancelling the countdown goes back to the preview, and nothing records; by keyboard, the focus
     // moves on with the controls (Start → Cancel → Start).
     await page.getByRole('button', { name: 'Start recording' }).focus();

@@ -79,20 +79,23 @@ export function SessionPage({ sessionId, recordFor }: { sessionId: string; recor
           <span class={`badge status-${session.status}`}>{t.status[session.status] ?? session.status}</span>{' '}
           <span class="muted small">{date(session.created_at)}</span>
         </div>
-        <div class="row wrap">
-          <a class="button" href={`/sessions/${sessionId}/report`}>
-            {t.history.sessionReport}
-          </a>
-          {session.status !== 'completed' && (
-            <button
-              type="button"
-              disabled={busy}
-              onClick={() => act(() => api('PATCH', `/api/interviews/sessions/${sessionId}/complete`))}
-            >
-              {t.completeSession}
-            </button>
-          )}
-        </div>
+        {/* Not while recording: the recorder has the page to itself, and a practice is not finished mid-answer. */}
+        {!recording && (
+          <div class="row wrap">
+            <a class="button" href={`/sessions/${sessionId}/report`}>
+              {t.history.sessionReport}
+            </a>
+            {session.status !== 'completed' && (
+              <button
+                type="button"
+                disabled={busy}
+                onClick={() => act(() => api('PATCH', `/api/interviews/sessions/${sessionId}/complete`))}
+              >
+                {t.completeSession}
+              </button>
+            )}
+          </div>
+        )}
       </div>
       {recording ? (
         // Recording has the page to itself: the question, the camera and the controls.
