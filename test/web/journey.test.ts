@@ -120,6 +120,17 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     await page.getByRole('button', { name: names.signUp }).click();
   }
 
+  /** Signed up in the page (English), a new practice with generated questions, its first one's recorder open. */
+  async function openRecorderOfNewPractice(page: Page): Promise<void> {
+    await signUpInPage(page, 'en');
+    await page.getByRole('link', { name: 'Start a new practice' }).click();
+    await page.getByRole('button', { name: 'Create questions and start' }).click();
+    await page
+      .getByRole('link', { name: /^Record an answer/ })
+      .first()
+      .click();
+  }
+
   /** A page logged in as a user made through the API, in English, opened at `path`. */
   async function pageAs(
     user: TestUser,
@@ -369,13 +380,7 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     try {
       const context = await newContext(denying);
       const page = await context.newPage();
-      await signUpInPage(page, 'en');
-      await page.getByRole('link', { name: 'Start a new practice' }).click();
-      await page.getByRole('button', { name: 'Create questions and start' }).click();
-      await page
-        .getByRole('link', { name: /^Record an answer/ })
-        .first()
-        .click();
+      await openRecorderOfNewPractice(page);
       await page.getByRole('alert').filter({ hasText: 'Camera and microphone access was denied' }).waitFor();
       assert.equal(await page.getByRole('button', { name: 'Start recording' }).isDisabled(), true);
     } finally {
@@ -388,13 +393,7 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await signUpInPage(page, 'en');
-    await page.getByRole('link', { name: 'Start a new practice' }).click();
-    await page.getByRole('button', { name: 'Create questions and start' }).click();
-    await page
-      .getByRole('link', { name: /^Record an answer/ })
-      .first()
-      .click();
+    await openRecorderOfNewPractice(page);
     const recordAddress = page.url();
 
     await page.getByRole('button', { name: 'Start recording' }).click();
@@ -796,13 +795,7 @@ describe('web app in Chromium', { skip: chromiumMissing }, () => {
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await signUpInPage(page, 'en');
-    await page.getByRole('link', { name: 'Start a new practice' }).click();
-    await page.getByRole('button', { name: 'Create questions and start' }).click();
-    await page
-      .getByRole('link', { name: /^Record an answer/ })
-      .first()
-      .click();
+    await openRecorderOfNewPractice(page);
 
     // The fake camera films a square: the stage takes its shape, not 16:9.
     const preview = page.getByLabel('Camera preview');

@@ -37,38 +37,43 @@ export function HabitColumns({
   figures: Map<string, Figure>;
 }) {
   const h = useI18n().t.history;
+  const columns = [
+    {
+      id: 'strongest',
+      className: 'habits-strong',
+      icon: '✓',
+      title: h.strongest,
+      items: strongest,
+      none: h.noStrongest,
+    },
+    {
+      id: 'practise',
+      className: 'habits-practise',
+      icon: '▲',
+      title: h.practiseNext,
+      items: practiseNext,
+      none: h.noPractise,
+    },
+  ];
   return (
     <div class="two-columns">
-      <section class="panel habits-strong" aria-labelledby="strongest-title">
-        <h2 id="strongest-title">
-          <span aria-hidden="true">✓ </span>
-          {h.strongest}
-        </h2>
-        {strongest.length ? (
-          <ul class="habits">
-            {strongest.map((item) => (
-              <HabitItem key={item.habit} item={item} figures={figures} />
-            ))}
-          </ul>
-        ) : (
-          <p class="muted">{h.noStrongest}</p>
-        )}
-      </section>
-      <section class="panel habits-practise" aria-labelledby="practise-title">
-        <h2 id="practise-title">
-          <span aria-hidden="true">▲ </span>
-          {h.practiseNext}
-        </h2>
-        {practiseNext.length ? (
-          <ul class="habits">
-            {practiseNext.map((item) => (
-              <HabitItem key={item.habit} item={item} figures={figures} />
-            ))}
-          </ul>
-        ) : (
-          <p class="muted">{h.noPractise}</p>
-        )}
-      </section>
+      {columns.map((column) => (
+        <section key={column.id} class={`panel ${column.className}`} aria-labelledby={`${column.id}-title`}>
+          <h2 id={`${column.id}-title`}>
+            <span aria-hidden="true">{column.icon} </span>
+            {column.title}
+          </h2>
+          {column.items.length ? (
+            <ul class="habits">
+              {column.items.map((item) => (
+                <HabitItem key={item.habit} item={item} figures={figures} />
+              ))}
+            </ul>
+          ) : (
+            <p class="muted">{column.none}</p>
+          )}
+        </section>
+      ))}
     </div>
   );
 }
