@@ -101,6 +101,6 @@ async function authenticateSignedMediaUrl(
 
 /** A `user_id` given in a query, path or form field must be the caller's own. */
 export function assertSelf(request: FastifyRequest, userId: string | undefined): void {
-  // Ids are stored in lower case; a client may write them in upper case.
-  if (userId !== undefined && userId.toLowerCase() !== request.user.id) throw new Errors.NotOwner();
+  // Ids arrive in lower case, whatever case the client wrote (the validator and the form reader see to it).
+  if (userId !== undefined && userId !== request.user.id) throw new Errors.NotOwner();
 }
